@@ -1,0 +1,18 @@
+# Shared environment for make targets and scripts (sourced, not run).
+export RASA_TELEMETRY_ENABLED=false        # no telemetry from a health assistant
+export TF_CPP_MIN_LOG_LEVEL=${TF_CPP_MIN_LOG_LEVEL:-2}
+export SQLALCHEMY_SILENCE_UBER_WARNING=1
+export RASA_HOST=${RASA_HOST:-127.0.0.1}
+export RASA_PORT=${RASA_PORT:-5005}
+export ACTIONS_HOST=${ACTIONS_HOST:-127.0.0.1}
+export ACTIONS_PORT=${ACTIONS_PORT:-5055}
+export WEB_HOST=${WEB_HOST:-127.0.0.1}
+export WEB_PORT=${WEB_PORT:-8080}
+export WEB_ORIGIN=${WEB_ORIGIN:-http://localhost:$WEB_PORT}
+mkdir -p var
+# The HTTP API token: $RASA_AUTH_TOKEN, else a random one made once and kept in var/.
+if [ -z "${RASA_AUTH_TOKEN:-}" ]; then
+  [ -s var/rasa-auth-token ] || (umask 077; head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n' > var/rasa-auth-token)
+  RASA_AUTH_TOKEN=$(cat var/rasa-auth-token)
+fi
+export RASA_AUTH_TOKEN

@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Start the action server, Rasa and the web page on loopback, and keep them running
+# until Ctrl-C. Called by `make run` after set-up, seeding and training.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/env.sh
+
+mkdir -p var/log
+pids=()
+stop() {
+  echo; echo "stopping..."
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+}
+trap stop EXIT INT TERM
+
+wait_for() {  # name url seconds pid
+  local name=$1 url=$2 limit=$3 pid=$4
+  for _ in $(seq "$limit"); do
+    if curl -fsS -o /dev/null "$url" 2>/dev/null; then echo "  $name is up: $url"; return 0; fi
+    if ! kill -0 "$pid" 2>/dev/null; then echo "  $name stopped; see var/log/" >&2; return 1; fi
+    sleep 1
+  done
+  echo "  $name did not answer within ${limit}s; see var/log/" >&2; return 1
+}
+
+echo "starting the action server on $ACTIONS_HOST:$ACTIONS_PORT ..."
+.venv/bin/knotcare actions --host "$ACTIONS_HOST" --port "$ACTIONS_PORT" > var/log/actions.log 2>&1 &
+pids+=($!)
+wait_for "action server" "http://$ACTIONS_HOST:$ACTIONS_PORT/health" 60 "${pids[-1]}"
+
+echo "starting Rasa on $RASA_HOST:$RASA_PORT ..."
+.venv/bin/rasa run --model models/knotcare.tar.gz --enable-api --auth-token "$RASA_AUTH_TOKEN" \
+  --interface "$RASA_HOST" --port "$RASA_PORT" --cors "$WEB_ORIGIN" \
+  --credentials credentials.yml --endpoints endpoints.yml > var/log/rasa.log 2>&1 &
+pids+=($!)
+wait_for "Rasa" "http://$RASA_HOST:$RASA_PORT/" 180 "${pids[-1]}"
+
+echo "starting the web page on $WEB_HOST:$WEB_PORT ..."
+.venv/bin/python -m http.server "$WEB_PORT" --bind "$WEB_HOST" --directory web > var/log/web.log 2>&1 &
+pids+=($!)
+wait_for "web page" "http://$WEB_HOST:$WEB_PORT/" 20 "${pids[-1]}"
+
+cat <<MSG
+
+Knotcare is running. Talk to it:
+  - in a browser:  http://localhost:$WEB_PORT/
+  - over REST:     curl -s -XPOST http://$RASA_HOST:$RASA_PORT/webhooks/rest/webhook \\
+                     -H 'Content-Type: application/json' -d '{"sender":"me","message":"knot in my neck"}'
+  - the tracker:   curl -s "http://$RASA_HOST:$RASA_PORT/conversations/me/tracker?token=\$(cat var/rasa-auth-token)"
+Logs are in var/log/. Press Ctrl-C to stop.
+MSG
+wait -n "${pids[@]}"
+echo "a process stopped; see var/log/" >&2
+exit 1

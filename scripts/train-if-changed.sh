@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Train only when the training inputs changed since the last model (a fingerprint
+# of config, domain, NLU data, rules, stories and patterns). Rasa would check too,
+# but only after ~20 s of loading; this check takes milliseconds.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+model=models/knotcare.tar.gz
+stamp=models/.fingerprint
+fingerprint=$(cat config.yml $(find domain data/nlu data/rules data/stories data/patterns -type f -name '*.yml' | sort) \
+              | sha256sum | cut -d' ' -f1)
+if [ -f "$model" ] && [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$fingerprint" ]; then
+  echo "model is up to date ($model)"
+  exit 0
+fi
+mkdir -p models
+echo "training data changed: training $model ..."
+start=$(date +%s)
+.venv/bin/rasa train --domain domain --fixed-model-name knotcare --out models --quiet
+echo "$fingerprint" > "$stamp"
+echo "trained in $(( $(date +%s) - start )) s"
