@@ -1,0 +1,132 @@
+"""`knotcare`: seed the knowledge base, audit triage decisions, build the spaCy pipeline, serve actions."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+from typing import List, Optional
+
+
+def _cmd_db_seed(args: argparse.Namespace) -> int:
+    from knotcare.kb import KnowledgeBase
+    from knotcare.kb.seed import ensure_seeded, load_content, seed
+
+    kb = KnowledgeBase(args.database_url)
+    if args.if_needed:
+        seeded = ensure_seeded(kb)
+        print("seeded" if seeded else "already up to date", file=sys.stderr)
+        return 0
+    content = seed(kb, load_content())
+    print(f"seeded {len(content.routines)} routines, {len(content.rules)} triage rules, "
+          f"{len(content.answers)} answers, {len(content.tools)} tools, {len(content.referrals)} referral patterns "
+          f"into {kb.engine.url.render_as_string(hide_password=True)}", file=sys.stderr)
+    return 0
+
+
+def _cmd_db_check(args: argparse.Namespace) -> int:
+    from knotcare.kb.seed import load_content
+
+    content = load_content()
+    print(f"ok: {len(content.routines)} routines, {len(content.rules)} rules, {len(content.answers)} answers")
+    return 0
+
+
+def _cmd_triage(args: argparse.Namespace) -> int:
+    from knotcare.kb import KnowledgeBase
+    from knotcare.kb.seed import ensure_seeded
+    from knotcare.triage import Facts, decide
+
+    raw = Path(args.file).read_text() if args.file and args.file != "-" else sys.stdin.read()
+    try:
+        data = json.loads(raw)
+    except json.JSONDecodeError as error:
+        print(f"knotcare triage: the input is not JSON ({error})", file=sys.stderr)
+        return 2
+    kb = KnowledgeBase(args.database_url)
+    ensure_seeded(kb)
+    with kb.unit_of_work() as uow:
+        rules = uow.rules.all()
+    cases = data if isinstance(data, list) else [data]
+    results = [{"facts": case, **decide(Facts.from_mapping(case), rules).as_dict()} for case in cases]
+    print(json.dumps(results if isinstance(data, list) else results[0], indent=2))
+    return 0
+
+
+def _cmd_extract(args: argparse.Namespace) -> int:
+    from knotcare.nlp import default_extractor
+
+    for mention in default_extractor().extract(" ".join(args.text)):
+        print(json.dumps(mention.__dict__))
+    return 0
+
+
+def _cmd_nlp_build(args: argparse.Namespace) -> int:
+    import spacy
+
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    spacy.blank("en").to_disk(out)
+    print(f"wrote a blank English spaCy pipeline to {out}", file=sys.stderr)
+    return 0
+
+
+def _cmd_actions(args: argparse.Namespace) -> int:
+    """Seed if needed, then run the rasa-sdk action server on the actions package."""
+    from knotcare.kb import get_knowledge_base
+    from knotcare.kb.seed import ensure_seeded
+
+    ensure_seeded(get_knowledge_base())
+    from rasa_sdk.endpoint import run
+
+    # rasa-sdk reads its bind address from SANIC_HOST and defaults to 0.0.0.0:
+    # keep the action server on loopback unless told otherwise.
+    os.environ["SANIC_HOST"] = args.host
+    run(action_package_name="actions", port=args.port, auto_reload=False)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The command-line interface."""
+    parser = argparse.ArgumentParser(prog="knotcare", description=__doc__)
+    parser.add_argument("--database-url", default=None, help="SQLAlchemy URL (default: $DATABASE_URL or SQLite in var/)")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    db = sub.add_parser("db", help="the knowledge base").add_subparsers(dest="db_command", required=True)
+    seed = db.add_parser("seed", help="load the reviewed YAML files under data/kb into the database")
+    seed.add_argument("--if-needed", action="store_true", help="only when empty or older than the files")
+    seed.set_defaults(func=_cmd_db_seed)
+    db.add_parser("check", help="check the reviewed files without touching a database").set_defaults(func=_cmd_db_check)
+
+    triage = sub.add_parser("triage", help="facts as JSON in (stdin or a file), the decision as JSON out")
+    triage.add_argument("file", nargs="?", default="-")
+    triage.set_defaults(func=_cmd_triage)
+
+    extract = sub.add_parser("extract", help="show what the fact extractor reads in a sentence")
+    extract.add_argument("text", nargs="+")
+    extract.set_defaults(func=_cmd_extract)
+
+    nlp = sub.add_parser("nlp", help="spaCy assets").add_subparsers(dest="nlp_command", required=True)
+    build = nlp.add_parser("build", help="save the blank English pipeline that config.yml loads")
+    build.add_argument("--out", default="build/spacy-en-blank")
+    build.set_defaults(func=_cmd_nlp_build)
+
+    actions = sub.add_parser("actions", help="seed if needed and start the action server")
+    actions.add_argument("--host", default=os.environ.get("ACTIONS_HOST", "127.0.0.1"))
+    actions.add_argument("--port", type=int, default=int(os.environ.get("ACTIONS_PORT", "5055")))
+    actions.set_defaults(func=_cmd_actions)
+    return parser
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    """Entry point of the `knotcare` console script."""
+    args = build_parser().parse_args(argv)
+    if args.database_url:
+        os.environ["DATABASE_URL"] = args.database_url
+    return int(args.func(args) or 0)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

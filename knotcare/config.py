@@ -1,0 +1,23 @@
+"""Settings from the environment, with defaults that work on a fresh clone."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+#: The repository root (where config.yml, domain/ and data/ live).
+ROOT = Path(os.environ.get("KNOTCARE_ROOT", Path(__file__).resolve().parent.parent))
+#: Reviewed content and patterns.
+DATA_DIR = Path(os.environ.get("KNOTCARE_DATA_DIR", ROOT / "data"))
+#: Local state: the SQLite knowledge base and tracker store.
+VAR_DIR = Path(os.environ.get("KNOTCARE_VAR_DIR", ROOT / "var"))
+
+
+def database_url() -> str:
+    """The knowledge base's SQLAlchemy URL: `DATABASE_URL`, else a SQLite file in var/."""
+    url = os.environ.get("DATABASE_URL")
+    if url:
+        # Heroku-style URLs say postgres://, which SQLAlchemy 1.4 no longer accepts.
+        return url.replace("postgres://", "postgresql://", 1)
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{VAR_DIR / 'knotcare.db'}"

@@ -1,0 +1,76 @@
+"""Engine, sessions and the unit of work: one engine per process, a session per unit of work."""
+
+from __future__ import annotations
+
+import functools
+from contextlib import contextmanager
+from typing import Iterator, Optional
+
+from sqlalchemy import create_engine, event
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from knotcare.config import database_url
+from knotcare.kb import repository, tables
+
+
+class UnitOfWork:
+    """A transaction with the repositories that read and write inside it."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.routines = repository.RoutineRepository(session)
+        self.tools = repository.ToolRepository(session)
+        self.rules = repository.TriageRuleRepository(session)
+        self.answers = repository.AnswerRepository(session)
+        self.referrals = repository.ReferralRepository(session)
+        self.messages = repository.MessageRepository(session)
+        self.meta = repository.MetaRepository(session)
+
+    def commit(self) -> None:
+        """Make the unit's writes permanent."""
+        self.session.commit()
+
+
+class KnowledgeBase:
+    """The knowledge base at one database URL. Nothing connects until first use."""
+
+    def __init__(self, url: Optional[str] = None) -> None:
+        self.url = url or database_url()
+        self.engine: Engine = create_engine(self.url, future=True, pool_pre_ping=True)
+        if self.engine.dialect.name == "sqlite":
+            # SQLite leaves foreign keys off unless asked, per connection.
+            event.listen(self.engine, "connect", _sqlite_foreign_keys)
+        self._sessions = sessionmaker(self.engine, future=True, expire_on_commit=False)
+
+    def create_schema(self) -> None:
+        """Create any missing tables (idempotent)."""
+        tables.metadata.create_all(self.engine)
+
+    @contextmanager
+    def unit_of_work(self) -> Iterator[UnitOfWork]:
+        """Open a session; roll back on error, always close. Callers commit explicitly."""
+        session = self._sessions()
+        try:
+            yield UnitOfWork(session)
+        except BaseException:
+            session.rollback()
+            raise
+        finally:
+            session.close()
+
+    def dispose(self) -> None:
+        """Close pooled connections (tests, shutdown)."""
+        self.engine.dispose()
+
+
+def _sqlite_foreign_keys(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
+
+
+@functools.lru_cache(maxsize=None)
+def get_knowledge_base(url: Optional[str] = None) -> KnowledgeBase:
+    """The process-wide knowledge base for a URL (default: `DATABASE_URL` or SQLite)."""
+    return KnowledgeBase(url)

@@ -1,0 +1,113 @@
+"""SQL tables of the knowledge base (SQLAlchemy Core; SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+from sqlalchemy import JSON, Boolean, Column, ForeignKey, Integer, MetaData, String, Table, Text
+
+metadata = MetaData()
+
+routines = Table(
+    "routines", metadata,
+    Column("id", String(80), primary_key=True),
+    Column("title", String(200), nullable=False),
+    Column("gentle", Boolean, nullable=False, default=False),
+    Column("minutes", Integer, nullable=False),
+    Column("pressure", Text, nullable=False),
+    Column("frequency", Text, nullable=False),
+    Column("warm_up", Text, nullable=False),
+    Column("aftercare", Text, nullable=False),
+    Column("why", Text, nullable=False),
+    Column("notes", Text, nullable=False, default=""),
+    Column("source", Text, nullable=False),
+)
+routine_regions = Table(
+    "routine_regions", metadata,
+    Column("routine_id", String(80), ForeignKey("routines.id", ondelete="CASCADE"), primary_key=True),
+    Column("region", String(40), primary_key=True, index=True),
+    Column("position", Integer, nullable=False),  # the first region is the one the routine is made for
+)
+routine_muscles = Table(
+    "routine_muscles", metadata,
+    Column("routine_id", String(80), ForeignKey("routines.id", ondelete="CASCADE"), primary_key=True),
+    Column("muscle", String(60), primary_key=True),
+    Column("position", Integer, nullable=False),
+)
+routine_tools = Table(
+    "routine_tools", metadata,
+    Column("routine_id", String(80), ForeignKey("routines.id", ondelete="CASCADE"), primary_key=True),
+    Column("tool_id", String(60), ForeignKey("tools.id"), primary_key=True),
+    Column("position", Integer, nullable=False),
+)
+routine_steps = Table(
+    "routine_steps", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("routine_id", String(80), ForeignKey("routines.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("position", Integer, nullable=False),
+    Column("kind", String(20), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("tool_id", String(60), ForeignKey("tools.id"), nullable=True),
+    Column("hold_seconds_min", Integer, nullable=True),
+    Column("hold_seconds_max", Integer, nullable=True),
+    Column("repetitions", Integer, nullable=True),
+    Column("rest_seconds", Integer, nullable=True),
+)
+routine_cautions = Table(
+    "routine_cautions", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("routine_id", String(80), ForeignKey("routines.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("position", Integer, nullable=False),
+    Column("text", Text, nullable=False),
+)
+tools = Table(
+    "tools", metadata,
+    Column("id", String(60), primary_key=True),
+    Column("name", String(120), nullable=False),
+    Column("good_for", Text, nullable=False),
+    Column("how_to_use", Text, nullable=False),
+    Column("buying_tips", Text, nullable=True),
+    Column("cautions", JSON, nullable=False),
+    Column("source", Text, nullable=False),
+)
+triage_rules = Table(
+    "triage_rules", metadata,
+    Column("id", String(80), primary_key=True),
+    Column("position", Integer, nullable=False),
+    Column("level", String(20), nullable=False, index=True),
+    Column("conditions", JSON, nullable=False),
+    Column("message", Text, nullable=False),
+    Column("source", Text, nullable=False),
+)
+answers = Table(
+    "answers", metadata,
+    Column("topic", String(80), primary_key=True),
+    Column("text", Text, nullable=False),
+    Column("region_notes", JSON, nullable=False),
+    Column("source", Text, nullable=False),
+)
+referrals = Table(
+    "referrals", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("muscle", String(60), nullable=False, index=True),
+    Column("pain_areas", JSON, nullable=False),
+    Column("regions", JSON, nullable=False),
+    Column("routine_ids", JSON, nullable=False),
+    Column("note", Text, nullable=False),
+    Column("source", Text, nullable=False),
+)
+messages = Table(
+    "messages", metadata,
+    Column("key", String(80), primary_key=True),
+    Column("text", Text, nullable=False),
+    Column("buttons", JSON, nullable=False),
+)
+kb_meta = Table(
+    "kb_meta", metadata,
+    Column("key", String(60), primary_key=True),
+    Column("value", Text, nullable=False),
+)
+
+#: Tables holding reviewed content, children first (the order to delete them in).
+CONTENT_TABLES = (
+    routine_regions, routine_muscles, routine_tools, routine_steps, routine_cautions,
+    routines, tools, triage_rules, answers, referrals, messages,
+)

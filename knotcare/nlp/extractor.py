@@ -1,0 +1,234 @@
+"""A rule-based fact extractor on spaCy: pattern files in, canonical mentions out.
+
+Each pattern file under `data/patterns/` names an entity and, per canonical value,
+phrases (spaCy `PhraseMatcher` on lower-cased tokens) and token patterns (spaCy
+`Matcher`). A ConText-style pass then reads the words before each mention to mark
+it negated ("no numbness"), about someone else ("my dad had cancer") or
+hypothetical ("what if it starts tingling?"). Durations and ratings come from
+`knotcare.nlp.quantities`.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple, Union
+
+import spacy
+import yaml
+from spacy.language import Language
+from spacy.matcher import Matcher, PhraseMatcher
+from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
+
+from knotcare.config import DATA_DIR
+from knotcare.nlp import quantities
+
+AFFIRMED = "affirmed"
+NEGATED = "negated"
+OTHER_PERSON = "other_person"
+HYPOTHETICAL = "hypothetical"
+
+#: Entities whose mentions only count for the person when affirmed about them.
+PERSONAL_ENTITIES = frozenset({"red_flag", "condition"})
+#: Entities whose value is the person's own words (normalised later into slots).
+VERBATIM_ENTITIES = ("duration", "severity")
+
+
+@dataclass(frozen=True)
+class Mention:
+    """One thing the person said: an entity, its canonical value and where it stands."""
+
+    entity: str
+    value: str
+    start: int
+    end: int
+    text: str
+    status: str = AFFIRMED
+
+    @property
+    def affirmed(self) -> bool:
+        """True when the person states it about themselves, now."""
+        return self.status == AFFIRMED
+
+
+@dataclass(frozen=True)
+class _Context:
+    negation_window: int
+    negation: Tuple[Tuple[str, ...], ...]
+    other_person: Tuple[Tuple[str, ...], ...]
+    self_words: frozenset
+    hypothetical: Tuple[Tuple[str, ...], ...]
+    if_followed_by: frozenset
+    terminators: Tuple[Tuple[str, ...], ...]
+    and_new_subject: frozenset
+
+
+def _load_yaml(path: Path) -> Dict[str, Any]:
+    with path.open(encoding="utf-8") as handle:
+        return yaml.safe_load(handle) or {}
+
+
+class FactExtractor:
+    """Finds regions, muscles, pain qualities, durations, ratings, red flags and conditions."""
+
+    def __init__(self, pattern_dir: Union[str, Path, None] = None, nlp: Optional[Language] = None) -> None:
+        self.pattern_dir = Path(pattern_dir) if pattern_dir else DATA_DIR / "patterns"
+        self.nlp = nlp or spacy.blank("en")
+        self._matcher = Matcher(self.nlp.vocab)
+        self._phrases = PhraseMatcher(self.nlp.vocab, attr="LOWER")
+        self._spans: Dict[str, Tuple[int, int]] = {}
+        self._not_followed_by: Dict[str, frozenset] = {}
+        self.entities: List[str] = []
+        for path in sorted(self.pattern_dir.glob("*.yml")):
+            spec = _load_yaml(path)
+            if path.stem == "context":
+                self._context = self._read_context(spec)
+            elif "entity" in spec:
+                self._add_patterns(spec)
+
+    def _read_context(self, spec: Dict[str, Any]) -> _Context:
+        def phrases(key: str) -> Tuple[Tuple[str, ...], ...]:
+            items = [tuple(t.text.lower() for t in self.nlp.make_doc(p)) for p in spec.get(key, [])]
+            return tuple(sorted(set(items), key=len, reverse=True))
+
+        return _Context(
+            negation_window=int(spec.get("negation_window", 5)),
+            negation=phrases("negation"),
+            other_person=phrases("other_person"),
+            self_words=frozenset(spec.get("self", [])),
+            hypothetical=phrases("hypothetical"),
+            if_followed_by=frozenset(spec.get("hypothetical_if_followed_by", [])),
+            terminators=phrases("terminators"),
+            and_new_subject=frozenset(spec.get("and_new_subject", [])),
+        )
+
+    def _add_patterns(self, spec: Dict[str, Any]) -> None:
+        entity = spec["entity"]
+        self.entities.append(entity)
+        for value, rules in (spec.get("values") or {}).items():
+            key = f"{entity}|{value}"
+            phrases = [self.nlp.make_doc(str(p).lower()) for p in rules.get("phrases") or []]
+            if phrases:
+                self._phrases.add(key, phrases)
+            for index, pattern in enumerate(rules.get("patterns") or []):
+                # A pattern is a token list, or {tokens, span} to keep only part
+                # of the match (the context word before "back" is not the region).
+                if isinstance(pattern, dict):
+                    sub_key = f"{key}|{index}"
+                    self._matcher.add(sub_key, [pattern["tokens"]])
+                    self._spans[sub_key] = tuple(pattern["span"])
+                else:
+                    self._matcher.add(key, [pattern])
+            if rules.get("not_followed_by"):
+                self._not_followed_by[key] = frozenset(rules["not_followed_by"])
+
+    # -- reading -------------------------------------------------------------
+
+    def make_doc(self, text: str) -> Doc:
+        """Tokenise lower-cased text (same length as the original, so offsets hold)."""
+        return self.nlp.make_doc(text.lower())
+
+    def extract(self, text: str, doc: Optional[Doc] = None) -> List[Mention]:
+        """Return every mention in `text`, each with its context status."""
+        if not text or not text.strip():
+            return []
+        doc = doc if doc is not None and len(doc.text) == len(text) else self.make_doc(text)
+        by_entity: Dict[str, List[Tuple[Span, str]]] = {}
+        for match_id, start, end in list(self._matcher(doc)) + list(self._phrases(doc)):
+            key = self.nlp.vocab.strings[match_id]
+            if key in self._spans:
+                offset_start, offset_end = self._spans[key]
+                start, end = start + offset_start, start + offset_end
+                key = key.rsplit("|", 1)[0]
+            blocked = self._not_followed_by.get(key)
+            if blocked and end < len(doc) and doc[end].lower_ in blocked:
+                continue
+            entity, value = key.split("|", 1)
+            by_entity.setdefault(entity, []).append((Span(doc, start, end, label=value), value))
+
+        mentions: List[Mention] = []
+        for entity, found in by_entity.items():
+            # Longest match wins inside one entity ("shoulder blade" over "shoulder").
+            kept = {(s.start, s.end) for s in filter_spans([span for span, _ in found])}
+            seen = set()
+            for span, value in found:
+                if (span.start, span.end) not in kept or (span.start, span.end) in seen:
+                    continue
+                seen.add((span.start, span.end))
+                mentions.append(
+                    Mention(entity, value, span.start_char, span.end_char, text[span.start_char:span.end_char],
+                            self._status(doc, span.start, entity))
+                )
+        for entity, finder in (("duration", quantities.find_durations), ("severity", quantities.find_severities)):
+            for start, end in finder(text):
+                words = text[start:end]
+                mentions.append(Mention(entity, words, start, end, words, AFFIRMED))
+        return sorted(mentions, key=lambda m: (m.start, -m.end))
+
+    def affirmed(self, text: str, doc: Optional[Doc] = None) -> List[Mention]:
+        """Only the mentions that count: affirmed, about the person, not hypothetical."""
+        return [m for m in self.extract(text, doc) if m.affirmed]
+
+    # -- context -------------------------------------------------------------
+
+    @staticmethod
+    def _ends_with(words: Sequence[str], cue: Tuple[str, ...]) -> bool:
+        return len(words) >= len(cue) and tuple(words[-len(cue):]) == cue
+
+    def _clause_before(self, doc: Doc, start: int) -> List[str]:
+        """The lower-cased words between the clause start and the mention."""
+        ctx = self._context
+        words: List[str] = []
+        for index in range(start - 1, -1, -1):
+            word = doc[index].lower_
+            before = [doc[i].lower_ for i in range(0, index + 1)]
+            if any(self._ends_with(before, cue) for cue in ctx.terminators):
+                break
+            if word in ("and", ",") and words and words[0] in ctx.and_new_subject:
+                break
+            words.insert(0, word)
+        return words
+
+    def _status(self, doc: Doc, start: int, entity: str) -> str:
+        ctx = getattr(self, "_context", None)
+        if ctx is None:
+            return AFFIRMED
+        clause = self._clause_before(doc, start)
+        # Hypothetical: a cue anywhere earlier in the clause.
+        for position in range(len(clause)):
+            head = clause[: position + 1]
+            if any(self._ends_with(head, cue) for cue in ctx.hypothetical):
+                return HYPOTHETICAL
+            if clause[position] == "if" and any(w in ctx.if_followed_by for w in clause[position + 1: position + 4]):
+                return HYPOTHETICAL
+        # Someone else: their cue, with no "I/me/my" between it and the mention.
+        if entity in PERSONAL_ENTITIES:
+            for position in range(len(clause) - 1, -1, -1):
+                word = clause[position]
+                if word in ctx.self_words:
+                    break
+                if any(self._ends_with(clause[: position + 1], cue) for cue in ctx.other_person):
+                    return OTHER_PERSON
+        # Negation: a cue within the window just before the mention.
+        window = clause[-ctx.negation_window:] if ctx.negation_window else []
+        for position in range(len(window)):
+            if any(self._ends_with(window[: position + 1], cue) for cue in ctx.negation):
+                return NEGATED
+        return AFFIRMED
+
+
+@functools.lru_cache(maxsize=4)
+def default_extractor(pattern_dir: Optional[str] = None) -> FactExtractor:
+    """One shared extractor per pattern folder (building the matchers takes a moment)."""
+    return FactExtractor(pattern_dir)
+
+
+def values(mentions: Iterable[Mention], entity: str) -> List[str]:
+    """The distinct values of one entity, in order of mention."""
+    out: List[str] = []
+    for mention in mentions:
+        if mention.entity == entity and mention.value not in out:
+            out.append(mention.value)
+    return out

@@ -1,0 +1,163 @@
+"""Durations and pain ratings: find them in text and turn them into numbers.
+
+Regular expressions rather than spaCy patterns here: the forms are numeric
+("6/10", "3wks", "2-3 weeks") and spaCy's tokenizer keeps some of them whole.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Iterator, Optional, Tuple
+
+Span = Tuple[int, int]
+
+_NUMBER_WORDS = {
+    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
+    "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
+    "couple": 2, "a couple": 2, "a couple of": 2, "couple of": 2, "a few": 3, "few": 3,
+    "several": 4, "a half": 0.5, "half a": 0.5, "half": 0.5,
+}
+_UNIT_DAYS = {
+    "hour": 1 / 24, "hr": 1 / 24, "h": 1 / 24,
+    "day": 1, "d": 1, "dy": 1,
+    "week": 7, "wk": 7, "w": 7,
+    "fortnight": 14,
+    "month": 30, "mo": 30, "mth": 30, "mnth": 30, "mon": 30,
+    "year": 365, "yr": 365, "y": 365,
+}
+_WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+
+_NUM = r"(?:\d+(?:\.\d+)?|a couple of|couple of|a couple|a few|few|several|half an?|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
+_UNIT = r"(?:hours?|hrs?|days?|dys?|weeks?|wks?|fortnights?|months?|mos|mths?|mnths?|years?|yrs?)"
+# One-letter units ("3d", "2w") only straight after digits, or "and" would read as "an d".
+_SHORT = r"(?:\d+(?:\.\d+)?\s?(?:d|w|y|h|mo))"
+_QUANTITY = re.compile(
+    rf"\b(?:(?:about|around|roughly|almost|nearly|over|like|maybe|approx\.?|approximately|just over|just under|more than|less than|at least)\s+)?"
+    rf"(?:(?:\b{_NUM}\s*(?:-|to|or)\s*)?\b{_NUM}\s*(?:and a half\s+)?{_UNIT}|{_SHORT})\b(?:\s+ago\b)?(?:\s+now\b)?",
+    re.IGNORECASE,
+)
+_RELATIVE = re.compile(
+    r"\b(?:since\s+(?:yesterday|last night|this morning|today|last week|last month|last year|the weekend|"
+    r"(?:last\s+)?(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)|christmas|new year)"
+    r"|started\s+(?:yesterday|today|this morning|last night)"
+    r"|(?:for|since)\s+(?:ages|ever|forever|years|months|weeks|days|a while|a long time|a long while)"
+    r"|forever|yesterday|last night|this morning)\b",
+    re.IGNORECASE,
+)
+_RELATIVE_DAYS = {
+    "yesterday": 1, "last night": 1, "this morning": 0, "today": 0, "last week": 7, "last month": 30,
+    "last year": 365, "the weekend": 3, "christmas": 60, "new year": 60, "ages": 365, "ever": 365,
+    "forever": 365, "years": 730, "months": 90, "weeks": 21, "days": 3, "a while": 14,
+    "a long time": 180, "a long while": 180,
+}
+
+
+def find_durations(text: str) -> Iterator[Span]:
+    """Yield the character spans of every duration phrase in `text`."""
+    taken: list[Span] = []
+    for regex in (_QUANTITY, _RELATIVE):
+        for match in regex.finditer(text):
+            span = match.span()
+            if not any(s < span[1] and span[0] < e for s, e in taken):
+                taken.append(span)
+    yield from sorted(taken)
+
+
+def _number(word: str) -> Optional[float]:
+    word = word.strip().lower()
+    if word in _NUMBER_WORDS:
+        return float(_NUMBER_WORDS[word])
+    try:
+        return float(word)
+    except ValueError:
+        return None
+
+
+def duration_to_days(phrase: str, today: Optional[dt.date] = None) -> Optional[float]:
+    """Turn a duration phrase ("3 weeks", "since yesterday", "for ages") into days.
+
+    Ranges ("2-3 weeks") take the upper end: a longer history is the safer
+    reading for triage. Returns None when the phrase holds no duration.
+    """
+    text = phrase.strip().lower()
+    match = re.search(
+        rf"(?:\b({_NUM})\s*(?:-|to|or)\s*)?\b({_NUM})\s*(and a half\s+)?({_UNIT}|(?<=\d)\s?(?:d|w|y|h|mo))\b", text
+    )
+    if match:
+        amount = _number(match.group(2))
+        if amount is None:
+            return None
+        if match.group(3):
+            amount += 0.5
+        unit = match.group(4).strip()
+        unit = unit[:-1] if len(unit) > 2 and unit.endswith("s") else unit
+        factor = next((days for key, days in _UNIT_DAYS.items() if unit == key), None)
+        if factor is None:
+            factor = next((days for key, days in _UNIT_DAYS.items() if unit.startswith(key)), 1)
+        return round(amount * factor, 2)
+    today = today or dt.date.today()
+    for index, name in enumerate(_WEEKDAYS):
+        if name in text:
+            return float((today.weekday() - index) % 7 or 7)
+    for key in sorted(_RELATIVE_DAYS, key=len, reverse=True):
+        if re.search(rf"\b{key}\b", text):
+            return float(_RELATIVE_DAYS[key])
+    return None
+
+
+# Pain ratings. Numbers need a rating context ("6/10", "about a 6", "level 7");
+# words map to the middle of the band people usually mean by them.
+_SEVERITY_WORDS = [
+    ("worst pain", 10), ("unbearable", 10), ("excruciating", 9), ("agonising", 9), ("agonizing", 9),
+    ("agony", 9), ("terrible", 8), ("horrible", 8), ("awful", 8), ("severe", 8), ("really bad", 7),
+    ("very bad", 7), ("pretty bad", 7), ("super bad", 7), ("so bad", 7), ("quite bad", 6),
+    ("not too bad", 3), ("not that bad", 3), ("not so bad", 3), ("moderate", 5), ("medium", 5),
+    ("mild", 3), ("slight", 2), ("minor", 2), ("barely", 1),
+]
+_SEVERITY_WORD_RE = re.compile(
+    r"\b(?:" + "|".join(re.escape(w) for w, _ in _SEVERITY_WORDS) + r")\b"
+    r"|\b(?:it'?s|is|feels|pain'?s)\s+bad\b",
+    re.IGNORECASE,
+)
+_NOT_A_RATING = r"(?!\s*(?:%|percent|" + _UNIT + r"\b|times|x\b|mins?|minutes|seconds|secs?|kg|lbs?|am|pm|o'?clock))"
+_SEVERITY_NUMBER_RE = re.compile(
+    r"\b(\d{1,2}(?:\.5)?)\s*(?:/|out of|outta|of)\s*10\b"
+    r"|\b(?:(?:about|around|like|maybe|probably|roughly|prob|solid|at)\s+)?an?\s+(\d{1,2})\b" + _NOT_A_RATING +
+    r"|\b(?:level|rate it|rate it at|rating|rated|score|pain is|pain's|its|it's)\s+(?:a|an|at)?\s*(\d{1,2})\b" + _NOT_A_RATING,
+    re.IGNORECASE,
+)
+_BARE_NUMBER_RE = re.compile(r"^\s*(?:(?:about|around|like|maybe|prob|probably)\s+)?(?:an?\s+)?(\d{1,2})\s*[.!]?\s*$", re.IGNORECASE)
+
+
+def find_severities(text: str) -> Iterator[Span]:
+    """Yield the character spans of every pain rating in `text`."""
+    spans: list[Span] = []
+    for match in _SEVERITY_NUMBER_RE.finditer(text):
+        number = next(g for g in match.groups() if g is not None)
+        if 0 <= float(number) <= 10:
+            spans.append(match.span())
+    bare = _BARE_NUMBER_RE.match(text)
+    if bare and 0 <= int(bare.group(1)) <= 10 and not spans:
+        spans.append((bare.start(1) if text[: bare.start(1)].strip() == "" else bare.start(), bare.end(1)))
+    for match in _SEVERITY_WORD_RE.finditer(text):
+        if not any(s < match.end() and match.start() < e for s, e in spans):
+            spans.append(match.span())
+    yield from sorted(spans)
+
+
+def severity_to_int(phrase: str) -> Optional[int]:
+    """Turn a pain rating ("6/10", "about a 6", "pretty bad") into an integer 0-10."""
+    text = phrase.strip().lower()
+    number = re.search(r"\d{1,2}(?:\.5)?", text)
+    if number:
+        value = float(number.group())
+        if 0 <= value <= 10:
+            return int(round(value + 1e-9)) if value % 1 else int(value)
+        return None
+    if re.search(r"\b(?:it'?s|is|feels|pain'?s)\s+bad\b", text):
+        return 6
+    for word, value in _SEVERITY_WORDS:
+        if word in text:
+            return value
+    return None

@@ -1,0 +1,5 @@
+"""The plan builder: from the facts and the triage decision to a routine tailored to this person."""
+
+from knotcare.plan.builder import Plan, build_plan, choose_routine, region_words
+
+__all__ = ["Plan", "build_plan", "choose_routine", "region_words"]

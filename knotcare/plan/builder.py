@@ -1,0 +1,121 @@
+"""Choose and tailor a routine, and say why. Plain Python: no Rasa, no database."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Dict, List, Optional, Sequence, Tuple
+
+from knotcare.content import Routine, Step, Tool
+from knotcare.triage.engine import Decision, Facts
+
+_REGION_WORDS = {
+    "neck": "neck",
+    "shoulders": "the tops of your shoulders",
+    "upper_back": "upper back, around the shoulder blades",
+    "mid_back": "mid back",
+    "lower_back": "lower back",
+    "back": "back",
+}
+_QUALITY_WORDS = {
+    "dull_ache": "a dull ache", "sharp": "sharp", "shooting": "shooting", "burning": "burning",
+    "tingling": "tingling", "numbness": "numb", "throbbing": "throbbing", "stiffness": "stiff or tight",
+    "tenderness": "tender",
+}
+
+
+def region_words(region: Optional[str]) -> str:
+    """The region as a person would say it."""
+    return _REGION_WORDS.get(region or "", "the sore area")
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A routine chosen for this person, the adjustments made, and the reasons."""
+
+    routine: Routine
+    reasons: Tuple[str, ...]
+    adjustments: Tuple[str, ...] = field(default_factory=tuple)
+
+    def messages(self, tools: Dict[str, Tool]) -> List[str]:
+        """The plan as a few chat messages: what and why, the steps, the dose and when to stop."""
+        r = self.routine
+        intro = f"Here's a routine for you: **{r.title}** (about {r.minutes} minutes).\n" + \
+            "Why this one: " + " ".join(self.reasons)
+        steps = "\n".join(f"{i}. {_step_line(step, tools)}" for i, step in enumerate(r.steps, start=1))
+        tool_names = [tools[t].name for t in r.tools if t in tools]
+        dose = [f"Tools: {', '.join(tool_names)}." if tool_names else "",
+                f"Pressure: {r.pressure}", f"How often: {r.frequency}",
+                f"Before: {r.warm_up}", f"Afterwards: {r.aftercare}"]
+        dose += [f"For you: {a}" for a in self.adjustments]
+        stop = "Stop and get advice if: " + " ".join(r.cautions[:3]) if r.cautions else ""
+        return [intro, steps, "\n".join(line for line in dose if line), stop] if stop else \
+            [intro, steps, "\n".join(line for line in dose if line)]
+
+
+def _step_line(step: Step, tools: Dict[str, Tool]) -> str:
+    dose: List[str] = []
+    if step.hold_min is not None:
+        hold = f"{step.hold_min} s" if step.hold_min == step.hold_max else f"{step.hold_min}–{step.hold_max} s"
+        dose.append(f"hold {hold}")
+    if step.repetitions:
+        dose.append(f"{step.repetitions}×")
+    if step.rest_seconds:
+        dose.append(f"rest {step.rest_seconds} s between")
+    return step.text + (f" ({', '.join(dose)})" if dose else "")
+
+
+def choose_routine(facts: Facts, routines: Sequence[Routine], muscles: Sequence[str] = ()) -> Optional[Routine]:
+    """The best routine for the region: most named muscles covered, then made for this region first."""
+    region = facts.region
+    candidates = [r for r in routines if region in r.regions and not r.gentle]
+    if not candidates:
+        return None
+    return sorted(
+        candidates,
+        key=lambda r: (-len(set(muscles) & set(r.muscles)), r.regions.index(region), r.id),
+    )[0]
+
+
+def build_plan(facts: Facts, decision: Decision, routines: Sequence[Routine],
+               muscles: Sequence[str] = ()) -> Optional[Plan]:
+    """A tailored plan for self-care, a gentle one for consult-first, none otherwise."""
+    if decision.level == "consult_first":
+        gentle = next((r for r in routines if r.gentle and (facts.region in r.regions or not facts.region)), None)
+        if gentle is None:
+            return None
+        reasons = ("Because of what you told me about your health, I'm only suggesting gentle general care "
+                   "until your clinician says firmer work is fine.",)
+        return Plan(gentle, reasons)
+    if decision.level != "self_care":
+        return None
+    routine = choose_routine(facts, routines, muscles)
+    if routine is None:
+        return None
+    reasons = [f"you said it's in your {region_words(facts.region)}, and {routine.why[0].lower() + routine.why[1:]}"]
+    reasons[0] = reasons[0][0].upper() + reasons[0][1:]
+    covered = [m.replace("_", " ") for m in muscles if m in routine.muscles]
+    if covered:
+        reasons.append(f"It works on the {', '.join(covered)}, which you mentioned.")
+    if facts.pain_quality in _QUALITY_WORDS:
+        reasons.append(f"A knot that feels {_QUALITY_WORDS[facts.pain_quality]}, with none of the warning signs, "
+                       "usually responds to steady pressure and stretching.")
+    return Plan(routine, tuple(reasons), tuple(_adjustments(facts)))
+
+
+def _adjustments(facts: Facts) -> List[str]:
+    """Changes to the standard dose for this person, each with its reason."""
+    out: List[str] = []
+    if facts.severity is not None and facts.severity >= 6:
+        out.append(f"You rated it {facts.severity}/10, so keep the pressure lighter than usual (about 4–5/10) for "
+                   "the first few sessions: pressing hard on an already painful spot tends to make it guard more.")
+    elif facts.severity is not None and facts.severity <= 3:
+        out.append(f"At {facts.severity}/10 this is mild, so short daily sessions of 3–5 minutes should be plenty.")
+    if facts.duration_days is not None and facts.duration_days >= 28:
+        out.append("It has lasted over a month, so treat it as a stubborn knot: 10–20 minute sessions every "
+                   "other day, and add posture checks and strengthening so it doesn't keep coming back.")
+    elif facts.duration_days is not None and facts.duration_days <= 2:
+        out.append("It's very new, so start extra gently; if it began with a strain, give it a day or two before "
+                   "firm pressure.")
+    if facts.pain_quality == "stiffness":
+        out.append("Since it feels stiff, spend a little longer on the stretches at the end.")
+    return out
