@@ -1,0 +1,1 @@
+"""Rasa custom actions: thin adapters between the conversation and `knotcare`'s domain logic."""

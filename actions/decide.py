@@ -1,0 +1,69 @@
+"""The one action that decides: triage level, matched rules and routine, with the reasons."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import ActiveLoop, EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import provider
+from actions.say import say
+from actions.slots import facts_from_tracker
+from knotcare.plan import build_plan
+from knotcare.triage import decide
+
+logger = logging.getLogger(__name__)
+
+#: Levels whose reply starts with a header message of the same name (messages.yml).
+_HEADED_LEVELS = ("emergency", "urgent", "see_clinician", "consult_first")
+
+
+class ActionDecideCare(Action):
+    """Applies the triage rules to the slots and replies with advice or a routine."""
+
+    def name(self) -> Text:
+        """The action's name in the domain."""
+        return "action_decide_care"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[EventType]:
+        """Decide, reply (what to do first, then why), and record the contract slots."""
+        facts = facts_from_tracker(tracker)
+        with provider.knowledge_base().unit_of_work() as uow:
+            rules = uow.rules.all()
+            routines = uow.routines.all()
+            tools = {tool.id: tool for tool in uow.tools.all()}
+            messages = {key: uow.messages.get(key) for key in (*_HEADED_LEVELS, "comfort_advice",
+                                                                "red_flag_safety_net")}
+        decision = decide(facts, rules)
+        # Rule ids only: what the person said stays out of the logs.
+        logger.info("triage decision level=%s rules=%s", decision.level, ",".join(decision.rule_ids))
+
+        plan = build_plan(facts, decision, routines, tracker.get_slot("muscles") or [])
+        if decision.level in _HEADED_LEVELS:
+            say(dispatcher, messages[decision.level])
+        if decision.messages and decision.level != "self_care":
+            dispatcher.utter_message(text="Why: " + " ".join(decision.messages))
+        if decision.level in ("see_clinician", "urgent"):
+            say(dispatcher, messages["comfort_advice"])
+        if plan is not None:
+            for text in plan.messages(tools):
+                dispatcher.utter_message(text=text)
+        if decision.level == "self_care" and decision.messages:
+            dispatcher.utter_message(text=" ".join(decision.messages))
+        if decision.level != "emergency":
+            say(dispatcher, messages["red_flag_safety_net"])
+
+        events: List[EventType] = [
+            SlotSet("triage_level", decision.level),
+            SlotSet("triage_rule_ids", list(decision.rule_ids)),
+            SlotSet("routine_id", plan.routine.id if plan else None),
+        ]
+        if tracker.active_loop.get("name"):
+            # A red flag interrupted the intake: the decision ends the form.
+            events += [ActiveLoop(None), SlotSet("requested_slot", None)]
+        return events

@@ -1,0 +1,56 @@
+"""After every message: numbers from words, and red flags and conditions accumulated."""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.slots import entity_values, merged
+from knotcare.nlp import duration_to_days, severity_to_int
+
+_BARE_NUMBER = re.compile(r"^\s*(?:about|around|like|maybe)?\s*(\d{1,3})\s*[.!]?\s*$", re.IGNORECASE)
+
+
+class ActionExtractPainFacts(Action):
+    """Fills pain_duration_days, pain_severity, red_flags, conditions and muscles from the latest message."""
+
+    def name(self) -> Text:
+        """The action's name in the domain."""
+        return "action_extract_pain_facts"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[EventType]:
+        """Return SlotSet events only for what the message actually said."""
+        events: List[EventType] = []
+        intent = (tracker.latest_message.get("intent") or {}).get("name") or ""
+        if intent.startswith("ask_"):
+            # "how long do I hold it, 30 seconds?" is a question, not a history.
+            return self._accumulated(tracker)
+        durations = [d for d in (duration_to_days(v) for v in entity_values(tracker, "duration")) if d is not None]
+        severities = [s for s in (severity_to_int(v) for v in entity_values(tracker, "severity")) if s is not None]
+        bare = _BARE_NUMBER.match(tracker.latest_message.get("text") or "")
+        if tracker.get_slot("requested_slot") == "pain_duration_days" and not durations and bare:
+            # "3" in answer to "how long?" means days, not a rating; the reply
+            # repeats it back so the person can correct it.
+            durations, severities = [float(bare.group(1))], []
+        if durations:
+            events.append(SlotSet("pain_duration_days", durations[-1]))
+        if severities:
+            events.append(SlotSet("pain_severity", severities[-1]))
+        return events + self._accumulated(tracker)
+
+    @staticmethod
+    def _accumulated(tracker: Tracker) -> List[EventType]:
+        """Red flags, conditions and muscles: added to, never replaced."""
+        events: List[EventType] = []
+        for slot, entity in (("red_flags", "red_flag"), ("conditions", "condition"), ("muscles", "muscle")):
+            new = entity_values(tracker, entity)
+            current = tracker.get_slot(slot) or []
+            if new and any(v not in current for v in new):
+                events.append(SlotSet(slot, merged(current, new)))
+        return events

@@ -1,0 +1,149 @@
+"""The intake form: only what is missing, in any order, then a short red-flag screen."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import EventType
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.say import say_key
+from actions.slots import REGIONS, merged
+from knotcare.triage.screen import codes_for_yes, screens_for_region
+
+FACT_SLOTS = ["body_region", "pain_quality", "pain_duration_days", "pain_severity"]
+
+
+class ValidatePainIntakeForm(FormValidationAction):
+    """Validates the intake form's answers and decides which questions remain."""
+
+    def name(self) -> Text:
+        """The action's name in the domain."""
+        return "validate_pain_intake_form"
+
+    async def required_slots(
+        self, domain_slots: List[Text], dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[Text]:
+        """The four facts, then the screen for this region; nothing more once a red flag is affirmed."""
+        if tracker.get_slot("red_flags"):
+            return []
+        return FACT_SLOTS + screens_for_region(tracker.get_slot("body_region"))
+
+    def validate_body_region(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[Text, Any]:
+        """Keep the five regions; "back" alone leads to the narrower question."""
+        if value in REGIONS:
+            return {"body_region": value, "region_hint": None}
+        if value == "back":
+            return {"body_region": None, "region_hint": "back"}
+        return {"body_region": None}
+
+    def validate_pain_duration_days(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[Text, Any]:
+        """A number of days, repeated back when it came from a bare number."""
+        try:
+            days = float(value)
+        except (TypeError, ValueError):
+            return {"pain_duration_days": None}
+        if days < 0:
+            return {"pain_duration_days": None}
+        if not tracker.latest_message.get("entities") and tracker.get_slot("requested_slot") == "pain_duration_days":
+            say_key(dispatcher, "duration_from_number", days=f"{days:g}")
+        return {"pain_duration_days": days}
+
+    def validate_pain_severity(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[Text, Any]:
+        """An integer from 0 to 10."""
+        try:
+            rating = int(round(float(value)))
+        except (TypeError, ValueError):
+            return {"pain_severity": None}
+        if not 0 <= rating <= 10:
+            say_key(dispatcher, "severity_out_of_range")
+            return {"pain_severity": None}
+        return {"pain_severity": rating}
+
+    def _screen(self, slot: str, value: Any, tracker: Tracker) -> Dict[Text, Any]:
+        if value is True:
+            return {slot: True, "red_flags": merged(tracker.get_slot("red_flags"),
+                                                    codes_for_yes(slot, tracker.get_slot("red_flags") or []))}
+        return {slot: value}
+
+    def validate_screen_cauda_equina(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                     domain: DomainDict) -> Dict[Text, Any]:
+        """A yes is an emergency sign."""
+        return self._screen("screen_cauda_equina", value, tracker)
+
+    def validate_screen_head_neuro(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                   domain: DomainDict) -> Dict[Text, Any]:
+        """A yes is an emergency sign."""
+        return self._screen("screen_head_neuro", value, tracker)
+
+    def validate_screen_trauma_chest(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                     domain: DomainDict) -> Dict[Text, Any]:
+        """A yes is an emergency sign."""
+        return self._screen("screen_trauma_chest", value, tracker)
+
+    def validate_screen_nerve(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+                              domain: DomainDict) -> Dict[Text, Any]:
+        """A yes points to a nerve rather than a knot."""
+        return self._screen("screen_nerve", value, tracker)
+
+    def validate_screen_general(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                domain: DomainDict) -> Dict[Text, Any]:
+        """A yes is a same-day sign."""
+        return self._screen("screen_general", value, tracker)
+
+
+class _AskForSlot(Action, ABC):
+    """Asks the form's question for one slot, in the reviewed words of messages.yml."""
+
+    slot: str = ""
+
+    @abstractmethod
+    def name(self) -> Text:
+        """`action_ask_<slot>`: Rasa's form calls it to ask for the slot."""
+
+    def message_key(self, tracker: Tracker) -> str:
+        """The message to send; `ask_<slot>` unless a subclass knows better."""
+        return f"ask_{self.slot}"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[EventType]:
+        """Send the question with its buttons."""
+        say_key(dispatcher, self.message_key(tracker))
+        return []
+
+
+class ActionAskBodyRegion(_AskForSlot):
+    """Where it hurts, or which part of the back when the person said just "back"."""
+
+    slot = "body_region"
+
+    def name(self) -> Text:
+        """The action's name in the domain."""
+        return "action_ask_body_region"
+
+    def message_key(self, tracker: Tracker) -> str:
+        """The narrower question after a plain "back"."""
+        return "ask_back_part" if tracker.get_slot("region_hint") == "back" else "ask_body_region"
+
+
+def _ask_action(slot: str) -> type:
+    """A concrete `action_ask_<slot>` class (rasa-sdk registers every concrete Action subclass)."""
+    return type(f"ActionAsk_{slot}", (_AskForSlot,), {
+        "slot": slot,
+        "name": lambda self: f"action_ask_{self.slot}",
+        "__doc__": f"Asks for {slot}.",
+    })
+
+
+ASK_ACTIONS = [_ask_action(slot) for slot in FACT_SLOTS[1:] + [
+    "screen_cauda_equina", "screen_head_neuro", "screen_trauma_chest", "screen_nerve", "screen_general"]]

@@ -1,0 +1,78 @@
+"""Rasa entity extractor over Knotcare's spaCy rule extractor (`knotcare.nlp`)."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import Any, Dict, List, Optional, Text
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.constants import SPACY_DOCS
+from rasa.nlu.extractors.extractor import EntityExtractorMixin
+from rasa.shared.nlu.constants import ENTITIES, TEXT
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from knotcare.config import DATA_DIR
+from knotcare.nlp.extractor import FactExtractor, default_extractor
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False)
+class KnotcareFactExtractor(GraphComponent, EntityExtractorMixin):
+    """Adds entities with canonical values: regions, muscles, pain, duration, severity, red flags, conditions.
+
+    Only affirmed mentions become entities: "no numbness" or "my dad had cancer"
+    add nothing. The patterns are reviewed data under `data/patterns/`.
+    """
+
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        """`patterns`: the folder of pattern files, relative to the working directory."""
+        return {"patterns": str(DATA_DIR / "patterns")}
+
+    @classmethod
+    def fingerprint_addon(cls, config: Dict[str, Any]) -> Optional[str]:
+        """Retrain (and so re-evaluate) when a pattern file changes, not only the config."""
+        folder = Path(config.get("patterns") or DATA_DIR / "patterns")
+        sha = hashlib.sha256()
+        for path in sorted(folder.glob("*.yml")):
+            sha.update(path.name.encode())
+            sha.update(path.read_bytes())
+        return sha.hexdigest()
+
+    def __init__(self, config: Dict[Text, Any]) -> None:
+        self._extractor: FactExtractor = default_extractor(str(Path(config["patterns"]).resolve()))
+
+    @classmethod
+    def create(
+        cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "KnotcareFactExtractor":
+        """Build the extractor from the pattern files."""
+        return cls(config)
+
+    def train(self, training_data: TrainingData) -> Resource:  # pragma: no cover - not trainable
+        """Nothing to learn: the patterns are reviewed rules."""
+        raise NotImplementedError
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        """Training data keeps its hand annotations; nothing to add."""
+        return training_data
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        """Add the affirmed mentions of each message as entities."""
+        for message in messages:
+            text = message.get(TEXT) or ""
+            doc = message.get(SPACY_DOCS[TEXT])
+            entities = [
+                {
+                    "entity": m.entity, "value": m.value, "start": m.start, "end": m.end,
+                    "confidence_entity": 1.0, "extractor": self.name,
+                }
+                for m in self._extractor.affirmed(text, doc)
+            ]
+            message.set(ENTITIES, message.get(ENTITIES, []) + entities, add_to_output=True)
+        return messages
