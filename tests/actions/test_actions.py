@@ -1,0 +1,118 @@
+"""Each action with a real Tracker and CollectingDispatcher: the events and what is said."""
+
+from __future__ import annotations
+
+from rasa_sdk.events import ActiveLoop, SlotSet, UserUtteranceReverted
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.decide import ActionDecideCare
+from actions.extraction import ActionExtractPainFacts
+from actions.fallback import ActionDefaultFallback
+from actions.intake import ActionAskBodyRegion, ValidatePainIntakeForm
+from actions.questions import ActionAnswerQuestion
+from tests.actions.conftest import entity, make_tracker, texts
+
+
+def slots_of(events) -> dict:
+    return {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
+
+
+async def test_extraction_turns_words_into_numbers(domain) -> None:
+    tracker = make_tracker("3 weeks, about a 6", entities=[entity("duration", "3 weeks"),
+                                                           entity("severity", "about a 6")])
+    events = await ActionExtractPainFacts().run(CollectingDispatcher(), tracker, domain)
+    assert slots_of(events) == {"pain_duration_days": 21.0, "pain_severity": 6}
+
+
+async def test_extraction_accumulates_red_flags(domain) -> None:
+    tracker = make_tracker("and now a fever", intent="report_red_flag", entities=[entity("red_flag", "fever")],
+                           red_flags=["night_pain"])
+    events = await ActionExtractPainFacts().run(CollectingDispatcher(), tracker, domain)
+    assert slots_of(events) == {"red_flags": ["night_pain", "fever"]}
+
+
+async def test_bare_number_answers_how_long_in_days(domain) -> None:
+    tracker = make_tracker("3", entities=[entity("severity", "3")], requested_slot="pain_duration_days")
+    events = await ActionExtractPainFacts().run(CollectingDispatcher(), tracker, domain)
+    assert slots_of(events) == {"pain_duration_days": 3.0}
+
+
+async def test_form_asks_the_screen_for_the_region(domain) -> None:
+    form = ValidatePainIntakeForm()
+    lower = make_tracker(body_region="lower_back")
+    neck = make_tracker(body_region="neck")
+    assert "screen_cauda_equina" in await form.required_slots([], CollectingDispatcher(), lower, domain)
+    assert "screen_head_neuro" in await form.required_slots([], CollectingDispatcher(), neck, domain)
+    assert "screen_cauda_equina" not in await form.required_slots([], CollectingDispatcher(), neck, domain)
+
+
+async def test_a_red_flag_ends_the_form_at_once(domain) -> None:
+    tracker = make_tracker(red_flags=["saddle_numbness"])
+    assert await ValidatePainIntakeForm().required_slots([], CollectingDispatcher(), tracker, domain) == []
+
+
+async def test_yes_to_a_screen_question_records_its_red_flags(domain) -> None:
+    tracker = make_tracker("yes", intent="affirm", active_loop="pain_intake_form", body_region="lower_back",
+                           requested_slot="screen_cauda_equina")
+    result = ValidatePainIntakeForm().validate_screen_cauda_equina(True, CollectingDispatcher(), tracker, domain)
+    assert result["red_flags"] == ["bladder_bowel_change", "saddle_numbness", "bilateral_leg_symptoms"]
+
+
+def test_plain_back_asks_which_part(domain) -> None:
+    tracker = make_tracker("my back", entities=[entity("body_region", "back")])
+    result = ValidatePainIntakeForm().validate_body_region("back", CollectingDispatcher(), tracker, domain)
+    assert result == {"body_region": None, "region_hint": "back"}
+
+
+async def test_ask_back_part_after_plain_back(domain) -> None:
+    dispatcher = CollectingDispatcher()
+    await ActionAskBodyRegion().run(dispatcher, make_tracker(region_hint="back"), domain)
+    assert "back" in texts(dispatcher)[0].lower() and len(dispatcher.messages[0]["buttons"]) == 3
+
+
+async def test_decision_self_care_gives_a_tailored_routine(domain) -> None:
+    tracker = make_tracker(body_region="upper_back", pain_quality="dull_ache", pain_duration_days=21,
+                           pain_severity=5, screen_nerve=False, screen_general=False, screen_trauma_chest=False)
+    dispatcher = CollectingDispatcher()
+    events = await ActionDecideCare().run(dispatcher, tracker, domain)
+    slots = slots_of(events)
+    assert slots["triage_level"] == "self_care"
+    assert slots["routine_id"] == "upper_back_ball_on_wall"
+    assert "self_care_default" in slots["triage_rule_ids"]
+    said = "\n".join(texts(dispatcher))
+    assert "Why this one" in said and "upper back" in said
+
+
+async def test_decision_emergency_gives_no_routine_and_ends_the_form(domain) -> None:
+    tracker = make_tracker("I can't feel my bum", intent="report_red_flag", active_loop="pain_intake_form",
+                           body_region="lower_back", red_flags=["saddle_numbness"])
+    dispatcher = CollectingDispatcher()
+    events = await ActionDecideCare().run(dispatcher, tracker, domain)
+    slots = slots_of(events)
+    assert slots["triage_level"] == "emergency" and slots["routine_id"] is None
+    assert "emergency" in texts(dispatcher)[0].lower()
+    assert any("Why:" in t for t in texts(dispatcher))
+    assert ActiveLoop(None) in events and SlotSet("requested_slot", None) in events
+
+
+async def test_decision_consult_first_is_gentle(domain) -> None:
+    tracker = make_tracker(body_region="neck", pain_quality="stiffness", pain_duration_days=10, pain_severity=4,
+                           conditions=["pregnancy"])
+    events = await ActionDecideCare().run(CollectingDispatcher(), tracker, domain)
+    slots = slots_of(events)
+    assert slots["triage_level"] == "consult_first" and slots["routine_id"] == "gentle_general"
+
+
+async def test_answer_is_tailored_to_the_region(domain) -> None:
+    dispatcher = CollectingDispatcher()
+    await ActionAnswerQuestion().run(dispatcher, make_tracker("how long do i hold it", intent="ask_hold_time",
+                                                              body_region="lower_back"), domain)
+    assert "20" in texts(dispatcher)[0]
+
+
+async def test_fallback_is_kind_and_forgets_the_message(domain) -> None:
+    for text, expected in [("", "empty"), ("これは何ですか", "English"), ("asdfgh", "another way")]:
+        dispatcher = CollectingDispatcher()
+        events = await ActionDefaultFallback().run(dispatcher, make_tracker(text, intent="nlu_fallback"), domain)
+        assert events == [UserUtteranceReverted()]
+        assert expected in texts(dispatcher)[0]

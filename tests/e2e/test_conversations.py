@@ -1,0 +1,132 @@
+"""Whole conversations over the REST channel, checked through the replies and the tracker API."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+
+from tests.e2e.conftest import Servers, all_text, buttons
+
+pytestmark = pytest.mark.e2e
+
+
+def new_sender() -> str:
+    return f"e2e-{uuid.uuid4().hex[:8]}"
+
+
+def answer_screen_no(servers: Servers, sender: str, replies, limit: int = 6):
+    """Answer every yes/no screen question with the No button until something else comes."""
+    for _ in range(limit):
+        if "/deny" not in buttons(replies):
+            return replies
+        replies = servers.say(sender, "/deny")
+    return replies
+
+
+def test_everything_in_one_message_then_the_screen_then_a_routine(servers: Servers) -> None:
+    sender = new_sender()
+    replies = servers.say(sender, "knot under my right shoulder blade, dull ache, 3 weeks, about 5/10")
+    assert set(buttons(replies)) == {"/affirm", "/deny"}, replies
+    assert servers.slots(sender)["requested_slot"].startswith("screen_")
+    replies = answer_screen_no(servers, sender, replies)
+    slots = servers.slots(sender)
+    assert slots["body_region"] == "upper_back"
+    assert slots["pain_quality"] == "dull_ache"
+    assert slots["pain_duration_days"] == 21
+    assert slots["pain_severity"] == 5
+    assert slots["triage_level"] == "self_care"
+    assert slots["routine_id"] == "upper_back_ball_on_wall"
+    assert "self_care_default" in slots["triage_rule_ids"]
+    assert slots["red_flags"] == []
+    text = all_text(replies)
+    assert "Why this one" in text and "hold" in text.lower()
+
+
+def test_answers_out_of_order_and_only_what_is_missing(servers: Servers) -> None:
+    sender = new_sender()
+    servers.say(sender, "hi")
+    servers.say(sender, "it's been about 2 weeks")
+    slots = servers.slots(sender)
+    assert slots["pain_duration_days"] == 14 and slots["requested_slot"] == "body_region"
+    servers.say(sender, "pretty bad, its in my neck")
+    slots = servers.slots(sender)
+    assert slots["body_region"] == "neck" and slots["pain_severity"] == 7
+    assert slots["requested_slot"] == "pain_quality"
+    replies = servers.say(sender, "stiff mostly")
+    replies = answer_screen_no(servers, sender, replies)
+    slots = servers.slots(sender)
+    assert slots["triage_level"] == "self_care" and slots["routine_id"] in ("neck_base_of_skull", "neck_side")
+
+
+def test_a_correction_changes_the_region_and_the_screen(servers: Servers) -> None:
+    sender = new_sender()
+    servers.say(sender, "i have a knot in my neck, dull ache, 1 week, 4/10")
+    assert servers.slots(sender)["requested_slot"] == "screen_head_neuro"
+    servers.say(sender, "actually it's my lower back")
+    slots = servers.slots(sender)
+    assert slots["body_region"] == "lower_back"
+    assert slots["requested_slot"] == "screen_cauda_equina"
+    answer_screen_no(servers, sender, [{"buttons": [{"payload": "/deny"}]}])
+    assert servers.slots(sender)["routine_id"] == "lower_back_beside_spine"
+
+
+def test_a_question_mid_form_is_answered_and_the_form_resumes(servers: Servers) -> None:
+    sender = new_sender()
+    servers.say(sender, "my lower back has a knot")
+    assert servers.slots(sender)["requested_slot"] == "pain_quality"
+    replies = servers.say(sender, "how long should i hold the pressure on it?")
+    text = all_text(replies)
+    assert "second" in text.lower()
+    assert "feel like" in text.lower()  # the form asks its question again
+    slots = servers.slots(sender)
+    assert slots["requested_slot"] == "pain_quality" and slots["body_region"] == "lower_back"
+
+
+def test_a_red_flag_in_the_first_message_is_an_emergency(servers: Servers) -> None:
+    sender = new_sender()
+    replies = servers.say(sender, "my lower back hurts and since yesterday i can't control my bladder")
+    assert "emergency" in all_text(replies[:1]).lower()
+    slots = servers.slots(sender)
+    assert slots["triage_level"] == "emergency"
+    assert "bladder_bowel_change" in slots["red_flags"]
+    assert slots["routine_id"] is None
+
+
+def test_a_red_flag_in_the_middle_of_the_form_wins(servers: Servers) -> None:
+    sender = new_sender()
+    servers.say(sender, "knot in my lower back, dull ache, for 2 weeks")
+    assert servers.slots(sender)["requested_slot"] == "pain_severity"
+    replies = servers.say(sender, "about a 6, and i can't feel my bum when i wipe")
+    assert "emergency" in all_text(replies).lower()
+    slots = servers.slots(sender)
+    assert slots["triage_level"] == "emergency" and "saddle_numbness" in slots["red_flags"]
+    assert slots["requested_slot"] is None
+
+
+def test_yes_on_the_screen_is_acted_on(servers: Servers) -> None:
+    sender = new_sender()
+    servers.say(sender, "lower back knot, aching, 3 days, 5/10")
+    assert servers.slots(sender)["requested_slot"] == "screen_cauda_equina"
+    replies = servers.say(sender, "/affirm")
+    assert "emergency" in all_text(replies).lower()
+    assert servers.slots(sender)["triage_level"] == "emergency"
+
+
+def test_a_red_flag_after_the_routine_changes_the_decision(servers: Servers) -> None:
+    sender = new_sender()
+    replies = servers.say(sender, "tight knot on top of my shoulders, 2 weeks, 4/10")
+    answer_screen_no(servers, sender, replies)
+    assert servers.slots(sender)["triage_level"] == "self_care"
+    replies = servers.say(sender, "oh and i've had a fever and chills since last night")
+    assert "today" in all_text(replies).lower()
+    slots = servers.slots(sender)
+    assert slots["triage_level"] == "urgent" and slots["routine_id"] is None
+
+
+def test_nerve_like_pain_goes_to_a_clinician(servers: Servers) -> None:
+    sender = new_sender()
+    replies = servers.say(sender, "burning pain in my neck for 3 weeks, 5/10")
+    answer_screen_no(servers, sender, replies)
+    slots = servers.slots(sender)
+    assert slots["triage_level"] == "see_clinician" and slots["routine_id"] is None

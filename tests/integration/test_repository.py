@@ -1,0 +1,68 @@
+"""Repositories against real databases: a fresh SQLite file and this run's PostgreSQL database."""
+
+from __future__ import annotations
+
+import pytest
+
+from knotcare.kb import KnowledgeBase
+from knotcare.kb.seed import ensure_seeded, seed
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def kb(request) -> KnowledgeBase:
+    return request.getfixturevalue(f"{request.param}_kb")
+
+
+def test_routines_round_trip(kb: KnowledgeBase, content) -> None:
+    with kb.unit_of_work() as uow:
+        stored = {r.id: r for r in uow.routines.all()}
+    assert stored == {r.id: r for r in content.routines}
+
+
+def test_routines_for_a_region(kb: KnowledgeBase) -> None:
+    with kb.unit_of_work() as uow:
+        lower = uow.routines.for_region("lower_back")
+        gentle = uow.routines.for_region("lower_back", gentle=True)
+    assert [r.id for r in lower] == ["lower_back_beside_spine"]
+    assert gentle and all(r.gentle for r in gentle)
+
+
+def test_rules_keep_their_reviewed_order(kb: KnowledgeBase, content) -> None:
+    with kb.unit_of_work() as uow:
+        assert uow.rules.all() == list(content.rules)
+
+
+def test_answers_messages_tools_referrals(kb: KnowledgeBase, content) -> None:
+    with kb.unit_of_work() as uow:
+        assert uow.answers.get("ask_hold_time").text
+        assert uow.answers.get("no_such_topic") is None
+        assert uow.messages.get("emergency").text
+        with pytest.raises(KeyError):
+            uow.messages.get("no_such_message")
+        assert {t.id for t in uow.tools.all()} == {t.id for t in content.tools}
+        assert uow.referrals.for_muscle("upper_trapezius") is not None
+
+
+def test_seeding_again_replaces_and_does_not_duplicate(kb: KnowledgeBase, content) -> None:
+    seed(kb, content)
+    with kb.unit_of_work() as uow:
+        assert len(uow.routines.all()) == len(content.routines)
+        assert len(uow.rules.all()) == len(content.rules)
+    assert ensure_seeded(kb) is False  # up to date: nothing to do
+
+
+def test_a_failed_unit_of_work_rolls_back(kb: KnowledgeBase) -> None:
+    with pytest.raises(RuntimeError):
+        with kb.unit_of_work() as uow:
+            uow.meta.set("probe", "written")
+            raise RuntimeError("boom")
+    with kb.unit_of_work() as uow:
+        assert uow.meta.get("probe") is None
+
+
+def test_an_empty_database_is_seeded_on_demand(tmp_path) -> None:
+    kb = KnowledgeBase(f"sqlite:///{tmp_path / 'empty.db'}")
+    assert ensure_seeded(kb) is True
+    with kb.unit_of_work() as uow:
+        assert uow.routines.all()
+    kb.dispose()

@@ -1,0 +1,84 @@
+"""The spaCy rule extractor: canonical values, regions only where they belong, and context."""
+
+from __future__ import annotations
+
+from typing import List, Tuple
+
+import pytest
+
+from knotcare.nlp.extractor import AFFIRMED, HYPOTHETICAL, NEGATED, OTHER_PERSON, default_extractor
+
+
+def found(text: str, entity: str) -> List[str]:
+    return [m.value for m in default_extractor().affirmed(text) if m.entity == entity]
+
+
+def statuses(text: str, entity: str) -> List[Tuple[str, str]]:
+    return [(m.value, m.status) for m in default_extractor().extract(text) if m.entity == entity]
+
+
+@pytest.mark.parametrize("text, region", [
+    ("knot under my right shoulder blade, dull ache, 3 weeks, about 5/10", "upper_back"),
+    ("actually it's my lower back", "lower_back"),
+    ("my nek is killing me", "neck"),
+    ("the base of my skull aches", "neck"),
+    ("tops of my shoulders are tight", "shoulders"),
+    ("between my shoulder blades", "upper_back"),
+    ("mid-back stiffness", "mid_back"),
+    ("middle of my back", "mid_back"),
+    ("lumbar pain", "lower_back"),
+    ("my back hurts", "back"),
+    ("sore lowerback", "lower_back"),
+])
+def test_regions_get_canonical_values(text: str, region: str) -> None:
+    assert found(text, "body_region") == [region]
+
+
+@pytest.mark.parametrize("text", [
+    "my knee hurts", "pain in my chest", "my foot is sore", "the back of my knee", "the pain came back",
+    "i went back to work", "my hip aches", "headache at my temple", "my arm is sore",
+])
+def test_parts_outside_the_five_regions_are_never_regions(text: str) -> None:
+    assert found(text, "body_region") == []
+
+
+@pytest.mark.parametrize("text, muscle", [
+    ("my traps are tight", "upper_trapezius"), ("levator scapulae knot", "levator_scapulae"),
+    ("QL is angry", "quadratus_lumborum"), ("rhomboid knot", "rhomboids"), ("glute med", "gluteus_medius"),
+])
+def test_muscles(text: str, muscle: str) -> None:
+    assert found(text, "muscle") == [muscle]
+
+
+@pytest.mark.parametrize("text, quality", [
+    ("dull ache", "dull_ache"), ("it's more burning", "burning"), ("pins and needles", "tingling"),
+    ("stabbing pain", "sharp"), ("feels stiff", "stiffness"), ("tender to touch", "tenderness"),
+    ("throbbing", "throbbing"), ("shooting", "shooting"), ("kinda numb", "numbness"),
+])
+def test_pain_qualities(text: str, quality: str) -> None:
+    assert found(text, "pain_quality") == [quality]
+
+
+def test_negated_quality_is_not_affirmed() -> None:
+    assert statuses("no tingling but my traps are tight", "pain_quality") == [
+        ("tingling", NEGATED), ("stiffness", AFFIRMED)]
+
+
+def test_correction_with_not_keeps_the_new_region() -> None:
+    assert found("not my neck, my lower back", "body_region") == ["lower_back"]
+
+
+def test_one_message_holds_every_fact() -> None:
+    mentions = default_extractor().affirmed("knot under my right shoulder blade, dull ache, 3 weeks, about 5/10")
+    assert {(m.entity, m.value) for m in mentions} == {
+        ("body_region", "upper_back"), ("pain_quality", "dull_ache"), ("duration", "3 weeks"),
+        ("severity", "about 5/10"),
+    } or {(m.entity, m.value) for m in mentions} == {
+        ("body_region", "upper_back"), ("pain_quality", "dull_ache"), ("duration", "3 weeks"), ("severity", "5/10"),
+    }
+
+
+def test_empty_and_odd_text_is_harmless() -> None:
+    extractor = default_extractor()
+    for text in ["", "   ", "😀😀", "<script>alert(1)</script>", "\x00\x01", "a" * 10000, "¿Dónde está el baño?"]:
+        assert isinstance(extractor.extract(text), list)

@@ -1,0 +1,48 @@
+"""Durations and ratings: from the words people use to numbers."""
+
+import datetime as dt
+
+import pytest
+
+from knotcare.nlp.quantities import duration_to_days, find_durations, find_severities, severity_to_int
+
+
+@pytest.mark.parametrize("phrase, days", [
+    ("since yesterday", 1), ("a couple of weeks", 14), ("3 months", 90), ("for ages", 365),
+    ("3 weeks", 21), ("2-3 wks", 21), ("10 days", 10), ("a week", 7), ("48 hours", 2), ("a few days", 3),
+    ("two and a half weeks", 17.5), ("this morning", 0), ("last night", 1), ("a fortnight", 14),
+    ("6mo", 180), ("2 yrs", 730), ("about 3 weeks ago", 21), ("for months", 90),
+])
+def test_durations_become_days(phrase: str, days: float) -> None:
+    assert duration_to_days(phrase) == pytest.approx(days)
+
+
+def test_weekday_counts_back_from_today() -> None:
+    wednesday = dt.date(2026, 11, 18)
+    assert duration_to_days("since monday", today=wednesday) == 2
+    assert duration_to_days("since wednesday", today=wednesday) == 7
+
+
+@pytest.mark.parametrize("text", ["my chest hurts and my foot", "i have a knot", "the pain came back", "an ache"])
+def test_no_duration_in_ordinary_words(text: str) -> None:
+    assert list(find_durations(text)) == []
+
+
+@pytest.mark.parametrize("phrase, value", [
+    ("6/10", 6), ("about a 6", 6), ("7 out of 10", 7), ("pretty bad", 7), ("mild", 3), ("unbearable", 10),
+    ("level 4", 4), ("a 3", 3), ("moderate", 5), ("not too bad", 3), ("excruciating", 9), ("it's bad", 6),
+])
+def test_ratings_become_integers(phrase: str, value: int) -> None:
+    assert severity_to_int(phrase) == value
+
+
+@pytest.mark.parametrize("text, found", [
+    ("knot under my shoulder blade, about 5/10", ["5/10"]),
+    ("6", ["6"]),
+    ("i sit 8 hours a day", []),
+    ("a 3 week old knot", []),
+    ("bad posture at my desk", []),
+    ("it's pretty bad", ["pretty bad"]),
+])
+def test_ratings_found_only_in_rating_context(text: str, found: list) -> None:
+    assert [text[s:e] for s, e in find_severities(text)] == found

@@ -1,0 +1,100 @@
+"""The triage engine: deterministic, reports every rule, the most urgent decides."""
+
+from __future__ import annotations
+
+import pytest
+
+from knotcare.triage.engine import LEVELS, Facts, Rule, decide, validate_rule
+
+RULES = [
+    Rule("ces", "emergency", {"red_flags_any": ["bladder_bowel_change", "saddle_numbness"]}, "Go now.", "NHS"),
+    Rule("fever", "urgent", {"red_flags_any": ["fever"]}, "Today.", "NHS"),
+    Rule("nerve", "see_clinician", {"pain_quality_any": ["tingling", "burning"]}, "Soon.", "NHS"),
+    Rule("severe", "see_clinician", {"severity_min": 8}, "Soon.", "NHS"),
+    Rule("pregnant", "consult_first", {"conditions_any": ["pregnancy"]}, "Ask first.", "seed"),
+    Rule("old", "urgent", {"age_min": 50, "duration_days_max": 42}, "New pain over 50.", "NHS"),
+    Rule("default", "self_care", {}, "Fine.", "seeds"),
+]
+
+
+def test_no_flags_is_self_care() -> None:
+    decision = decide(Facts(region="neck", pain_quality="dull_ache", duration_days=21, severity=5), RULES)
+    assert decision.level == "self_care" and decision.rule_ids == ("default",)
+
+
+def test_most_urgent_decides_and_every_match_is_reported() -> None:
+    facts = Facts(region="lower_back", red_flags=frozenset({"fever", "saddle_numbness"}),
+                  conditions=frozenset({"pregnancy"}), severity=9)
+    decision = decide(facts, RULES)
+    assert decision.level == "emergency"
+    assert decision.rule_ids == ("ces", "fever", "severe", "pregnant", "default")
+    assert decision.messages == ["Go now."]
+
+
+def test_unknown_age_never_matches_an_age_rule() -> None:
+    assert "old" not in decide(Facts(duration_days=3), RULES).rule_ids
+    assert decide(Facts(duration_days=3, age=61), RULES).level == "urgent"
+
+
+def test_no_rule_at_all_is_not_self_care() -> None:
+    assert decide(Facts(), [r for r in RULES if r.id != "default"]).level == "see_clinician"
+
+
+def test_bad_rules_are_refused() -> None:
+    with pytest.raises(ValueError):
+        validate_rule(Rule("x", "later", {}, "", ""))
+    with pytest.raises(ValueError):
+        validate_rule(Rule("x", "urgent", {"moon_phase": "full"}, "", ""))
+
+
+def test_facts_accept_contract_slot_names() -> None:
+    facts = Facts.from_mapping({"body_region": "neck", "pain_duration_days": 14, "pain_severity": 6.0,
+                                "red_flags": ["fever"]})
+    assert facts == Facts(region="neck", duration_days=14.0, severity=6, red_flags=frozenset({"fever"}))
+
+
+# The reviewed rule file itself.
+
+EMERGENCY_CODES = ["bladder_bowel_change", "saddle_numbness", "bilateral_leg_symptoms", "chest_pain",
+                   "neuro_head_signs", "neck_stiffness_fever_headache", "sudden_severe_pain", "major_trauma"]
+URGENT_CODES = ["fever", "unexplained_weight_loss", "night_pain", "immunosuppression_or_iv_drugs",
+                "coordination_change"]
+SEE_CLINICIAN_CODES = ["limb_weakness", "limb_numbness_tingling", "worse_after_self_care", "no_improvement"]
+
+
+@pytest.mark.parametrize("code", EMERGENCY_CODES)
+def test_each_emergency_code_is_an_emergency(content, code: str) -> None:
+    assert decide(Facts(region="lower_back", red_flags=frozenset({code})), content.rules).level == "emergency"
+
+
+@pytest.mark.parametrize("code", URGENT_CODES)
+def test_each_urgent_code_is_urgent(content, code: str) -> None:
+    assert decide(Facts(region="neck", red_flags=frozenset({code})), content.rules).level == "urgent"
+
+
+@pytest.mark.parametrize("code", SEE_CLINICIAN_CODES)
+def test_each_see_clinician_code(content, code: str) -> None:
+    assert decide(Facts(region="neck", red_flags=frozenset({code})), content.rules).level == "see_clinician"
+
+
+@pytest.mark.parametrize("condition", ["pregnancy", "osteoporosis", "herniated_disc", "spinal_surgery",
+                                       "blood_thinners"])
+def test_consult_first_conditions(content, condition: str) -> None:
+    facts = Facts(region="upper_back", pain_quality="dull_ache", severity=4, conditions=frozenset({condition}))
+    assert decide(facts, content.rules).level == "consult_first"
+
+
+@pytest.mark.parametrize("quality", ["shooting", "burning", "tingling", "numbness"])
+def test_nerve_like_pain_goes_to_a_clinician(content, quality: str) -> None:
+    assert decide(Facts(region="neck", pain_quality=quality, severity=4), content.rules).level == "see_clinician"
+
+
+def test_a_plain_knot_is_self_care(content) -> None:
+    facts = Facts(region="upper_back", pain_quality="dull_ache", duration_days=21, severity=5)
+    decision = decide(facts, content.rules)
+    assert decision.level == "self_care" and decision.rule_ids
+
+
+def test_every_rule_has_a_source_and_a_message(content) -> None:
+    for rule in content.rules:
+        assert rule.level in LEVELS and rule.source.strip() and rule.message.strip(), rule.id
