@@ -75,12 +75,15 @@ def _cmd_nlp_build(args: argparse.Namespace) -> int:
 
 def _cmd_actions(args: argparse.Namespace) -> int:
     """Seed if needed, then run the rasa-sdk action server on the actions package."""
+    from knotcare.config import ROOT
     from knotcare.kb import get_knowledge_base
     from knotcare.kb.seed import ensure_seeded
 
     ensure_seeded(get_knowledge_base())
     from rasa_sdk.endpoint import run
 
+    # The `actions` package lives at the repository root, beside config.yml.
+    sys.path.insert(0, str(ROOT))
     # rasa-sdk reads its bind address from SANIC_HOST and defaults to 0.0.0.0:
     # keep the action server on loopback unless told otherwise.
     os.environ["SANIC_HOST"] = args.host

@@ -32,6 +32,9 @@ HYPOTHETICAL = "hypothetical"
 
 #: Entities whose mentions only count for the person when affirmed about them.
 PERSONAL_ENTITIES = frozenset({"red_flag", "condition"})
+#: How far back (in tokens) context cues are looked for: a clause rarely runs longer, and the
+#: bound keeps a 10 KB message fast.
+MAX_LOOKBACK = 40
 #: Entities whose value is the person's own words (normalised later into slots).
 VERBATIM_ENTITIES = ("duration", "severity")
 
@@ -148,6 +151,7 @@ class FactExtractor:
             entity, value = key.split("|", 1)
             by_entity.setdefault(entity, []).append((Span(doc, start, end, label=value), value))
 
+        words = [token.lower_ for token in doc]
         mentions: List[Mention] = []
         for entity, found in by_entity.items():
             # Longest match wins inside one entity ("shoulder blade" over "shoulder").
@@ -159,7 +163,7 @@ class FactExtractor:
                 seen.add((span.start, span.end))
                 mentions.append(
                     Mention(entity, value, span.start_char, span.end_char, text[span.start_char:span.end_char],
-                            self._status(doc, span.start, entity))
+                            self._status(words, span.start, entity))
                 )
         for entity, finder in (("duration", quantities.find_durations), ("severity", quantities.find_severities)):
             for start, end in finder(text):
@@ -177,25 +181,25 @@ class FactExtractor:
     def _ends_with(words: Sequence[str], cue: Tuple[str, ...]) -> bool:
         return len(words) >= len(cue) and tuple(words[-len(cue):]) == cue
 
-    def _clause_before(self, doc: Doc, start: int) -> List[str]:
-        """The lower-cased words between the clause start and the mention."""
+    def _clause_before(self, words: Sequence[str], start: int) -> List[str]:
+        """The lower-cased words between the clause start and the mention (at most MAX_LOOKBACK)."""
         ctx = self._context
-        words: List[str] = []
-        for index in range(start - 1, -1, -1):
-            word = doc[index].lower_
-            before = [doc[i].lower_ for i in range(0, index + 1)]
-            if any(self._ends_with(before, cue) for cue in ctx.terminators):
+        clause: List[str] = []
+        for index in range(start - 1, max(-1, start - 1 - MAX_LOOKBACK), -1):
+            word = words[index]
+            if any(tuple(words[index - len(cue) + 1: index + 1]) == cue for cue in ctx.terminators
+                   if len(cue) <= index + 1):
                 break
-            if word in ("and", ",") and words and words[0] in ctx.and_new_subject:
+            if word in ("and", ",") and clause and clause[0] in ctx.and_new_subject:
                 break
-            words.insert(0, word)
-        return words
+            clause.insert(0, word)
+        return clause
 
-    def _status(self, doc: Doc, start: int, entity: str) -> str:
+    def _status(self, words: Sequence[str], start: int, entity: str) -> str:
         ctx = getattr(self, "_context", None)
         if ctx is None:
             return AFFIRMED
-        clause = self._clause_before(doc, start)
+        clause = self._clause_before(words, start)
         # Hypothetical: a cue anywhere earlier in the clause.
         for position in range(len(clause)):
             head = clause[: position + 1]
