@@ -37,7 +37,7 @@ train: install $(SPACY_MODEL) ## train the model when the training data changed
 	@$(ENV) scripts/train-if-changed.sh
 
 validate: install ## rasa data validate --fail-on-warning
-	@$(ENV) $(BIN)/rasa data validate --domain domain --fail-on-warning --quiet
+	@$(ENV) $(BIN)/rasa data validate --domain domain --data data/nlu data/rules data/stories --fail-on-warning --quiet
 
 test-unit: install $(SPACY_MODEL) ## unit tests only (no servers, no trained model)
 	@$(ENV) $(BIN)/pytest -q tests/unit tests/actions

@@ -15,6 +15,6 @@ fi
 mkdir -p models
 echo "training data changed: training $model ..."
 start=$(date +%s)
-.venv/bin/rasa train --domain domain --fixed-model-name knotcare --out models --quiet
+.venv/bin/rasa train --domain domain --data data/nlu data/rules data/stories --fixed-model-name knotcare --out models --quiet
 echo "$fingerprint" > "$stamp"
 echo "trained in $(( $(date +%s) - start )) s"

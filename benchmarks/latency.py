@@ -1,0 +1,164 @@
+"""Latency of Knotcare beside the stock `rasa init` bot, trained and measured in the same run.
+
+Trains both models (timing each), starts each Rasa server (and Knotcare's action
+server) on free loopback ports, holds scripted conversations over the REST
+channel, and prints per-message p50/p95 latency, messages per second, training
+time and peak memory (VmHWM) of every server process.
+
+Usage: python benchmarks/latency.py [--conversations 20]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+from typing import Dict, List, Optional, Sequence
+
+import requests
+
+ROOT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+ENV = {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "2"}
+
+KNOTCARE_SCRIPT = ["hi", "knot under my right shoulder blade, dull ache, 3 weeks, about 5/10", "/deny", "/deny",
+                   "/deny", "how long should i hold the pressure?", "is it normal to be sore after?", "thanks"]
+STOCK_SCRIPT = ["hello", "I am feeling great", "are you a bot?", "I am sad", "yes", "no", "thanks", "bye"]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def peak_rss_mb(pid: int) -> Optional[float]:
+    """The process's peak resident memory (VmHWM) in MB, from /proc."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        return None
+    return None
+
+
+def wait_up(url: str, process: subprocess.Popen, limit: float = 240) -> None:
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"server for {url} exited")
+        try:
+            if requests.get(url, timeout=2).ok:
+                return
+        except requests.RequestException:
+            pass
+        time.sleep(0.5)
+    raise RuntimeError(f"{url} did not come up")
+
+
+def train(args: Sequence[str], cwd: Path) -> float:
+    start = time.monotonic()
+    subprocess.run(list(args), cwd=cwd, env=ENV, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return time.monotonic() - start
+
+
+def converse(url: str, script: List[str], conversations: int) -> List[float]:
+    """Send every message of the script in `conversations` fresh conversations; latencies in ms."""
+    latencies: List[float] = []
+    session = requests.Session()
+    for _ in range(conversations):
+        sender = f"bench-{uuid.uuid4().hex[:8]}"
+        for text in script:
+            start = time.perf_counter()
+            response = session.post(f"{url}/webhooks/rest/webhook", json={"sender": sender, "message": text},
+                                    timeout=60)
+            latencies.append((time.perf_counter() - start) * 1000)
+            response.raise_for_status()
+    return latencies
+
+
+def report(name: str, latencies: List[float], wall: float, train_s: float, memory: Dict[str, Optional[float]]) -> Dict:
+    qs = statistics.quantiles(latencies, n=100)
+    row = {"name": name, "p50": statistics.median(latencies), "p95": qs[94], "rate": len(latencies) / wall,
+           "n": len(latencies), "train": train_s, "memory": memory}
+    mem = ", ".join(f"{k} {v:.0f} MB" for k, v in memory.items() if v)
+    print(f"{name:10s} p50 {row['p50']:6.1f} ms  p95 {row['p95']:6.1f} ms  {row['rate']:5.1f} msg/s  "
+          f"({row['n']} messages)  trained in {train_s:5.0f} s  peak memory: {mem}")
+    return row
+
+
+def main() -> int:
+    """Train, serve and measure both bots; print the comparison."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--conversations", type=int, default=20)
+    args = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="knotcare-bench-"))
+    processes: List[subprocess.Popen] = []
+    try:
+        # The reference: the stock bot, as `rasa init` makes it.
+        stock_dir = work / "stock"
+        stock_dir.mkdir()
+        stock_train = train([str(BIN / "rasa"), "init", "--no-prompt", "--init-dir", str(stock_dir)], work)
+        stock_model = next((stock_dir / "models").glob("*.tar.gz"))
+        # Ours, trained from scratch into a temporary folder (the cache is bypassed with --force).
+        ours_train = train([str(BIN / "rasa"), "train", "--domain", "domain", "--data", "data/nlu", "data/rules",
+                            "data/stories", "--force", "--out", str(work / "ours"), "--fixed-model-name", "knotcare"],
+                           ROOT)
+        ours_model = work / "ours" / "knotcare.tar.gz"
+
+        rows = []
+        stock_port = free_port()
+        stock = subprocess.Popen([str(BIN / "rasa"), "run", "-m", str(stock_model), "-i", "127.0.0.1", "-p",
+                                  str(stock_port)], cwd=stock_dir, env=ENV, stdout=subprocess.DEVNULL,
+                                 stderr=subprocess.DEVNULL)
+        processes.append(stock)
+        wait_up(f"http://127.0.0.1:{stock_port}/", stock)
+        start = time.monotonic()
+        latencies = converse(f"http://127.0.0.1:{stock_port}", STOCK_SCRIPT, args.conversations)
+        rows.append(report("rasa init", latencies, time.monotonic() - start, stock_train,
+                           {"rasa": peak_rss_mb(stock.pid)}))
+        stock.terminate()
+
+        actions_port, rasa_port = free_port(), free_port()
+        endpoints = work / "endpoints.yml"
+        endpoints.write_text(f"action_endpoint:\n  url: http://127.0.0.1:{actions_port}/webhook\n"
+                             f"tracker_store:\n  type: SQL\n  dialect: sqlite\n  db: {work / 'tracker.db'}\n")
+        env = {**ENV, "DATABASE_URL": f"sqlite:///{work / 'kb.db'}"}
+        actions = subprocess.Popen([str(BIN / "knotcare"), "actions", "--port", str(actions_port)], cwd=ROOT,
+                                   env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        processes.append(actions)
+        wait_up(f"http://127.0.0.1:{actions_port}/health", actions)
+        rasa = subprocess.Popen([str(BIN / "rasa"), "run", "-m", str(ours_model), "-i", "127.0.0.1", "-p",
+                                 str(rasa_port), "--endpoints", str(endpoints)], cwd=ROOT, env=env,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        processes.append(rasa)
+        wait_up(f"http://127.0.0.1:{rasa_port}/", rasa)
+        start = time.monotonic()
+        latencies = converse(f"http://127.0.0.1:{rasa_port}", KNOTCARE_SCRIPT, args.conversations)
+        rows.append(report("knotcare", latencies, time.monotonic() - start, ours_train,
+                           {"rasa": peak_rss_mb(rasa.pid), "actions": peak_rss_mb(actions.pid)}))
+        ratio = rows[1]["p50"] / rows[0]["p50"]
+        print(f"knotcare p50 / stock p50 = {ratio:.2f} (goal: at most 1.5)")
+        return 0
+    finally:
+        for process in processes:
+            if process.poll() is None:
+                process.terminate()
+                try:
+                    process.wait(timeout=20)
+                except subprocess.TimeoutExpired:
+                    process.kill()
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
