@@ -15,8 +15,9 @@ run: install $(SPACY_MODEL) seed train ## set up, seed, train if data changed, s
 	@scripts/run.sh
 
 test: install $(SPACY_MODEL) train ## every test: unit, integration (SQLite + PostgreSQL), Rasa data/NLU/stories, end-to-end
+	@$(MAKE) --no-print-directory lint validate
 	@$(ENV) $(BIN)/pytest -q tests
-	@$(MAKE) --no-print-directory validate test-rasa
+	@$(MAKE) --no-print-directory test-rasa
 
 install: $(VENV)/.installed ## make .venv and install pinned dependencies (only when they changed)
 
@@ -35,6 +36,9 @@ seed: install ## load the reviewed YAML under data/kb into the knowledge base (w
 
 train: install $(SPACY_MODEL) ## train the model when the training data changed
 	@$(ENV) scripts/train-if-changed.sh
+
+lint: install ## ruff on all Python code
+	@$(BIN)/ruff check knotcare actions components benchmarks tests
 
 validate: install ## rasa data validate --fail-on-warning
 	@$(ENV) $(BIN)/rasa data validate --domain domain --data data/nlu data/rules data/stories --fail-on-warning --quiet

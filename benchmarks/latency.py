@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -25,6 +24,8 @@ from typing import Dict, List, Optional, Sequence
 
 import requests
 
+from knotcare.stack import Stack, free_port, peak_rss_mb, wait_until_up
+
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 ENV = {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "2"}
@@ -32,37 +33,6 @@ ENV = {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": 
 KNOTCARE_SCRIPT = ["hi", "knot under my right shoulder blade, dull ache, 3 weeks, about 5/10", "/deny", "/deny",
                    "/deny", "how long should i hold the pressure?", "is it normal to be sore after?", "thanks"]
 STOCK_SCRIPT = ["hello", "I am feeling great", "are you a bot?", "I am sad", "yes", "no", "thanks", "bye"]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def peak_rss_mb(pid: int) -> Optional[float]:
-    """The process's peak resident memory (VmHWM) in MB, from /proc."""
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        return None
-    return None
-
-
-def wait_up(url: str, process: subprocess.Popen, limit: float = 240) -> None:
-    deadline = time.monotonic() + limit
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"server for {url} exited")
-        try:
-            if requests.get(url, timeout=2).ok:
-                return
-        except requests.RequestException:
-            pass
-        time.sleep(0.5)
-    raise RuntimeError(f"{url} did not come up")
 
 
 def train(args: Sequence[str], cwd: Path) -> float:
@@ -121,31 +91,19 @@ def main() -> int:
                                   str(stock_port)], cwd=stock_dir, env=ENV, stdout=subprocess.DEVNULL,
                                  stderr=subprocess.DEVNULL)
         processes.append(stock)
-        wait_up(f"http://127.0.0.1:{stock_port}/", stock)
+        wait_until_up(f"http://127.0.0.1:{stock_port}/", stock, None, 240)
         start = time.monotonic()
         latencies = converse(f"http://127.0.0.1:{stock_port}", STOCK_SCRIPT, args.conversations)
         rows.append(report("rasa init", latencies, time.monotonic() - start, stock_train,
                            {"rasa": peak_rss_mb(stock.pid)}))
         stock.terminate()
 
-        actions_port, rasa_port = free_port(), free_port()
-        endpoints = work / "endpoints.yml"
-        endpoints.write_text(f"action_endpoint:\n  url: http://127.0.0.1:{actions_port}/webhook\n"
-                             f"tracker_store:\n  type: SQL\n  dialect: sqlite\n  db: {work / 'tracker.db'}\n")
-        env = {**ENV, "DATABASE_URL": f"sqlite:///{work / 'kb.db'}"}
-        actions = subprocess.Popen([str(BIN / "knotcare"), "actions", "--port", str(actions_port)], cwd=ROOT,
-                                   env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        processes.append(actions)
-        wait_up(f"http://127.0.0.1:{actions_port}/health", actions)
-        rasa = subprocess.Popen([str(BIN / "rasa"), "run", "-m", str(ours_model), "-i", "127.0.0.1", "-p",
-                                 str(rasa_port), "--endpoints", str(endpoints)], cwd=ROOT, env=env,
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        processes.append(rasa)
-        wait_up(f"http://127.0.0.1:{rasa_port}/", rasa)
+        stack = Stack(model=ours_model, work=work / "stack").start()
+        processes += [p for p in (stack.rasa, stack.actions) if p is not None]
         start = time.monotonic()
-        latencies = converse(f"http://127.0.0.1:{rasa_port}", KNOTCARE_SCRIPT, args.conversations)
+        latencies = converse(stack.rasa_url, KNOTCARE_SCRIPT, args.conversations)
         rows.append(report("knotcare", latencies, time.monotonic() - start, ours_train,
-                           {"rasa": peak_rss_mb(rasa.pid), "actions": peak_rss_mb(actions.pid)}))
+                           {"rasa": peak_rss_mb(stack.rasa.pid), "actions": peak_rss_mb(stack.actions.pid)}))
         ratio = rows[1]["p50"] / rows[0]["p50"]
         print(f"knotcare p50 / stock p50 = {ratio:.2f} (goal: at most 1.5)")
         return 0

@@ -94,7 +94,8 @@ def _cmd_actions(args: argparse.Namespace) -> int:
 def build_parser() -> argparse.ArgumentParser:
     """The command-line interface."""
     parser = argparse.ArgumentParser(prog="knotcare", description=__doc__)
-    parser.add_argument("--database-url", default=None, help="SQLAlchemy URL (default: $DATABASE_URL or SQLite in var/)")
+    parser.add_argument("--database-url", default=None,
+                        help="SQLAlchemy URL (default: $DATABASE_URL or SQLite in var/)")
     sub = parser.add_subparsers(dest="command", required=True)
 
     db = sub.add_parser("db", help="the knowledge base").add_subparsers(dest="db_command", required=True)

@@ -6,7 +6,7 @@ from typing import List, Tuple
 
 import pytest
 
-from knotcare.nlp.extractor import AFFIRMED, HYPOTHETICAL, NEGATED, OTHER_PERSON, default_extractor
+from knotcare.nlp.extractor import AFFIRMED, NEGATED, default_extractor
 
 
 def found(text: str, entity: str) -> List[str]:

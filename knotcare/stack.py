@@ -1,0 +1,138 @@
+"""Start the assistant's servers (action server + Rasa) on free loopback ports, for tests and benchmarks.
+
+One launcher for the end-to-end tests, the benchmarks and later the scale and
+fault tests, so they all start the stack the same way `make run` does.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Dict, List, Optional
+
+import requests
+
+from knotcare.config import ROOT
+
+BIN = Path(sys.executable).parent
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that is free right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_until_up(url: str, process: subprocess.Popen, log: Optional[Path], limit: float) -> None:
+    """Poll `url` until it answers 2xx; raise with the log's tail if the process dies or time runs out."""
+    def tail() -> str:
+        return log.read_text(errors="replace")[-3000:] if log and log.exists() else ""
+
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"{url}: the server exited early\n{tail()}")
+        try:
+            if requests.get(url, timeout=2).ok:
+                return
+        except requests.RequestException:
+            pass
+        time.sleep(0.5)
+    raise RuntimeError(f"{url} did not come up in {limit:.0f}s\n{tail()}")
+
+
+def peak_rss_mb(pid: int) -> Optional[float]:
+    """A process's peak resident memory (VmHWM) in MB, from /proc; None where unavailable."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        return None
+    return None
+
+
+def _stop(process: Optional[subprocess.Popen]) -> None:
+    if process is not None and process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+@dataclass
+class Stack:
+    """An action server and a Rasa server with one model, each on its own free port, logs in `work`."""
+
+    model: Path
+    work: Path
+    token: str = field(default_factory=lambda: uuid.uuid4().hex)
+    actions_port: int = field(default_factory=free_port)
+    rasa_port: int = field(default_factory=free_port)
+    actions: Optional[subprocess.Popen] = None
+    rasa: Optional[subprocess.Popen] = None
+
+    @property
+    def rasa_url(self) -> str:
+        """Base URL of the Rasa server."""
+        return f"http://127.0.0.1:{self.rasa_port}"
+
+    @property
+    def actions_url(self) -> str:
+        """Base URL of the action server."""
+        return f"http://127.0.0.1:{self.actions_port}"
+
+    @property
+    def env(self) -> Dict[str, str]:
+        """The environment both servers run with: their own SQLite files, telemetry off."""
+        return {**os.environ, "DATABASE_URL": f"sqlite:///{self.work / 'kb.db'}", "RASA_TELEMETRY_ENABLED": "false",
+                "TF_CPP_MIN_LOG_LEVEL": "2"}
+
+    def start(self) -> "Stack":
+        """Start the action server, then Rasa; return when both answer."""
+        self.work.mkdir(parents=True, exist_ok=True)
+        endpoints = self.work / "endpoints.yml"
+        endpoints.write_text(
+            f"action_endpoint:\n  url: {self.actions_url}/webhook\n"
+            f"tracker_store:\n  type: SQL\n  dialect: sqlite\n  db: {self.work / 'tracker.db'}\n"
+        )
+        self.start_actions()
+        log = self.work / "rasa.log"
+        self.rasa = subprocess.Popen(
+            [str(BIN / "rasa"), "run", "--model", str(self.model), "--enable-api", "--auth-token", self.token,
+             "--interface", "127.0.0.1", "--port", str(self.rasa_port), "--endpoints", str(endpoints),
+             "--credentials", str(ROOT / "credentials.yml")],
+            cwd=ROOT, env=self.env, stdout=log.open("w"), stderr=subprocess.STDOUT,
+        )
+        wait_until_up(f"{self.rasa_url}/", self.rasa, log, 240)
+        return self
+
+    def start_actions(self) -> None:
+        """(Re)start the action server and wait for its health check."""
+        log = self.work / "actions.log"
+        self.actions = subprocess.Popen(
+            [str(BIN / "knotcare"), "actions", "--port", str(self.actions_port)],
+            cwd=ROOT, env=self.env, stdout=log.open("a"), stderr=subprocess.STDOUT,
+        )
+        wait_until_up(f"{self.actions_url}/health", self.actions, log, 60)
+
+    def stop_actions(self) -> None:
+        """Stop the action server only (fault tests)."""
+        _stop(self.actions)
+
+    def stop(self) -> None:
+        """Stop both servers."""
+        _stop(self.rasa)
+        _stop(self.actions)
+
+    def pids(self) -> List[int]:
+        """Process ids of the running servers."""
+        return [p.pid for p in (self.rasa, self.actions) if p is not None and p.poll() is None]
