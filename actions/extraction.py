@@ -12,6 +12,9 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.slots import entity_values, merged
 from knotcare.nlp import duration_to_days, severity_to_int
 
+#: A red-flag guess this confident, with no red flag read, puts the screen first.
+SUSPICION_THRESHOLD = 0.5
+
 _BARE_NUMBER = re.compile(r"^\s*(?:about|around|like|maybe)?\s*(\d{1,3})\s*[.!]?\s*$", re.IGNORECASE)
 
 
@@ -42,7 +45,18 @@ class ActionExtractPainFacts(Action):
             events.append(SlotSet("pain_duration_days", durations[-1]))
         if severities:
             events.append(SlotSet("pain_severity", severities[-1]))
+        if self._red_flag_suspected(tracker) and not tracker.get_slot("screen_first"):
+            events.append(SlotSet("screen_first", True))
         return events + self._accumulated(tracker)
+
+    @staticmethod
+    def _red_flag_suspected(tracker: Tracker) -> bool:
+        """The classifier ranked report_red_flag high, but no red flag was read in the text."""
+        if entity_values(tracker, "red_flag"):
+            return False
+        ranking = tracker.latest_message.get("intent_ranking") or []
+        return any(r.get("name") == "report_red_flag" and (r.get("confidence") or 0) >= SUSPICION_THRESHOLD
+                   for r in ranking)
 
     @staticmethod
     def _accumulated(tracker: Tracker) -> List[EventType]:

@@ -27,10 +27,14 @@ class ValidatePainIntakeForm(FormValidationAction):
     async def required_slots(
         self, domain_slots: List[Text], dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[Text]:
-        """The four facts, then the screen for this region; nothing more once a red flag is affirmed."""
+        """The four facts, then the screen for this region; nothing more once a red flag is affirmed.
+
+        When a red flag was suspected but not read, the screen comes first.
+        """
         if tracker.get_slot("red_flags"):
             return []
-        return FACT_SLOTS + screens_for_region(tracker.get_slot("body_region"))
+        screens = screens_for_region(tracker.get_slot("body_region"))
+        return screens + FACT_SLOTS if tracker.get_slot("screen_first") else FACT_SLOTS + screens
 
     def validate_body_region(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

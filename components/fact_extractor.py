@@ -16,8 +16,14 @@ from rasa.shared.nlu.constants import ENTITIES, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from knotcare.config import DATA_DIR
+from knotcare.config import ROOT
 from knotcare.nlp.extractor import FactExtractor, default_extractor
+
+
+def _folder(config: Dict[str, Any]) -> Path:
+    """The pattern folder; a relative path is taken from the repository root, so models stay portable."""
+    folder = Path(config.get("patterns") or "data/patterns")
+    return folder if folder.is_absolute() else ROOT / folder
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False)
@@ -30,13 +36,13 @@ class KnotcareFactExtractor(GraphComponent, EntityExtractorMixin):
 
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
-        """`patterns`: the folder of pattern files, relative to the working directory."""
-        return {"patterns": str(DATA_DIR / "patterns")}
+        """`patterns`: the folder of pattern files (relative paths start at the repository root)."""
+        return {"patterns": "data/patterns"}
 
     @classmethod
     def fingerprint_addon(cls, config: Dict[str, Any]) -> Optional[str]:
         """Retrain (and so re-evaluate) when a pattern file changes, not only the config."""
-        folder = Path(config.get("patterns") or DATA_DIR / "patterns")
+        folder = _folder(config)
         sha = hashlib.sha256()
         for path in sorted(folder.glob("*.yml")):
             sha.update(path.name.encode())
@@ -44,7 +50,7 @@ class KnotcareFactExtractor(GraphComponent, EntityExtractorMixin):
         return sha.hexdigest()
 
     def __init__(self, config: Dict[Text, Any]) -> None:
-        self._extractor: FactExtractor = default_extractor(str(Path(config["patterns"]).resolve()))
+        self._extractor: FactExtractor = default_extractor(str(_folder(config)))
 
     @classmethod
     def create(

@@ -9,22 +9,22 @@ from knotcare.content import Routine, Step, Tool
 from knotcare.triage.engine import Decision, Facts
 
 _REGION_WORDS = {
-    "neck": "neck",
+    "neck": "your neck",
     "shoulders": "the tops of your shoulders",
-    "upper_back": "upper back, around the shoulder blades",
-    "mid_back": "mid back",
-    "lower_back": "lower back",
-    "back": "back",
+    "upper_back": "your upper back, around the shoulder blades",
+    "mid_back": "your mid back",
+    "lower_back": "your lower back",
+    "back": "your back",
 }
 _QUALITY_WORDS = {
-    "dull_ache": "a dull ache", "sharp": "sharp", "shooting": "shooting", "burning": "burning",
+    "dull_ache": "dull and achy", "sharp": "sharp", "shooting": "shooting", "burning": "burning",
     "tingling": "tingling", "numbness": "numb", "throbbing": "throbbing", "stiffness": "stiff or tight",
     "tenderness": "tender",
 }
 
 
 def region_words(region: Optional[str]) -> str:
-    """The region as a person would say it."""
+    """The region as a person would say it ("your lower back")."""
     return _REGION_WORDS.get(region or "", "the sore area")
 
 
@@ -47,7 +47,7 @@ class Plan:
                 f"Pressure: {r.pressure}", f"How often: {r.frequency}",
                 f"Before: {r.warm_up}", f"Afterwards: {r.aftercare}"]
         dose += [f"For you: {a}" for a in self.adjustments]
-        stop = "Stop and get advice if: " + " ".join(r.cautions[:3]) if r.cautions else ""
+        stop = "Take care: " + " ".join(r.cautions[:3]) if r.cautions else ""
         return [intro, steps, "\n".join(line for line in dose if line), stop] if stop else \
             [intro, steps, "\n".join(line for line in dose if line)]
 
@@ -91,7 +91,7 @@ def build_plan(facts: Facts, decision: Decision, routines: Sequence[Routine],
     routine = choose_routine(facts, routines, muscles)
     if routine is None:
         return None
-    reasons = [f"you said it's in your {region_words(facts.region)}, and {routine.why[0].lower() + routine.why[1:]}"]
+    reasons = [f"you said it's in {region_words(facts.region)}, and {routine.why[0].lower() + routine.why[1:]}"]
     reasons[0] = reasons[0][0].upper() + reasons[0][1:]
     covered = [m.replace("_", " ") for m in muscles if m in routine.muscles]
     if covered:

@@ -15,6 +15,7 @@ SLOT_DEFAULTS: Dict[str, Any] = {
     "red_flags": [], "conditions": [], "muscles": [], "triage_level": None, "triage_rule_ids": [],
     "routine_id": None, "region_hint": None, "requested_slot": None, "screen_cauda_equina": None,
     "screen_head_neuro": None, "screen_trauma_chest": None, "screen_nerve": None, "screen_general": None,
+    "screen_first": False,
 }
 
 
@@ -35,10 +36,11 @@ def knowledge_base(sqlite_kb) -> Iterator[None]:
 
 
 def make_tracker(text: str = "", intent: str = "describe_pain", entities: Optional[List[dict]] = None,
-                 active_loop: Optional[str] = None, **slots: Any) -> Tracker:
-    """A tracker whose latest message has this text, intent and entities."""
+                 active_loop: Optional[str] = None, ranking: Optional[List[dict]] = None, **slots: Any) -> Tracker:
+    """A tracker whose latest message has this text, intent, entities and intent ranking."""
     values = {**SLOT_DEFAULTS, **slots}
-    latest = {"text": text, "intent": {"name": intent, "confidence": 0.99}, "entities": entities or []}
+    latest = {"text": text, "intent": {"name": intent, "confidence": 0.99}, "entities": entities or [],
+              "intent_ranking": ranking or [{"name": intent, "confidence": 0.99}]}
     return Tracker("test-user", values, latest, [], False, None,
                    {"name": active_loop} if active_loop else {}, "action_listen")
 

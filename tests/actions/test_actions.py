@@ -116,3 +116,13 @@ async def test_fallback_is_kind_and_forgets_the_message(domain) -> None:
         events = await ActionDefaultFallback().run(dispatcher, make_tracker(text, intent="nlu_fallback"), domain)
         assert events == [UserUtteranceReverted()]
         assert expected in texts(dispatcher)[0]
+
+
+async def test_a_suspected_red_flag_puts_the_screen_first(domain) -> None:
+    ranking = [{"name": "describe_pain", "confidence": 1.0}, {"name": "report_red_flag", "confidence": 0.93}]
+    tracker = make_tracker("trouble with my wee since the back pain started", ranking=ranking)
+    events = await ActionExtractPainFacts().run(CollectingDispatcher(), tracker, domain)
+    assert slots_of(events) == {"screen_first": True}
+    screened = make_tracker(screen_first=True, body_region="lower_back")
+    required = await ValidatePainIntakeForm().required_slots([], CollectingDispatcher(), screened, domain)
+    assert required[0] == "screen_cauda_equina" and required[-1] == "pain_severity"
