@@ -70,7 +70,7 @@ def _sqlite_foreign_keys(dbapi_connection, _record) -> None:  # type: ignore[no-
     cursor.close()
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def get_knowledge_base(url: Optional[str] = None) -> KnowledgeBase:
     """The process-wide knowledge base for a URL (default: `DATABASE_URL` or SQLite)."""
     return KnowledgeBase(url)

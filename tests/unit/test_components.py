@@ -43,3 +43,11 @@ def test_fingerprint_changes_with_the_patterns(tmp_path) -> None:
     before = KnotcareFactExtractor.fingerprint_addon({"patterns": str(tmp_path)})
     (tmp_path / "a.yml").write_text("entity: body_region\nvalues: {neck: {phrases: [neck]}}\n")
     assert KnotcareFactExtractor.fingerprint_addon({"patterns": str(tmp_path)}) != before
+
+
+def test_a_red_flag_guess_without_a_red_flag_goes_to_the_intake() -> None:
+    message = extract("started a week ago")
+    message.set(INTENT, {"name": "report_red_flag", "confidence": 0.97})
+    message.set(INTENT_RANKING_KEY, [{"name": "report_red_flag", "confidence": 0.97}])
+    RedFlagRouter(RedFlagRouter.get_default_config()).process([message])
+    assert message.get(INTENT)["name"] == "describe_pain"
