@@ -87,9 +87,13 @@ def main() -> int:
 
         rows = []
         stock_port = free_port()
+        # The same tracker store as ours (SQLite), so the comparison is like for like.
+        stock_endpoints = stock_dir / "bench-endpoints.yml"
+        stock_endpoints.write_text(
+            f"tracker_store:\n  type: SQL\n  dialect: sqlite\n  db: {stock_dir / 'tracker.db'}\n")
         stock = subprocess.Popen([str(BIN / "rasa"), "run", "-m", str(stock_model), "-i", "127.0.0.1", "-p",
-                                  str(stock_port)], cwd=stock_dir, env=ENV, stdout=subprocess.DEVNULL,
-                                 stderr=subprocess.DEVNULL)
+                                  str(stock_port), "--endpoints", str(stock_endpoints)], cwd=stock_dir, env=ENV,
+                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         processes.append(stock)
         wait_until_up(f"http://127.0.0.1:{stock_port}/", stock, None, 240)
         start = time.monotonic()

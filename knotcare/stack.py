@@ -101,7 +101,7 @@ class Stack:
         self.work.mkdir(parents=True, exist_ok=True)
         endpoints = self.work / "endpoints.yml"
         endpoints.write_text(
-            f"action_endpoint:\n  url: {self.actions_url}/webhook\n"
+            f"action_endpoint:\n  url: {self.actions_url}/webhook\n  enable_selective_domain: true\n"
             f"tracker_store:\n  type: SQL\n  dialect: sqlite\n  db: {self.work / 'tracker.db'}\n"
         )
         self.start_actions()
