@@ -12,7 +12,7 @@ help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
 
 run: install $(SPACY_MODEL) seed train ## set up, seed, train if data changed, start actions + Rasa + web page
-	@scripts/run.sh
+	@bash scripts/run.sh
 
 test: install $(SPACY_MODEL) train ## every test: unit, integration (SQLite + PostgreSQL), Rasa data/NLU/stories, end-to-end
 	@$(MAKE) --no-print-directory lint validate
@@ -22,7 +22,7 @@ test: install $(SPACY_MODEL) train ## every test: unit, integration (SQLite + Po
 install: $(VENV)/.installed ## make .venv and install pinned dependencies (only when they changed)
 
 $(VENV)/.installed: pyproject.toml constraints.txt scripts/find-python.sh
-	@py=$$(scripts/find-python.sh) && echo "using $$py" && \
+	@py=$$(bash scripts/find-python.sh) && echo "using $$py" && \
 	  { [ -x $(BIN)/python ] || $$py -m venv $(VENV); }
 	$(BIN)/python -m pip install --quiet --upgrade pip==24.0
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
@@ -35,7 +35,7 @@ seed: install ## load the reviewed YAML under data/kb into the knowledge base (w
 	@$(ENV) $(BIN)/knotcare db seed --if-needed
 
 train: install $(SPACY_MODEL) ## train the model when the training data changed
-	@$(ENV) scripts/train-if-changed.sh
+	@$(ENV) bash scripts/train-if-changed.sh
 
 lint: install ## ruff on all Python code
 	@$(BIN)/ruff check knotcare actions components benchmarks tests
@@ -47,7 +47,7 @@ test-unit: install $(SPACY_MODEL) ## unit tests only (no servers, no trained mod
 	@$(ENV) $(BIN)/pytest -q tests/unit tests/actions
 
 test-rasa: install train ## rasa test nlu (held-out set, report in results/) and rasa test core (test stories)
-	@$(ENV) scripts/rasa-tests.sh
+	@$(ENV) bash scripts/rasa-tests.sh
 
 benchmark: install train ## latency of Knotcare beside the stock `rasa init` bot (see benchmarks/)
 	@$(ENV) $(BIN)/python benchmarks/latency.py
