@@ -12,7 +12,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.say import say_key
 from actions.slots import REGIONS, merged
-from knotcare.triage.screen import codes_for_yes, screens_for_region
+from knotcare.triage.screen import SCREEN_CODES, codes_for_yes, screens_for_region
 
 FACT_SLOTS = ["body_region", "pain_quality", "pain_duration_days", "pain_severity"]
 
@@ -121,7 +121,9 @@ class _AskForSlot(Action, ABC):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[EventType]:
-        """Send the question with its buttons."""
+        """Send the question with its buttons; the first screen question says why it is asked."""
+        if self.slot.startswith("screen_") and all(tracker.get_slot(s) is None for s in SCREEN_CODES):
+            say_key(dispatcher, "screen_intro")
         say_key(dispatcher, self.message_key(tracker))
         return []
 

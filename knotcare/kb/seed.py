@@ -24,7 +24,7 @@ CONTENT_FILES = ("kb/routines.yml", "kb/tools.yml", "kb/triage_rules.yml", "kb/a
 REQUIRED_MESSAGES = frozenset({
     "ask_body_region", "ask_back_part", "ask_pain_quality", "ask_pain_duration_days", "ask_pain_severity",
     "ask_screen_cauda_equina", "ask_screen_head_neuro", "ask_screen_trauma_chest", "ask_screen_nerve",
-    "ask_screen_general", "emergency", "urgent", "see_clinician", "consult_first", "comfort_advice",
+    "ask_screen_general", "screen_intro", "emergency", "urgent", "see_clinician", "consult_first", "comfort_advice",
     "red_flag_safety_net", "default", "empty_message", "english_only", "duration_from_number",
     "severity_out_of_range", "answer_after_red_flag",
 })

@@ -126,3 +126,14 @@ async def test_a_suspected_red_flag_puts_the_screen_first(domain) -> None:
     screened = make_tracker(screen_first=True, body_region="lower_back")
     required = await ValidatePainIntakeForm().required_slots([], CollectingDispatcher(), screened, domain)
     assert required[0] == "screen_cauda_equina" and required[-1] == "pain_severity"
+
+
+async def test_the_first_screen_question_says_why(domain) -> None:
+    from actions.intake import ASK_ACTIONS
+
+    ask_general = next(a for a in ASK_ACTIONS if a().name() == "action_ask_screen_general")()
+    first, later = CollectingDispatcher(), CollectingDispatcher()
+    await ask_general.run(first, make_tracker(body_region="neck"), domain)
+    await ask_general.run(later, make_tracker(body_region="neck", screen_head_neuro=False), domain)
+    assert len(first.messages) == 2 and "safety" in texts(first)[0]
+    assert len(later.messages) == 1 and later.messages[0]["buttons"]
