@@ -74,35 +74,18 @@ class ValidatePainIntakeForm(FormValidationAction):
         return {"pain_severity": rating}
 
     def _screen(self, slot: str, value: Any, tracker: Tracker) -> Dict[Text, Any]:
+        """A "yes" records the red flags its question names (which ends the form)."""
         if value is True:
             return {slot: True, "red_flags": merged(tracker.get_slot("red_flags"),
                                                     codes_for_yes(slot, tracker.get_slot("red_flags") or []))}
         return {slot: value}
 
-    def validate_screen_cauda_equina(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
-                                     domain: DomainDict) -> Dict[Text, Any]:
-        """A yes is an emergency sign."""
-        return self._screen("screen_cauda_equina", value, tracker)
-
-    def validate_screen_head_neuro(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
-                                   domain: DomainDict) -> Dict[Text, Any]:
-        """A yes is an emergency sign."""
-        return self._screen("screen_head_neuro", value, tracker)
-
-    def validate_screen_trauma_chest(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
-                                     domain: DomainDict) -> Dict[Text, Any]:
-        """A yes is an emergency sign."""
-        return self._screen("screen_trauma_chest", value, tracker)
-
-    def validate_screen_nerve(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
-                              domain: DomainDict) -> Dict[Text, Any]:
-        """A yes points to a nerve rather than a knot."""
-        return self._screen("screen_nerve", value, tracker)
-
-    def validate_screen_general(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
-                                domain: DomainDict) -> Dict[Text, Any]:
-        """A yes is a same-day sign."""
-        return self._screen("screen_general", value, tracker)
+    def __getattr__(self, name: str) -> Any:
+        """`validate_screen_<group>` for every screen question: rasa-sdk finds validators by name."""
+        slot = name[len("validate_"):]
+        if name.startswith("validate_screen_") and slot in SCREEN_CODES:
+            return lambda value, dispatcher, tracker, domain: self._screen(slot, value, tracker)
+        raise AttributeError(name)
 
 
 class _AskForSlot(Action, ABC):
