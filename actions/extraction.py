@@ -10,7 +10,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.slots import entity_values, merged
-from knotcare.nlp import duration_to_days, severity_to_int
+from knotcare.nlp.quantities import duration_to_days, severity_to_int
 
 #: A red-flag guess this confident, with no red flag read, puts the screen first.
 SUSPICION_THRESHOLD = 0.5

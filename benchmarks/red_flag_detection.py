@@ -19,7 +19,7 @@ from typing import Dict, List, Set, Tuple
 import yaml
 from rasa.shared.nlu.training_data.loading import load_data
 
-from knotcare.nlp import default_extractor
+from knotcare.nlp.extractor import default_extractor
 
 ENTITIES = ("red_flag", "condition")
 

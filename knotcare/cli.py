@@ -56,7 +56,7 @@ def _cmd_triage(args: argparse.Namespace) -> int:
 
 
 def _cmd_extract(args: argparse.Namespace) -> int:
-    from knotcare.nlp import default_extractor
+    from knotcare.nlp.extractor import default_extractor
 
     for mention in default_extractor().extract(" ".join(args.text)):
         print(json.dumps(mention.__dict__))

@@ -1,6 +1,6 @@
-"""Reading facts out of what people type: regions, muscles, pain, time, severity, red flags."""
+"""Reading facts out of what people type: regions, muscles, pain, time, severity, red flags.
 
-from knotcare.nlp.extractor import FactExtractor, Mention, default_extractor
-from knotcare.nlp.quantities import duration_to_days, severity_to_int
-
-__all__ = ["FactExtractor", "Mention", "default_extractor", "duration_to_days", "severity_to_int"]
+`knotcare.nlp.quantities` (durations, ratings) is plain regular expressions;
+`knotcare.nlp.extractor` loads spaCy. Import the one you need: the action server
+only needs quantities, and importing spaCy there would cost ~350 MB.
+"""

@@ -12,7 +12,7 @@ from typing import Dict, List
 import pytest
 import yaml
 
-from knotcare.nlp import default_extractor
+from knotcare.nlp.extractor import default_extractor
 
 SENTENCES: List[Dict] = yaml.safe_load(
     (Path(__file__).resolve().parents[1] / "triage" / "red_flag_sentences.yml").read_text(encoding="utf-8")
