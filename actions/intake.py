@@ -11,7 +11,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.say import say_key
-from actions.slots import REGIONS, merged
+from actions.slots import merged
+from knotcare.content import REGIONS
 from knotcare.triage.screen import SCREEN_CODES, codes_for_yes, screens_for_region
 
 FACT_SLOTS = ["body_region", "pain_quality", "pain_duration_days", "pain_severity"]

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, List
+from typing import Any, List
 
 from rasa_sdk import Tracker
 
+from knotcare.content import REGIONS
 from knotcare.triage import Facts
-
-REGIONS = ("neck", "shoulders", "upper_back", "mid_back", "lower_back")
 
 
 def facts_from_tracker(tracker: Tracker) -> Facts:
@@ -38,7 +37,3 @@ def merged(existing: Any, new: List[str]) -> List[str]:
     out = list(existing or [])
     return out + [value for value in new if value not in out]
 
-
-def slot_dict(tracker: Tracker, *names: str) -> Dict[str, Any]:
-    """Several slots at once (logging and summaries)."""
-    return {name: tracker.get_slot(name) for name in names}

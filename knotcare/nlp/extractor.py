@@ -13,7 +13,7 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple, Union
+from typing import Any, Dict, List, Optional, Sequence, Tuple, Union
 
 import spacy
 import yaml
@@ -83,7 +83,6 @@ class FactExtractor:
         self._phrases = PhraseMatcher(self.nlp.vocab, attr="LOWER")
         self._spans: Dict[str, Tuple[int, int]] = {}
         self._not_followed_by: Dict[str, frozenset] = {}
-        self.entities: List[str] = []
         for path in sorted(self.pattern_dir.glob("*.yml")):
             spec = _load_yaml(path)
             if path.stem == "context":
@@ -109,7 +108,6 @@ class FactExtractor:
 
     def _add_patterns(self, spec: Dict[str, Any]) -> None:
         entity = spec["entity"]
-        self.entities.append(entity)
         for value, rules in (spec.get("values") or {}).items():
             key = f"{entity}|{value}"
             phrases = [self.nlp.make_doc(str(p).lower()) for p in rules.get("phrases") or []]
@@ -228,11 +226,3 @@ def default_extractor(pattern_dir: Optional[str] = None) -> FactExtractor:
     """One shared extractor per pattern folder (building the matchers takes a moment)."""
     return FactExtractor(pattern_dir)
 
-
-def values(mentions: Iterable[Mention], entity: str) -> List[str]:
-    """The distinct values of one entity, in order of mention."""
-    out: List[str] = []
-    for mention in mentions:
-        if mention.entity == entity and mention.value not in out:
-            out.append(mention.value)
-    return out
