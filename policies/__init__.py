@@ -1,0 +1,1 @@
+"""Custom Rasa dialogue policies (loaded by config.yml)."""
