@@ -24,7 +24,8 @@ CONTENT_FILES = ("kb/routines.yml", "kb/tools.yml", "kb/triage_rules.yml", "kb/a
 REQUIRED_MESSAGES = frozenset({
     "ask_body_region", "ask_back_part", "ask_pain_quality", "ask_pain_duration_days", "ask_pain_severity",
     "ask_screen_cauda_equina", "ask_screen_head_neuro", "ask_screen_trauma_chest", "ask_screen_nerve",
-    "ask_screen_general", "screen_intro", "emergency", "urgent", "see_clinician", "consult_first", "comfort_advice",
+    "ask_screen_general", "ask_screen_radiating", "ask_screen_age", "screen_intro", "emergency", "urgent",
+    "see_clinician", "consult_first", "comfort_advice",
     "red_flag_safety_net", "default", "empty_message", "english_only", "duration_from_number",
     "severity_out_of_range", "answer_after_red_flag",
 })
@@ -74,6 +75,20 @@ def content_digest(data_dir: Path = DATA_DIR) -> str:
     return sha.hexdigest()
 
 
+def load_rules(data_dir: Path = DATA_DIR) -> Tuple[Rule, ...]:
+    """Read and check the reviewed triage rules (also used by the dialogue's safety net, without the DB)."""
+    rules = tuple(
+        Rule(r["id"], r["level"], dict(r.get("when") or {}), r["message"].strip(), r.get("source", ""))
+        for r in _read(data_dir, "kb/triage_rules.yml").get("rules", [])
+    )
+    for rule in rules:
+        try:
+            validate_rule(rule)
+        except ValueError as error:
+            raise ContentError(str(error)) from error
+    return rules
+
+
 def load_content(data_dir: Path = DATA_DIR) -> Content:
     """Read and check the reviewed files; raise ContentError on any inconsistency."""
     tools = tuple(
@@ -106,15 +121,7 @@ def load_content(data_dir: Path = DATA_DIR) -> Content:
         if problems:
             raise ContentError(f"routine {routine.id}: {', '.join(problems)}")
         routines.append(routine)
-    rules = tuple(
-        Rule(r["id"], r["level"], dict(r.get("when") or {}), r["message"].strip(), r.get("source", ""))
-        for r in _read(data_dir, "kb/triage_rules.yml").get("rules", [])
-    )
-    for rule in rules:
-        try:
-            validate_rule(rule)
-        except ValueError as error:
-            raise ContentError(str(error)) from error
+    rules = load_rules(data_dir)
     answers = tuple(
         Answer(a["topic"], a["text"].strip(), a.get("source", ""), dict(a.get("region_notes") or {}))
         for a in _read(data_dir, "kb/answers.yml").get("answers", [])
