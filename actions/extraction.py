@@ -10,7 +10,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.slots import entity_values, merged
-from knotcare.nlp.quantities import duration_to_days, severity_to_int
+from knotcare.nlp.quantities import age_to_years, duration_to_days, severity_to_int
 
 #: A red-flag guess this confident, with no red flag read, puts the screen first.
 SUSPICION_THRESHOLD = 0.5
@@ -19,7 +19,7 @@ _BARE_NUMBER = re.compile(r"^\s*(?:about|around|like|maybe)?\s*(\d{1,3})\s*[.!]?
 
 
 class ActionExtractPainFacts(Action):
-    """Fills pain_duration_days, pain_severity, red_flags, conditions and muscles from the latest message."""
+    """Fills pain_duration_days, pain_severity, age, red_flags, conditions and muscles from the latest message."""
 
     def name(self) -> Text:
         """The action's name in the domain."""
@@ -45,6 +45,9 @@ class ActionExtractPainFacts(Action):
             events.append(SlotSet("pain_duration_days", durations[-1]))
         if severities:
             events.append(SlotSet("pain_severity", severities[-1]))
+        ages = [a for a in (age_to_years(v) for v in entity_values(tracker, "age")) if a is not None]
+        if ages:
+            events.append(SlotSet("age", float(ages[-1])))
         if self._red_flag_suspected(tracker) and not tracker.get_slot("screen_first"):
             events.append(SlotSet("screen_first", True))
         return events + self._accumulated(tracker)

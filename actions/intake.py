@@ -13,7 +13,7 @@ from rasa_sdk.types import DomainDict
 from actions.say import say_key
 from actions.slots import merged
 from knotcare.content import REGIONS
-from knotcare.triage.screen import SCREEN_CODES, codes_for_yes, screens_for_region
+from knotcare.triage.screen import SCREEN_CODES, codes_for_yes, screens_for
 
 FACT_SLOTS = ["body_region", "pain_quality", "pain_duration_days", "pain_severity"]
 
@@ -34,7 +34,8 @@ class ValidatePainIntakeForm(FormValidationAction):
         """
         if tracker.get_slot("red_flags"):
             return []
-        screens = screens_for_region(tracker.get_slot("body_region"))
+        screens = screens_for(tracker.get_slot("body_region"), tracker.get_slot("pain_quality"),
+                              tracker.get_slot("pain_duration_days"), tracker.get_slot("age"))
         return screens + FACT_SLOTS if tracker.get_slot("screen_first") else FACT_SLOTS + screens
 
     def validate_body_region(
@@ -136,4 +137,5 @@ def _ask_action(slot: str) -> type:
 
 
 ASK_ACTIONS = [_ask_action(slot) for slot in FACT_SLOTS[1:] + [
-    "screen_cauda_equina", "screen_head_neuro", "screen_trauma_chest", "screen_nerve", "screen_general"]]
+    "screen_cauda_equina", "screen_head_neuro", "screen_trauma_chest", "screen_nerve", "screen_general",
+    "screen_radiating", "screen_age"]]

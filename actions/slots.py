@@ -20,6 +20,8 @@ def facts_from_tracker(tracker: Tracker) -> Facts:
         "pain_severity": tracker.get_slot("pain_severity"),
         "red_flags": tracker.get_slot("red_flags") or [],
         "conditions": tracker.get_slot("conditions") or [],
+        "age": tracker.get_slot("age"),
+        "pain_radiates": tracker.get_slot("screen_radiating"),
     })
 
 

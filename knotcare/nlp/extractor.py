@@ -163,8 +163,12 @@ class FactExtractor:
                     Mention(entity, value, span.start_char, span.end_char, text[span.start_char:span.end_char],
                             self._status(words, span.start, entity))
                 )
+        ages = list(quantities.find_ages(text))
+        mentions += [Mention("age", text[s:e], s, e, text[s:e], AFFIRMED) for s, e in ages]
         for entity, finder in (("duration", quantities.find_durations), ("severity", quantities.find_severities)):
             for start, end in finder(text):
+                if any(s < end and start < e for s, e in ages):
+                    continue  # "67 years old" is an age, not a duration
                 words = text[start:end]
                 mentions.append(Mention(entity, words, start, end, words, AFFIRMED))
         return sorted(mentions, key=lambda m: (m.start, -m.end))

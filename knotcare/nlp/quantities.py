@@ -161,3 +161,41 @@ def severity_to_int(phrase: str) -> Optional[int]:
         if word in text:
             return value
     return None
+
+
+# --- Age ----------------------------------------------------------------------------------------
+# New pain that starts after 50 or before 20 is a same-day reason (data/kb/triage_rules.yml), so a
+# stated age counts. Only unmistakable forms: "I'm 67", "67 years old", "67yo", "aged 67", "in my
+# sixties"; "I'm a 6" is a rating and "for 67 years" a duration.
+_DECADES = {"twenties": 25, "thirties": 35, "forties": 45, "fifties": 55, "sixties": 65, "seventies": 75,
+            "eighties": 85, "nineties": 95, "teens": 16}
+_AGE_RE = re.compile(
+    r"\b(\d{1,3})\s*(?:-|\s)?\s*(?:years?|yrs?|yr)[\s-]*old\b"
+    r"|\b(\d{1,3})\s*(?:yo|y/o|y\.o\.)(?![a-z])"
+    r"|\b(?:i'?m|i am|im|aged?|age is|turned|turning)\s+(?!a\b)(\d{2,3})\b(?!\s*(?:/|out of|%|percent|" + _UNIT + r"\b))"
+    r"|\bin my (?:late |early |mid[- ])?(twenties|thirties|forties|fifties|sixties|seventies|eighties|nineties|teens"
+    r"|[2-9]0'?s)\b",
+    re.IGNORECASE,
+)
+
+
+def find_ages(text: str) -> Iterator[Span]:
+    """Yield the character spans of every stated age of the writer in `text`."""
+    for match in _AGE_RE.finditer(text):
+        if age_to_years(match.group()) is not None:
+            yield match.span()
+
+
+def age_to_years(phrase: str) -> Optional[int]:
+    """Turn a stated age ("I'm 67", "in my fifties", "17 yo") into years; None when implausible."""
+    text = phrase.strip().lower()
+    for word, years in _DECADES.items():
+        if word in text:
+            return years
+    decade = re.search(r"\b([2-9])0'?s\b", text)
+    if decade:
+        return int(decade.group(1)) * 10 + 5
+    number = re.search(r"\d{1,3}", text)
+    if number and 10 <= int(number.group()) <= 110:
+        return int(number.group())
+    return None

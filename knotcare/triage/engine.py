@@ -29,6 +29,8 @@ class Facts:
     red_flags: FrozenSet[str] = frozenset()
     conditions: FrozenSet[str] = frozenset()
     age: Optional[int] = None
+    #: Does the pain travel down an arm or a leg? None while nobody asked.
+    pain_radiates: Optional[bool] = None
 
     @classmethod
     def from_mapping(cls, data: Mapping[str, Any]) -> "Facts":
@@ -39,6 +41,7 @@ class Facts:
         duration = pick("duration_days", "pain_duration_days")
         severity = pick("severity", "pain_severity")
         age = pick("age")
+        radiates = pick("pain_radiates", "screen_radiating")
         return cls(
             region=pick("region", "body_region"),
             pain_quality=pick("pain_quality"),
@@ -47,6 +50,7 @@ class Facts:
             red_flags=frozenset(pick("red_flags") or ()),
             conditions=frozenset(pick("conditions") or ()),
             age=int(age) if age is not None else None,
+            pain_radiates=bool(radiates) if radiates is not None else None,
         )
 
 
@@ -88,6 +92,8 @@ _CONDITIONS: Dict[str, Callable[[Facts, Any], bool]] = {
     "duration_days_max": lambda f, v: _at_most(f.duration_days, v),
     "age_min": lambda f, v: _at_least(f.age, v),
     "age_max": lambda f, v: _at_most(f.age, v),
+    # Holds until the person says the pain does not travel down a limb.
+    "radiation_not_ruled_out": lambda f, v: (f.pain_radiates is not False) == bool(v),
 }
 #: The condition keys a rule may use.
 CONDITION_KEYS = frozenset(_CONDITIONS)

@@ -16,7 +16,15 @@ SCREEN_CODES: Dict[str, Tuple[str, ...]] = {
     "screen_trauma_chest": ("major_trauma", "chest_pain"),
     "screen_nerve": ("limb_numbness_tingling", "limb_weakness"),
     "screen_general": ("fever", "unexplained_weight_loss", "night_pain"),
+    # Asked only when they matter (see screens_for): nerve-like pain, and new pain with no stated age.
+    "screen_radiating": ("limb_numbness_tingling",),
+    "screen_age": ("new_pain_age_risk",),
 }
+
+#: Pain qualities that sound like a nerve rather than a knot: the screen asks whether the pain travels.
+NERVE_QUALITIES = frozenset({"shooting", "burning", "tingling", "numbness"})
+#: Pain this new (days) counts as "new" for the age rules (about six weeks).
+NEW_PAIN_DAYS = 42
 
 #: Most dangerous first. Cauda equina for the lower back (and an unspecified
 #: back), vascular and brain signs for the neck and shoulders.
@@ -32,8 +40,26 @@ _UNKNOWN_REGION = ("screen_cauda_equina", "screen_head_neuro", "screen_trauma_ch
 
 
 def screens_for_region(region: Optional[str]) -> List[str]:
-    """The screen questions to ask for a region, in order."""
+    """The screen questions every intake asks for a region, in order."""
     return list(_BY_REGION.get(region or "", _UNKNOWN_REGION))
+
+
+def screens_for(region: Optional[str], pain_quality: Optional[str] = None, duration_days: Optional[float] = None,
+                age: Optional[float] = None) -> List[str]:
+    """The screen questions for what is known so far, most urgent first, the general one last.
+
+    The age question comes only for new pain when the person has not said how old they are; the
+    "does it travel down a limb" question only for burning, tingling, numb or shooting pain, whose
+    "no" is what lets such pain be treated as a knot.
+    """
+    base = screens_for_region(region)
+    extra = []
+    if age is None and duration_days is not None and duration_days <= NEW_PAIN_DAYS:
+        extra.append("screen_age")
+    if pain_quality in NERVE_QUALITIES:
+        extra.append("screen_radiating")
+    at = base.index("screen_nerve")
+    return base[:at] + extra + base[at:]
 
 
 def codes_for_yes(screen: str, already: List[str]) -> List[str]:

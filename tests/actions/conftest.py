@@ -15,7 +15,7 @@ SLOT_DEFAULTS: Dict[str, Any] = {
     "red_flags": [], "conditions": [], "muscles": [], "triage_level": None, "triage_rule_ids": [],
     "routine_id": None, "region_hint": None, "requested_slot": None, "screen_cauda_equina": None,
     "screen_head_neuro": None, "screen_trauma_chest": None, "screen_nerve": None, "screen_general": None,
-    "screen_first": False,
+    "screen_radiating": None, "screen_age": None, "age": None, "screen_first": False,
 }
 
 

@@ -124,9 +124,53 @@ def test_a_red_flag_after_the_routine_changes_the_decision(servers: Servers) -> 
     assert slots["triage_level"] == "urgent" and slots["routine_id"] is None
 
 
-def test_nerve_like_pain_goes_to_a_clinician(servers: Servers) -> None:
+def test_nerve_like_pain_that_travels_goes_to_a_clinician(servers: Servers) -> None:
+    sender = new_sender()
+    servers.say(sender, "burning pain in my neck for 3 weeks, 5/10")
+    for _ in range(8):  # "no" to the screen until the nerve question, which gets a "yes"
+        requested = servers.slots(sender)["requested_slot"]
+        if not requested:
+            break
+        servers.say(sender, "/affirm" if requested == "screen_radiating" else "/deny")
+    slots = servers.slots(sender)
+    assert slots["screen_radiating"] is True
+    assert slots["triage_level"] == "see_clinician" and slots["routine_id"] is None
+    assert "limb_nerve_symptoms" in slots["triage_rule_ids"]
+
+
+def test_nerve_like_pain_that_does_not_travel_can_be_a_knot(servers: Servers) -> None:
     sender = new_sender()
     replies = servers.say(sender, "burning pain in my neck for 3 weeks, 5/10")
+    asked = []
+    for _ in range(8):
+        requested = servers.slots(sender)["requested_slot"]
+        if not requested:
+            break
+        asked.append(requested)
+        replies = servers.say(sender, "/deny")
+    slots = servers.slots(sender)
+    assert "screen_radiating" in asked and "screen_age" in asked  # 3 weeks is new pain, and no age was given
+    assert slots["screen_radiating"] is False
+    assert slots["triage_level"] == "self_care" and slots["routine_id"], replies
+
+
+def test_new_pain_over_50_is_urgent(servers: Servers) -> None:
+    sender = new_sender()
+    replies = servers.say(sender, "I'm 67 and a knot in my lower back started a week ago, dull ache, about 4/10")
     answer_screen_no(servers, sender, replies)
     slots = servers.slots(sender)
-    assert slots["triage_level"] == "see_clinician" and slots["routine_id"] is None
+    assert slots["age"] == 67
+    assert slots["triage_level"] == "urgent" and "new_pain_over_50" in slots["triage_rule_ids"]
+
+
+def test_the_age_question_comes_for_new_pain(servers: Servers) -> None:
+    sender = new_sender()
+    servers.say(sender, "knot in my upper back since 4 days, dull, 3/10")
+    for _ in range(8):
+        requested = servers.slots(sender)["requested_slot"]
+        if not requested:
+            break
+        servers.say(sender, "/affirm" if requested == "screen_age" else "/deny")
+    slots = servers.slots(sender)
+    assert slots["screen_age"] is True
+    assert slots["triage_level"] == "urgent" and "new_pain_age_risk" in slots["triage_rule_ids"]

@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 
+from knotcare.nlp import quantities
 from knotcare.nlp.quantities import duration_to_days, find_durations, find_severities, severity_to_int
 
 
@@ -46,3 +47,18 @@ def test_ratings_become_integers(phrase: str, value: int) -> None:
 ])
 def test_ratings_found_only_in_rating_context(text: str, found: list) -> None:
     assert [text[s:e] for s, e in find_severities(text)] == found
+
+
+@pytest.mark.parametrize("text,age", [
+    ("I'm 67 and my back hurts", 67), ("67 years old", 67), ("im 17", 17), ("I am 45 years old", 45),
+    ("in my fifties", 55), ("67yo male", 67), ("aged 72", 72), ("turned 50 last month", 50),
+])
+def test_ages(text: str, age: int) -> None:
+    spans = list(quantities.find_ages(text))
+    assert len(spans) == 1 and quantities.age_to_years(text[slice(*spans[0])]) == age
+
+
+@pytest.mark.parametrize("text", ["i'm a 6", "I'm 6/10", "pain for 67 years", "it's been 12 days", "I am 5 out of 10",
+                                  "I'm 12 weeks pregnant"])
+def test_not_ages(text: str) -> None:
+    assert list(quantities.find_ages(text)) == []

@@ -85,8 +85,32 @@ def test_consult_first_conditions(content, condition: str) -> None:
 
 
 @pytest.mark.parametrize("quality", ["shooting", "burning", "tingling", "numbness"])
-def test_nerve_like_pain_goes_to_a_clinician(content, quality: str) -> None:
+def test_nerve_like_pain_goes_to_a_clinician_unless_ruled_out(content, quality: str) -> None:
     assert decide(Facts(region="neck", pain_quality=quality, severity=4), content.rules).level == "see_clinician"
+    asked = decide(Facts(region="neck", pain_quality=quality, severity=4, pain_radiates=True), content.rules)
+    assert asked.level == "see_clinician"
+
+
+@pytest.mark.parametrize("quality", ["shooting", "burning", "tingling"])
+def test_nerve_like_pain_that_does_not_travel_can_be_a_knot(content, quality: str) -> None:
+    facts = Facts(region="neck", pain_quality=quality, severity=4, duration_days=60, pain_radiates=False)
+    assert decide(facts, content.rules).level == "self_care"
+
+
+def test_numbness_always_goes_to_a_clinician(content) -> None:
+    facts = Facts(region="neck", pain_quality="numbness", severity=4, duration_days=60, pain_radiates=False)
+    assert decide(facts, content.rules).level == "see_clinician"
+
+
+@pytest.mark.parametrize("age,level", [(67, "urgent"), (17, "urgent"), (35, "self_care")])
+def test_new_pain_by_age(content, age: int, level: str) -> None:
+    facts = Facts(region="lower_back", pain_quality="dull_ache", severity=4, duration_days=7, age=age)
+    assert decide(facts, content.rules).level == level
+
+
+def test_a_yes_to_the_age_question_is_urgent(content) -> None:
+    facts = Facts(region="neck", pain_quality="stiffness", severity=3, red_flags=frozenset({"new_pain_age_risk"}))
+    assert decide(facts, content.rules).level == "urgent"
 
 
 def test_a_plain_knot_is_self_care(content) -> None:
