@@ -1,0 +1,169 @@
+"""Triage vignettes: whole conversations with a gold level, run against the running assistant.
+
+A vignette is what a person would type, the answers they would give to the
+intake's questions, and the level a clinician would choose. Running one goes
+through everything the product does (NLU, the intake form, the red-flag
+screen, the triage engine over the knowledge base) over Rasa's REST channel,
+and reads the decision from the tracker. Plain Python and HTTP: the script in
+benchmarks/ and the end-to-end test share it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Dict, List, Mapping, Optional, Sequence
+
+import requests
+import yaml
+
+from knotcare.triage.engine import LEVELS, urgency
+
+#: The most turns a vignette may take before it counts as stuck.
+MAX_TURNS = 16
+
+
+@dataclass(frozen=True)
+class Vignette:
+    """One case: the person's messages, their answers to the intake's questions, and the gold level."""
+
+    id: str
+    gold: str
+    messages: Sequence[str]
+    answers: Mapping[str, str] = field(default_factory=dict)
+    screen_yes: Sequence[str] = ()
+    why: str = ""
+
+
+@dataclass
+class Outcome:
+    """What the assistant decided for a vignette, with the transcript for anyone checking."""
+
+    vignette: Vignette
+    level: Optional[str]
+    slots: Dict[str, Any]
+    transcript: List[str]
+    error: str = ""
+
+    @property
+    def exact(self) -> bool:
+        """Decided at exactly the gold level."""
+        return self.level == self.vignette.gold
+
+    @property
+    def under_triaged(self) -> bool:
+        """Decided at a less urgent level than the gold one (or not decided at all)."""
+        return self.level not in LEVELS or urgency(self.level) > urgency(self.vignette.gold)
+
+    @property
+    def over_triaged(self) -> bool:
+        """Decided at a more urgent level than the gold one."""
+        return self.level in LEVELS and urgency(self.level) < urgency(self.vignette.gold)
+
+
+def load_vignettes(path: Path) -> List[Vignette]:
+    """Read a vignette file; raise ValueError on an unknown level or a duplicate id."""
+    rows = yaml.safe_load(path.read_text())["vignettes"]
+    vignettes = [Vignette(id=r["id"], gold=r["gold"], messages=tuple(r["messages"]),
+                          answers=dict(r.get("answers") or {}), screen_yes=tuple(r.get("screen_yes") or ()),
+                          why=r.get("why", "")) for r in rows]
+    ids = [v.id for v in vignettes]
+    if len(ids) != len(set(ids)):
+        raise ValueError(f"{path}: duplicate vignette ids")
+    for vignette in vignettes:
+        if vignette.gold not in LEVELS:
+            raise ValueError(f"{path}: vignette {vignette.id}: unknown level {vignette.gold!r}")
+    return vignettes
+
+
+class Assistant:
+    """A small client for the running Rasa server: REST messages and the tracker's slots."""
+
+    def __init__(self, rasa_url: str, token: str) -> None:
+        self.rasa_url = rasa_url.rstrip("/")
+        self.token = token
+        self.http = requests.Session()
+
+    def say(self, sender: str, text: str) -> List[Dict[str, Any]]:
+        """Send one message over the REST channel; return the replies."""
+        response = self.http.post(f"{self.rasa_url}/webhooks/rest/webhook",
+                                  json={"sender": sender, "message": text}, timeout=60)
+        response.raise_for_status()
+        return response.json()
+
+    def slots(self, sender: str) -> Dict[str, Any]:
+        """The conversation's slots, through the tracker API."""
+        response = self.http.get(f"{self.rasa_url}/conversations/{sender}/tracker",
+                                 params={"token": self.token}, timeout=30)
+        response.raise_for_status()
+        return response.json()["slots"]
+
+
+def _reply(vignette: Vignette, requested: str) -> Optional[str]:
+    """What the person answers to the intake's question for `requested`, or None if the vignette has no answer."""
+    if requested.startswith("screen_"):
+        return "/affirm" if requested in vignette.screen_yes else "/deny"
+    return vignette.answers.get(requested)
+
+
+def run_vignette(assistant: Assistant, vignette: Vignette, sender: str) -> Outcome:
+    """Hold the vignette's conversation: its messages, then its answers to every question, until a decision."""
+    transcript: List[str] = []
+
+    def turn(text: str) -> Dict[str, Any]:
+        transcript.append(f"> {text}")
+        transcript.extend(f"< {r.get('text', '')[:160]}" for r in assistant.say(sender, text))
+        return assistant.slots(sender)
+
+    slots: Dict[str, Any] = {}
+    for message in vignette.messages:
+        slots = turn(message)
+    for _ in range(MAX_TURNS):
+        requested = slots.get("requested_slot")
+        if not requested:
+            break
+        answer = _reply(vignette, requested)
+        if answer is None:
+            return Outcome(vignette, slots.get("triage_level"), slots, transcript,
+                           error=f"the vignette has no answer for {requested}")
+        slots = turn(answer)
+    error = "" if slots.get("triage_level") else "no decision"
+    return Outcome(vignette, slots.get("triage_level"), slots, transcript, error=error)
+
+
+@dataclass(frozen=True)
+class Summary:
+    """The figures the Safety section reports."""
+
+    total: int
+    exact: int
+    over: int
+    under: int
+    caught: Dict[str, str]  # level -> "k/n" for emergency and urgent (at or above the gold level)
+    per_level: Dict[str, str]  # gold level -> "exact/n"
+
+    @property
+    def exact_rate(self) -> float:
+        """Share of vignettes at exactly the gold level."""
+        return self.exact / self.total if self.total else 0.0
+
+    @property
+    def over_rate(self) -> float:
+        """Share of vignettes sent to a more urgent level than needed."""
+        return self.over / self.total if self.total else 0.0
+
+
+def summarise(outcomes: Sequence[Outcome]) -> Summary:
+    """Sensitivity for emergency and urgent, exact-level accuracy, over- and under-triage."""
+    caught: Dict[str, str] = {}
+    per_level: Dict[str, str] = {}
+    for level in LEVELS:
+        cases = [o for o in outcomes if o.vignette.gold == level]
+        if not cases:
+            continue
+        per_level[level] = f"{sum(o.exact for o in cases)}/{len(cases)}"
+        if level in ("emergency", "urgent"):
+            caught[level] = f"{sum(not o.under_triaged for o in cases)}/{len(cases)}"
+    return Summary(total=len(outcomes), exact=sum(o.exact for o in outcomes),
+                   over=sum(o.over_triaged for o in outcomes), under=sum(o.under_triaged for o in outcomes),
+                   caught=caught, per_level=per_level)
