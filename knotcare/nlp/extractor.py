@@ -66,6 +66,9 @@ class _Context:
     if_followed_by: frozenset
     terminators: Tuple[Tuple[str, ...], ...]
     and_new_subject: frozenset
+    negation_after: Tuple[Tuple[str, ...], ...] = ()
+    negation_after_separators: frozenset = frozenset()
+    other_person_after: Tuple[Tuple[str, ...], ...] = ()
 
 
 def _load_yaml(path: Path) -> Dict[str, Any]:
@@ -104,6 +107,9 @@ class FactExtractor:
             if_followed_by=frozenset(spec.get("hypothetical_if_followed_by", [])),
             terminators=phrases("terminators"),
             and_new_subject=frozenset(spec.get("and_new_subject", [])),
+            negation_after=phrases("negation_after"),
+            negation_after_separators=frozenset(spec.get("negation_after_separators", [])),
+            other_person_after=phrases("other_person_after"),
         )
 
     def _add_patterns(self, spec: Dict[str, Any]) -> None:
@@ -161,7 +167,7 @@ class FactExtractor:
                 seen.add((span.start, span.end))
                 mentions.append(
                     Mention(entity, value, span.start_char, span.end_char, text[span.start_char:span.end_char],
-                            self._status(words, span.start, entity))
+                            self._status(words, span.start, entity, span.end))
                 )
         ages = list(quantities.find_ages(text))
         mentions += [Mention("age", text[s:e], s, e, text[s:e], AFFIRMED) for s, e in ages]
@@ -197,10 +203,33 @@ class FactExtractor:
             clause.insert(0, word)
         return clause
 
-    def _status(self, words: Sequence[str], start: int, entity: str) -> str:
+    def _after(self, words: Sequence[str], end: int) -> Optional[str]:
+        """A cue straight after the mention: NEGATED for "fever? no", OTHER_PERSON for "... runs in my family"."""
+        ctx = self._context
+        rest = list(words[end:end + 8])
+        if any(tuple(rest[:len(cue)]) == cue for cue in ctx.other_person_after):
+            return OTHER_PERSON
+        index = 0
+        while index < len(rest) and rest[index] in ctx.negation_after_separators:
+            index += 1
+        if index == 0:
+            return None
+        for cue in ctx.negation_after:
+            after = index + len(cue)
+            if tuple(rest[index:after]) == cue and (after >= len(rest) or rest[after] in ctx.negation_after_separators
+                                                     or rest[after] in (".", "!", ";", "and", "but", "i", "thanks")):
+                return NEGATED
+        return None
+
+    def _status(self, words: Sequence[str], start: int, entity: str, end: Optional[int] = None) -> str:
         ctx = getattr(self, "_context", None)
         if ctx is None:
             return AFFIRMED
+        after = self._after(words, end) if end is not None else None
+        if after == OTHER_PERSON and entity in PERSONAL_ENTITIES:
+            return OTHER_PERSON
+        if after == NEGATED:
+            return NEGATED
         clause = self._clause_before(words, start)
         # Hypothetical: a cue anywhere earlier in the clause.
         for position in range(len(clause)):

@@ -82,3 +82,21 @@ def test_empty_and_odd_text_is_harmless() -> None:
     extractor = default_extractor()
     for text in ["", "   ", "😀😀", "<script>alert(1)</script>", "\x00\x01", "a" * 10000, "¿Dónde está el baño?"]:
         assert isinstance(extractor.extract(text), list)
+
+
+@pytest.mark.parametrize("text,code,status", [
+    ("fever? no", "fever", "negated"),
+    ("fever: no, sweats: none", "fever", "negated"),
+    ("any fever? nope, just the ache", "fever", "negated"),
+    ("bladder problems? no. numbness in my legs? yes", "bladder_bowel_change", "negated"),
+    ("fever, no numbness", "fever", "affirmed"),  # the "no" belongs to the numbness
+    ("fever no", "fever", "affirmed"),  # no separator: not a checklist answer, keep it
+])
+def test_checklist_answers_after_the_mention(text: str, code: str, status: str) -> None:
+    mentions = [m for m in default_extractor().extract(text) if m.value == code]
+    assert mentions and mentions[0].status == status
+
+
+def test_a_family_history_said_after_the_mention_is_someone_elses() -> None:
+    mentions = [m for m in default_extractor().extract("cancer runs in my family") if m.entity == "condition"]
+    assert mentions and mentions[0].status == "other_person"
