@@ -98,7 +98,7 @@ class SafetyNetPolicy(Policy):
         prefix = self.config["response_prefix"]
         if last.action_name.startswith(prefix):
             result[domain.index_for_action(ACTION_LISTEN_NAME)] = 1.0
-            return self._prediction(result)
+            return self._prediction(result, is_no_user_prediction=True)
         if last.action_name not in self._watched(domain):
             return self._prediction(result)
         logger.warning("Action '%s' produced nothing (is the action server up?): answering from the model.",
@@ -114,7 +114,9 @@ class SafetyNetPolicy(Policy):
         if decision is not None and level != "unavailable":
             events = [SlotSet("triage_level", decision.level), SlotSet("triage_rule_ids", list(decision.rule_ids)),
                       SlotSet("red_flags", sorted(facts.red_flags))]
-        return self._prediction(result, events=events)
+        # Marked as a "no user" prediction: inside a form, RulePolicy's loop prediction is one, and
+        # the ensemble lets those overrule all others; ours must win there too (higher priority).
+        return self._prediction(result, events=events, is_no_user_prediction=True)
 
     def _watched(self, domain: Domain) -> Set[Text]:
         """Our custom actions and forms: each returns events whenever it runs, so none means it failed.
