@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType
+from rasa_sdk.events import EventType, FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import provider
@@ -39,4 +39,15 @@ class ActionAnswerQuestion(Action):
             # Never let general tips read as permission to skip getting checked.
             text = caveat.text + "\n" + text
         dispatcher.utter_message(text=text)
+        if self._describes_own_pain_first_time(tracker):
+            # "knot in my trap, what if it starts tingling?": the question is answered, and the knot
+            # they described still gets its intake (and red-flag screen) instead of being dropped.
+            return [FollowupAction("pain_intake_form")]
         return []
+
+    @staticmethod
+    def _describes_own_pain_first_time(tracker: Tracker) -> bool:
+        """The message names where it hurts, no intake is running and nothing has been decided yet."""
+        entities = tracker.latest_message.get("entities") or []
+        return (not tracker.active_loop.get("name") and tracker.get_slot("triage_level") is None
+                and any(e.get("entity") == "body_region" for e in entities))

@@ -59,8 +59,12 @@ class RedFlagRouter(GraphComponent):
 
     @staticmethod
     def _route(message: Message, intent: Text) -> None:
-        """Make `intent` the message's intent, keeping the classifier's ranking after it."""
-        routed = {INTENT_NAME_KEY: intent, PREDICTED_CONFIDENCE_KEY: 1.0}
-        ranking = [r for r in message.get(INTENT_RANKING_KEY, []) if r.get(INTENT_NAME_KEY) != intent]
-        message.set(INTENT, routed, add_to_output=True)
-        message.set(INTENT_RANKING_KEY, [routed] + ranking, add_to_output=True)
+        route_intent(message, intent)
+
+
+def route_intent(message: Message, intent: Text) -> None:
+    """Make `intent` the message's intent, keeping the classifier's ranking after it."""
+    routed = {INTENT_NAME_KEY: intent, PREDICTED_CONFIDENCE_KEY: 1.0}
+    ranking = [r for r in message.get(INTENT_RANKING_KEY, []) if r.get(INTENT_NAME_KEY) != intent]
+    message.set(INTENT, routed, add_to_output=True)
+    message.set(INTENT_RANKING_KEY, [routed] + ranking, add_to_output=True)

@@ -51,3 +51,31 @@ def test_a_red_flag_guess_without_a_red_flag_goes_to_the_intake() -> None:
     message.set(INTENT_RANKING_KEY, [{"name": "report_red_flag", "confidence": 0.97}])
     RedFlagRouter(RedFlagRouter.get_default_config()).process([message])
     assert message.get(INTENT)["name"] == "describe_pain"
+
+
+def answer_routed(text: str, intent: str) -> str:
+    from components.answer_router import AnswerRouter
+
+    message = extract(text)
+    message.set(INTENT, {"name": intent, "confidence": 0.6})
+    message.set(INTENT_RANKING_KEY, [{"name": intent, "confidence": 0.6}])
+    AnswerRouter(AnswerRouter.get_default_config()).process([message])
+    return message.get(INTENT)["name"]
+
+
+def test_short_answers_to_the_intake_are_statements_not_questions() -> None:
+    assert answer_routed("sore", "ask_soreness") == "describe_pain"
+    assert answer_routed("dull", "ask_causes") == "describe_pain"
+    assert answer_routed("about 3 weeks", "nlu_fallback") == "describe_pain"
+
+
+def test_a_region_with_details_is_a_description() -> None:
+    assert answer_routed("lower back knot is absolutely crippling, 9/10, i can barely get my socks on",
+                         "ask_tools") == "describe_pain"
+
+
+def test_real_questions_keep_their_intent() -> None:
+    assert answer_routed("how long do I hold it on my neck?", "ask_hold_time") == "ask_hold_time"
+    assert answer_routed("is it normal to be sore after", "ask_soreness") == "ask_soreness"
+    assert answer_routed("tennis ball ok for my neck", "ask_tools") == "ask_tools"
+    assert answer_routed("thanks", "thank") == "thank"

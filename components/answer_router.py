@@ -1,0 +1,77 @@
+"""Statements about one's own pain are answers, not questions.
+
+In the middle of the intake, "sore" (to "what does it feel like?") was read as
+the soreness question, and "dull" as the causes question; the assistant
+answered the question and asked again, forever. Outside the intake,
+"lower back knot is crippling, 9/10" was read as a question about tools.
+
+This component runs after the classifiers: a question (or fallback) guess is
+turned into `describe_pain` when the message is not phrased as a question (no
+"?" and no question word first) and it states facts about the person's pain:
+either a short answer with any fact ("sore", "dull ache", "about 3 weeks"), or
+a where together with a what, how long or how bad. A real question such as
+"how long do I hold it on my neck?" keeps its intent.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List, Text
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_NAME_KEY, TEXT
+from rasa.shared.nlu.training_data.message import Message
+
+from components.red_flag_router import route_intent
+
+QUESTION_WORDS = frozenset({
+    "how", "what", "whats", "what's", "why", "when", "which", "where", "who", "should", "shall", "can", "could",
+    "is", "are", "does", "do", "did", "will", "would", "may", "might", "any", "anything", "tips", "advice", "tell",
+    "explain", "help", "hows", "how's", "wat", "wht", "whats", "ok", "okay", "best",
+})
+FACTS = frozenset({"pain_quality", "body_region", "duration", "severity", "muscle"})
+DETAILS = frozenset({"pain_quality", "duration", "severity"})
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
+class AnswerRouter(GraphComponent):
+    """Routes statements of pain facts that were guessed as questions to `describe_pain`."""
+
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        """`question_prefixes`: intents treated as questions; `intent`: where statements go; `short`: the most
+        tokens a bare answer has."""
+        return {"question_prefixes": ["ask_", "nlu_fallback"], "intent": "describe_pain", "short": 4}
+
+    def __init__(self, config: Dict[Text, Any]) -> None:
+        self._prefixes = tuple(config["question_prefixes"])
+        self._intent = config["intent"]
+        self._short = int(config["short"])
+
+    @classmethod
+    def create(
+        cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "AnswerRouter":
+        """Nothing to train or load."""
+        return cls(config)
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        """Route each message that states pain facts without asking anything."""
+        for message in messages:
+            current = (message.get(INTENT) or {}).get(INTENT_NAME_KEY) or ""
+            if current.startswith(self._prefixes) and self._is_statement_of_facts(message):
+                route_intent(message, self._intent)
+        return messages
+
+    def _is_statement_of_facts(self, message: Message) -> bool:
+        text = (message.get(TEXT) or "").strip().lower()
+        words = text.replace(",", " ").split()
+        if not words or "?" in text or words[0] in QUESTION_WORDS:
+            return False
+        found = {e.get("entity") for e in message.get(ENTITIES, [])} & FACTS
+        if not found:
+            return False
+        return len(words) <= self._short or ("body_region" in found and bool(found & DETAILS))
