@@ -5,7 +5,8 @@ the running assistant (NLU, intake form, red-flag screen, triage engine), and
 the decision is read from the tracker. Starts its own action server and Rasa
 with the trained model unless --url and --token point at a running one.
 
-Usage: python benchmarks/triage_vignettes.py [--file F] [--model M] [--url U --token T] [--show-misses] [--gate]
+Usage: python benchmarks/triage_vignettes.py [--file F] [--model M] [--url U --token T] [--only ID,..] [--show-misses]
+       [--gate]
 --gate exits 1 on any under-triaged emergency or urgent vignette, or exact accuracy below 90%.
 """
 
@@ -17,7 +18,7 @@ import tempfile
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import List
+from typing import List, Sequence
 
 from knotcare.config import ROOT
 from knotcare.stack import Stack
@@ -27,9 +28,9 @@ from knotcare.vignettes import Assistant, Outcome, load_vignettes, run_vignette,
 EXACT_TARGET = 0.90
 
 
-def run_all(assistant: Assistant, path: Path) -> List[Outcome]:
-    """Every vignette of the file, four conversations at a time."""
-    vignettes = load_vignettes(path)
+def run_all(assistant: Assistant, path: Path, only: Sequence[str] = ()) -> List[Outcome]:
+    """Every vignette of the file (or only the named ones), four conversations at a time."""
+    vignettes = [v for v in load_vignettes(path) if not only or v.id in only]
     with ThreadPoolExecutor(max_workers=4) as pool:
         return list(pool.map(lambda v: run_vignette(assistant, v, f"vignette-{v.id}-{uuid.uuid4().hex[:6]}"),
                              vignettes))
@@ -44,6 +45,7 @@ def main() -> int:
     parser.add_argument("--token", default="", help="its HTTP API token")
     parser.add_argument("--show-misses", action="store_true", help="print the transcript of every miss")
     parser.add_argument("--gate", action="store_true", help="exit 1 below the safety bar")
+    parser.add_argument("--only", default="", help="comma-separated vignette ids to run")
     args = parser.parse_args()
 
     stack = None
@@ -53,7 +55,7 @@ def main() -> int:
         stack = Stack(model=args.model, work=Path(tempfile.mkdtemp(prefix="vignettes-"))).start()
         assistant = Assistant(stack.rasa_url, stack.token)
     try:
-        outcomes = run_all(assistant, args.file)
+        outcomes = run_all(assistant, args.file, [x for x in args.only.split(",") if x])
     finally:
         if stack:
             stack.stop()
