@@ -74,7 +74,7 @@ def content_security_policy(socket_url: str) -> str:
     ws = ("wss" if parts.scheme == "https" else "ws") + "://" + parts.netloc
     origin = f"{parts.scheme}://{parts.netloc}"
     return ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
-            f"img-src 'self' data: https:; font-src 'self'; connect-src 'self' {origin} {ws}; "
+            f"img-src 'self' data: https:; font-src 'self' data:; connect-src 'self' {origin} {ws}; "
             "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'")
 
 

@@ -117,7 +117,8 @@ class ChannelWorld:
         return self.telegram.matching("sendMessage", lambda p: str(p.get("chat_id")) == str(chat_id))
 
 
-@pytest.fixture(scope="session")
+# Package scope: stopped after the last channel test, so it is not still running beside tests/e2e's servers.
+@pytest.fixture(scope="package")
 def world(tmp_path_factory) -> Iterator[ChannelWorld]:
     """Fakes, Rasa with all channels (plus the action server), and the web page on loopback."""
     if not MODEL.exists():

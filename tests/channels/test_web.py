@@ -51,6 +51,18 @@ def open_page(browser, world, outside: List[str]):
     return page
 
 
+def settle(page, quiet_ms: int = 3000, limit_ms: int = 30_000) -> int:
+    """Wait until no new message has appeared for `quiet_ms`; the number of messages shown."""
+    shown, still, waited = -1, 0, 0
+    while still < quiet_ms and waited < limit_ms:
+        now = page.locator(".rw-message").count()
+        still = still + 250 if now == shown else 0
+        shown = now
+        page.wait_for_timeout(250)
+        waited += 250
+    return shown
+
+
 def session_id(page) -> str:
     return json.loads(page.evaluate("localStorage.getItem('chat_session')"))["session_id"]
 
@@ -82,7 +94,7 @@ def test_whole_conversation_reload_and_screenshot(browser, world) -> None:
     # Basic formatting: the routine's name in bold, its steps as a numbered list.
     expect(page.locator(".rw-response strong").first).to_be_visible(timeout=WAIT)
     expect(page.locator(".rw-response ol li").first).to_be_visible(timeout=WAIT)
-    page.wait_for_timeout(4000)  # the widget shows queued messages with a typing delay
+    settle(page)  # the widget shows queued messages one by one, with a typing delay
 
     sender = session_id(page)
     assert contract(world, sender) == EXPECTED
@@ -92,7 +104,7 @@ def test_whole_conversation_reload_and_screenshot(browser, world) -> None:
     page.reload()
     expect(page.locator(".rw-response", has_text="Why this one")).to_be_visible(timeout=WAIT)
     expect(page.locator(".rw-client", has_text=OPENING[1])).to_be_visible()
-    assert page.locator(".rw-message").count() == shown
+    assert settle(page, quiet_ms=1500) == shown
     assert session_id(page) == sender
     page.wait_for_timeout(1500)
     assert [e for e in _events(world, sender) if e["event"] == "user"] == users_before  # no new greeting
