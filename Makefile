@@ -32,6 +32,7 @@ $(VENV)/.installed: pyproject.toml constraints.txt scripts/find-python.sh
 # The web widget (rasa-webchat, pinned in package-lock.json): npm ci when the lock changed, then our
 # own copy of its bundle in web/vendor/ without the Google Fonts import (see knotcare/webchat.py).
 node_modules/.installed: package-lock.json
+	@command -v npm >/dev/null || { echo "npm is needed for the web widget: install Node.js and npm (Debian: apt-get install -y npm)" >&2; exit 1; }
 	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 	@touch $@
 
