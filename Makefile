@@ -5,6 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 SPACY_MODEL := build/spacy-en-blank/meta.json
 ENV := source scripts/env.sh &&
+WEBCHAT := web/vendor/webchat.js
 
 .PHONY: help run test install seed train lint validate test-unit test-integration test-rasa test-e2e nlu-report benchmark clean
 
@@ -19,7 +20,7 @@ test: install $(SPACY_MODEL) train ## every test: unit, integration (SQLite + Po
 	@$(ENV) $(BIN)/pytest -q tests
 	@$(MAKE) --no-print-directory test-rasa
 
-install: $(VENV)/.installed ## make .venv and install pinned dependencies (only when they changed)
+install: $(VENV)/.installed $(WEBCHAT) ## make .venv, install pinned dependencies and the web widget (only when they changed)
 
 $(VENV)/.installed: pyproject.toml constraints.txt scripts/find-python.sh
 	@py=$$(bash scripts/find-python.sh) && echo "using $$py" && \
@@ -27,6 +28,16 @@ $(VENV)/.installed: pyproject.toml constraints.txt scripts/find-python.sh
 	$(BIN)/python -m pip install --quiet --upgrade pip==24.0
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
 	@touch $@
+
+# The web widget (rasa-webchat, pinned in package-lock.json): npm ci when the lock changed, then our
+# own copy of its bundle in web/vendor/ without the Google Fonts import (see knotcare/webchat.py).
+node_modules/.installed: package-lock.json
+	@command -v npm >/dev/null || { echo "npm is needed for the web widget: install Node.js and npm (Debian: apt-get install -y npm)" >&2; exit 1; }
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	@touch $@
+
+$(WEBCHAT): node_modules/.installed $(VENV)/.installed knotcare/webchat.py
+	@$(BIN)/knotcare web vendor --source node_modules/rasa-webchat/lib/index.js --target $@
 
 $(SPACY_MODEL): $(VENV)/.installed
 	@$(ENV) $(BIN)/knotcare nlp build --out build/spacy-en-blank
@@ -38,7 +49,7 @@ train: install $(SPACY_MODEL) ## train the model when the training data changed
 	@$(ENV) bash scripts/train-if-changed.sh
 
 lint: install ## ruff on all Python code
-	@$(BIN)/ruff check knotcare actions components policies benchmarks tests
+	@$(BIN)/ruff check knotcare actions components policies channels stores benchmarks tests
 
 validate: install ## rasa data validate --fail-on-warning
 	@$(ENV) $(BIN)/rasa data validate --domain domain --data data/nlu data/rules data/stories --fail-on-warning --quiet
@@ -53,4 +64,4 @@ benchmark: install train ## latency of Knotcare beside the stock `rasa init` bot
 	@$(ENV) $(BIN)/python benchmarks/latency.py
 
 clean: ## remove trained models, build output and local state
-	rm -rf models build var results .rasa
+	rm -rf models build var results .rasa node_modules web/vendor

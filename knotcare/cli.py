@@ -91,6 +91,36 @@ def _cmd_actions(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_web_serve(args: argparse.Namespace) -> int:
+    """Serve the chat page (web/) with the clinic's widget settings."""
+    from knotcare.webchat import make_server, widget_settings
+
+    server = make_server(args.host, args.port, widget_settings())
+    print(f"web page on http://{args.host}:{args.port}/", file=sys.stderr, flush=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+    return 0
+
+
+def _cmd_web_vendor(args: argparse.Namespace) -> int:
+    from knotcare.webchat import vendor_bundle
+
+    removed = vendor_bundle(Path(args.source), Path(args.target))
+    print(f"wrote {args.target} ({removed} outside font imports removed)", file=sys.stderr)
+    return 0
+
+
+def _cmd_web_config(args: argparse.Namespace) -> int:
+    from knotcare.webchat import widget_settings
+
+    print(json.dumps(widget_settings(), indent=2))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The command-line interface."""
     parser = argparse.ArgumentParser(prog="knotcare", description=__doc__)
@@ -121,6 +151,17 @@ def build_parser() -> argparse.ArgumentParser:
     actions.add_argument("--host", default=os.environ.get("ACTIONS_HOST", "127.0.0.1"))
     actions.add_argument("--port", type=int, default=int(os.environ.get("ACTIONS_PORT", "5055")))
     actions.set_defaults(func=_cmd_actions)
+
+    web = sub.add_parser("web", help="the web chat page").add_subparsers(dest="web_command", required=True)
+    serve = web.add_parser("serve", help="serve web/ with the widget settings (data/clinic/widget.yml + env)")
+    serve.add_argument("--host", default=os.environ.get("WEB_HOST", "127.0.0.1"))
+    serve.add_argument("--port", type=int, default=int(os.environ.get("WEB_PORT", "8080")))
+    serve.set_defaults(func=_cmd_web_serve)
+    vendor = web.add_parser("vendor", help="copy rasa-webchat's bundle into web/vendor without outside fonts")
+    vendor.add_argument("--source", default="node_modules/rasa-webchat/lib/index.js")
+    vendor.add_argument("--target", default="web/vendor/webchat.js")
+    vendor.set_defaults(func=_cmd_web_vendor)
+    web.add_parser("config", help="print the widget settings in effect").set_defaults(func=_cmd_web_config)
     return parser
 
 

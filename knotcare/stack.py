@@ -79,6 +79,12 @@ class Stack:
     rasa_port: int = field(default_factory=free_port)
     actions: Optional[subprocess.Popen] = None
     rasa: Optional[subprocess.Popen] = None
+    #: a credentials file for Rasa (channels); None: the repository's credentials.yml
+    credentials: Optional[Path] = None
+    #: more environment for both servers (e.g. secrets a credentials file reads as ${VAR})
+    extra_env: Dict[str, str] = field(default_factory=dict)
+    #: more arguments for `rasa run` (e.g. ["--cors", "http://localhost:8080"] for the web page)
+    rasa_args: List[str] = field(default_factory=list)
 
     @property
     def rasa_url(self) -> str:
@@ -94,7 +100,7 @@ class Stack:
     def env(self) -> Dict[str, str]:
         """The environment both servers run with: their own SQLite files, telemetry off."""
         return {**os.environ, "DATABASE_URL": f"sqlite:///{self.work / 'kb.db'}", "RASA_TELEMETRY_ENABLED": "false",
-                "TF_CPP_MIN_LOG_LEVEL": "2"}
+                "TF_CPP_MIN_LOG_LEVEL": "2", **self.extra_env}
 
     def start(self) -> "Stack":
         """Start the action server, then Rasa; return when both answer."""
@@ -109,7 +115,7 @@ class Stack:
         self.rasa = subprocess.Popen(
             [str(BIN / "rasa"), "run", "--model", str(self.model), "--enable-api", "--auth-token", self.token,
              "--interface", "127.0.0.1", "--port", str(self.rasa_port), "--endpoints", str(endpoints),
-             "--credentials", str(ROOT / "credentials.yml")],
+             "--credentials", str(self.credentials or ROOT / "credentials.yml"), *self.rasa_args],
             cwd=ROOT, env=self.env, stdout=log.open("w"), stderr=subprocess.STDOUT,
         )
         wait_until_up(f"{self.rasa_url}/", self.rasa, log, 240)

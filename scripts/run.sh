@@ -32,12 +32,12 @@ wait_for "action server" "http://$ACTIONS_HOST:$ACTIONS_PORT/health" 60 "${pids[
 echo "starting Rasa on $RASA_HOST:$RASA_PORT ..."
 .venv/bin/rasa run --model models/knotcare.tar.gz --enable-api --auth-token "$RASA_AUTH_TOKEN" \
   --interface "$RASA_HOST" --port "$RASA_PORT" --cors "$WEB_ORIGIN" \
-  --credentials credentials.yml --endpoints endpoints.yml > var/log/rasa.log 2>&1 &
+  --credentials "${RASA_CREDENTIALS:-credentials.yml}" --endpoints endpoints.yml > var/log/rasa.log 2>&1 &
 pids+=($!)
 wait_for "Rasa" "http://$RASA_HOST:$RASA_PORT/" 180 "${pids[-1]}"
 
 echo "starting the web page on $WEB_HOST:$WEB_PORT ..."
-.venv/bin/python -m http.server "$WEB_PORT" --bind "$WEB_HOST" --directory web > var/log/web.log 2>&1 &
+.venv/bin/knotcare web serve --host "$WEB_HOST" --port "$WEB_PORT" > var/log/web.log 2>&1 &
 pids+=($!)
 wait_for "web page" "http://$WEB_HOST:$WEB_PORT/" 20 "${pids[-1]}"
 

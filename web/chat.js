@@ -1,72 +1,34 @@
-// A minimal chat page over Rasa's REST channel. What people type is only ever
-// inserted as text (textContent), never as HTML.
+// Starts the rasa-webchat widget on Rasa's socket.io channel with the clinic's settings
+// (window.KNOTCARE, from /config.js). The widget renders what people type as plain text and the
+// assistant's messages as Markdown with raw HTML escaped.
 (function () {
   "use strict";
-  const log = document.getElementById("log");
-  const form = document.getElementById("composer");
-  const input = document.getElementById("text");
-  const sender = localStorage.getItem("knotcare-sender") || ("web-" + crypto.randomUUID());
-  localStorage.setItem("knotcare-sender", sender);
+  var c = window.KNOTCARE;
+  document.title = c.name;
+  document.getElementById("clinic-name").textContent = c.name;
+  document.getElementById("tagline").textContent = c.tagline || "";
+  var root = document.documentElement.style;
+  root.setProperty("--primary", c.primary_color);
+  if (c.background_color) root.setProperty("--background", c.background_color);
 
-  // Bot text: escaped first, then **bold** and line breaks.
-  function renderBotText(el, text) {
-    text.split("\n").forEach(function (line, i) {
-      if (i) el.appendChild(document.createElement("br"));
-      line.split(/(\*\*[^*]+\*\*)/).forEach(function (part) {
-        if (part.startsWith("**") && part.endsWith("**")) {
-          const b = document.createElement("strong");
-          b.textContent = part.slice(2, -2);
-          el.appendChild(b);
-        } else {
-          el.appendChild(document.createTextNode(part));
-        }
-      });
-    });
-  }
-
-  function add(who, message) {
-    const row = document.createElement("div");
-    row.className = "msg " + who;
-    if (who === "user") row.textContent = message;
-    else {
-      if (message.text) renderBotText(row, message.text);
-      if (message.buttons && message.buttons.length) {
-        const bar = document.createElement("div");
-        bar.className = "buttons";
-        message.buttons.forEach(function (b) {
-          const btn = document.createElement("button");
-          btn.type = "button";
-          btn.textContent = b.title;
-          btn.addEventListener("click", function () { send(b.payload, b.title); });
-          bar.appendChild(btn);
-        });
-        row.appendChild(bar);
-      }
-    }
-    log.appendChild(row);
-    row.scrollIntoView({ block: "end" });
-  }
-
-  async function send(payload, shown) {
-    add("user", shown || payload);
-    try {
-      const res = await fetch(window.KNOTCARE.rasaUrl + "/webhooks/rest/webhook", {
-        method: "POST",
-        headers: { "Content-Type": "application/json" },
-        body: JSON.stringify({ sender: sender, message: payload }),
-      });
-      const replies = await res.json();
-      replies.forEach(function (m) { add("bot", m); });
-    } catch (err) {
-      add("bot", { text: "Sorry, I can't reach the assistant right now. If this is an emergency, call your local emergency number." });
-    }
-  }
-
-  form.addEventListener("submit", function (event) {
-    event.preventDefault();
-    const text = input.value.trim();
-    if (!text) return;
-    input.value = "";
-    send(text);
-  });
+  window.WebChat.default({
+    socketUrl: c.socket_url,
+    socketPath: "/socket.io/",
+    // Rasa's socketio channel keeps the conversation per session id (session_persistence: true);
+    // the widget keeps that id and the messages in localStorage, so a reload resumes the chat.
+    params: { storage: "local" },
+    initPayload: c.init_payload,
+    customData: { language: "en" },
+    title: c.title,
+    subtitle: c.subtitle || "",
+    inputTextFieldHint: c.input_hint || "Type a message...",
+    connectingText: "Connecting...",
+    embedded: true,
+    showFullScreenButton: false,
+    showCloseButton: false,
+    hideWhenNotConnected: false,
+    mainColor: c.primary_color,
+    userBackgroundColor: c.primary_color,
+    userTextColor: "#ffffff",
+  }, document.getElementById("chat"));
 })();

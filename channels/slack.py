@@ -1,0 +1,110 @@
+"""Rasa's Slack connector with a configurable Web API address, Block Kit buttons and retry de-duplication.
+
+Use it in credentials.yml as `channels.slack.SlackInput` (the webhook stays `/webhooks/slack/webhook`).
+Rasa's own connector already checks the signing secret and the five-minute replay window; it ignores
+only retries whose reason is `http_timeout`, so a retry for any other reason (`http_error`,
+`connection_failed`, ...) would be answered twice. This one remembers Slack's `event_id` (and the
+`trigger_id` of a button press) and answers a repeat with 200 and no reply.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from http import HTTPStatus
+from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
+
+from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
+from rasa.core.channels.slack import SlackBot as RasaSlackBot
+from rasa.core.channels.slack import SlackInput as RasaSlackInput
+from sanic import response
+from sanic.request import Request
+from slack_sdk.web.async_client import AsyncWebClient
+
+from channels.dedupe import RecentIds
+
+logger = logging.getLogger(__name__)
+
+SLACK_API_URL = "https://slack.com/api/"
+# Block Kit limits: 25 elements in an actions block, 75 characters in a button's text.
+MAX_BUTTONS = 25
+MAX_BUTTON_TITLE = 75
+BOLD = re.compile(r"\*\*(.+?)\*\*")
+
+
+def to_mrkdwn(text: Text) -> Text:
+    """Our Markdown's **bold** as Slack's *bold*, with &, < and > escaped as Slack asks."""
+    escaped = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return BOLD.sub(r"*\1*", escaped)
+
+
+class SlackBot(RasaSlackBot):
+    """Rasa's Slack output, talking to `api_url` (Slack's Web API unless a test points it elsewhere)."""
+
+    def __init__(self, token: Text, slack_channel: Optional[Text] = None, thread_id: Optional[Text] = None,
+                 proxy: Optional[Text] = None, api_url: Text = SLACK_API_URL) -> None:
+        super().__init__(token, slack_channel, thread_id, proxy)
+        self.client = AsyncWebClient(token, proxy=proxy, base_url=api_url.rstrip("/") + "/")
+
+    async def send_text_message(self, recipient_id: Text, text: Text, **kwargs: Any) -> None:
+        """Rasa's text message, with **bold** turned into Slack's *bold*."""
+        await super().send_text_message(recipient_id, to_mrkdwn(text), **kwargs)
+
+    async def send_text_with_buttons(self, recipient_id: Text, text: Text, buttons: List[Dict[Text, Any]],
+                                     **kwargs: Any) -> None:
+        """A section with the text and an actions block of buttons (Rasa's own drops all buttons above 5)."""
+        if len(buttons) > MAX_BUTTONS:
+            logger.warning("Slack shows at most %d buttons; the rest are left off", MAX_BUTTONS)
+        elements = [
+            {"type": "button", "text": {"type": "plain_text", "text": str(b["title"])[:MAX_BUTTON_TITLE]},
+             "value": b["payload"]}
+            for b in buttons[:MAX_BUTTONS]
+        ]
+        blocks = [{"type": "section", "text": {"type": "mrkdwn", "text": to_mrkdwn(text)}},
+                  {"type": "actions", "elements": elements}]
+        await self._post_message(channel=self.slack_channel or recipient_id, as_user=True, text=text, blocks=blocks)
+
+
+class SlackInput(RasaSlackInput):
+    """Rasa's Slack input with `slack_api_url` from credentials and de-duplication of Slack's retries."""
+
+    @classmethod
+    def name(cls) -> Text:
+        return "slack"
+
+    @classmethod
+    def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> InputChannel:
+        channel = super().from_credentials(credentials)
+        channel.api_url = (credentials or {}).get("slack_api_url") or SLACK_API_URL
+        return channel
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.api_url = SLACK_API_URL
+        self.seen = RecentIds()
+
+    @staticmethod
+    def delivery_id(request: Request) -> Optional[Text]:
+        """What identifies one delivery across Slack's retries: the event id, or a button press's trigger id."""
+        try:
+            if request.headers.get("content-type") == "application/json":
+                return request.json.get("event_id")
+            payload = json.loads(request.form["payload"][0])
+            return payload.get("trigger_id") or payload.get("actions", [{}])[0].get("action_ts")
+        except (KeyError, IndexError, TypeError, ValueError, AttributeError):
+            return None
+
+    async def process_message(self, request: Request, on_new_message: Callable[[UserMessage], Awaitable[Any]],
+                              text: Text, sender_id: Optional[Text], metadata: Optional[Dict]) -> Any:
+        """Handle a signed message once; a repeat of a delivery already handled gets 200 and no answer."""
+        delivery = self.delivery_id(request)
+        if not self.seen.first_time(delivery):
+            logger.info("Slack delivery %s seen before (retry #%s): not answered again", delivery,
+                        request.headers.get(self.retry_num_header))
+            return response.text("", status=HTTPStatus.OK, headers={"X-Slack-No-Retry": "1"})
+        return await super().process_message(request, on_new_message, text, sender_id, metadata)
+
+    def get_output_channel(self, channel: Optional[Text] = None, thread_id: Optional[Text] = None) -> OutputChannel:
+        """Our SlackBot, pointed at the configured Web API."""
+        return SlackBot(self.slack_token, channel or self.slack_channel, thread_id, self.proxy, self.api_url)

@@ -1,0 +1,142 @@
+"""One scripted conversation, driven through each channel the way that channel's users reach it."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+import uuid
+from typing import Any, Callable, Dict, List
+
+import requests
+
+from tests.channels.conftest import ChannelWorld
+
+#: The conversation: a greeting, a description with every fact, then "No" to each screen question.
+OPENING = ["hi", "knot under my right shoulder blade, dull ache, 3 weeks, about 5/10"]
+CONTRACT_SLOTS = ("body_region", "pain_quality", "pain_duration_days", "pain_severity", "red_flags",
+                  "triage_level", "routine_id")
+EXPECTED = {"body_region": "upper_back", "pain_quality": "dull_ache", "pain_duration_days": 21,
+            "pain_severity": 5, "red_flags": [], "triage_level": "self_care", "routine_id": "upper_back_ball_on_wall"}
+
+
+def wait_turns(world: ChannelWorld, sender: str, user_turns: int, timeout: float = 60.0) -> Dict[str, Any]:
+    """Wait until Rasa has handled `user_turns` messages from `sender` and is listening again; the tracker."""
+    deadline = time.monotonic() + timeout
+    tracker: Dict[str, Any] = {}
+    while time.monotonic() < deadline:
+        tracker = requests.get(f"{world.servers.rasa_url}/conversations/{sender}/tracker",
+                               params={"token": world.servers.token}, timeout=30).json()
+        events = tracker.get("events") or []
+        users = sum(1 for e in events if e.get("event") == "user")
+        if users >= user_turns and events[-1].get("event") == "action" and events[-1].get("name") == "action_listen":
+            return tracker
+        time.sleep(0.1)
+    last = [f"{e.get('event')}:{e.get('name') or e.get('text')}" for e in tracker.get("events") or []][-6:]
+    raise AssertionError(f"{sender}: {user_turns} turns not done in {timeout}s; last events {last}")
+
+
+def run_script(send: Callable[[str], List[str]], limit: int = 8) -> None:
+    """Send the opening, then press No while the last turn offered it; `send` returns the offered payloads."""
+    offered: List[str] = []
+    for text in OPENING:
+        offered = send(text)
+    for _ in range(limit):
+        if "/deny" not in offered:
+            return
+        offered = send("/deny")
+    raise AssertionError("the screen did not end")
+
+
+def contract(world: ChannelWorld, sender: str) -> Dict[str, Any]:
+    """The contract slots of a conversation, from the tracker API."""
+    slots = world.servers.slots(sender)
+    return {name: slots.get(name) for name in CONTRACT_SLOTS}
+
+
+# --- REST --------------------------------------------------------------------------------------------------
+def over_rest(world: ChannelWorld) -> str:
+    sender = f"rest-{uuid.uuid4().hex[:8]}"
+    run_script(lambda text: [b["payload"] for r in world.servers.say(sender, text) for b in r.get("buttons") or []])
+    return sender
+
+
+# --- socket.io (what the web widget speaks) ----------------------------------------------------------------
+def over_socketio(world: ChannelWorld) -> str:
+    import socketio
+
+    client = socketio.Client()
+    received: List[Dict[str, Any]] = []
+    confirmed = threading.Event()
+    session_id = uuid.uuid4().hex
+    client.on("bot_uttered", lambda data: received.append(data))
+    client.on("session_confirm", lambda data: confirmed.set())
+    client.connect(world.servers.rasa_url, socketio_path="/socket.io/", transports=["polling"])
+    try:
+        client.emit("session_request", {"session_id": session_id})
+        assert confirmed.wait(20), "no session_confirm from Rasa's socketio channel"
+        turns = 0
+
+        def send(text: str) -> List[str]:
+            nonlocal turns
+            before = len(received)
+            client.emit("user_uttered", {"message": text, "session_id": session_id})
+            turns += 1
+            wait_turns(world, session_id, turns)
+            time.sleep(0.2)  # bot_uttered events arrive just after the turn is stored
+            return [q["payload"] for m in received[before:] for q in m.get("quick_replies") or []]
+
+        run_script(send)
+    finally:
+        client.disconnect()
+    return session_id
+
+
+# --- Slack ---------------------------------------------------------------------------------------------------
+def over_slack(world: ChannelWorld) -> str:
+    user, channel = f"U{uuid.uuid4().hex[:9].upper()}", f"D{uuid.uuid4().hex[:9].upper()}"
+    turns = 0
+
+    def send(text: str) -> List[str]:
+        nonlocal turns
+        before = len(world.slack_replies(channel))
+        if text.startswith("/"):
+            response = world.slack_click(user, channel, text)  # a button press
+        else:
+            response, _ = world.slack_event(user, channel, text)
+        assert response.status_code == 200, response.text
+        turns += 1
+        wait_turns(world, user, turns)
+        time.sleep(0.3)  # posts to the Web API follow the stored turn
+        return [element["value"] for post in world.slack_replies(channel)[before:]
+                for block in post["params"].get("blocks") or [] if block["type"] == "actions"
+                for element in block["elements"]]
+
+    run_script(send)
+    return user
+
+
+# --- Telegram ------------------------------------------------------------------------------------------------
+def keyboard(call: Dict[str, Any]) -> List[str]:
+    """The callback data of an inline keyboard in a recorded sendMessage."""
+    markup = call["params"].get("reply_markup")
+    if not markup:
+        return []
+    markup = json.loads(markup) if isinstance(markup, str) else markup
+    return [key["callback_data"] for row in markup.get("inline_keyboard", []) for key in row]
+
+
+def over_telegram(world: ChannelWorld) -> str:
+    chat_id = int(uuid.uuid4().int % 10**9) + 10**9
+
+    def send(text: str) -> List[str]:
+        before = len(world.telegram_sent(chat_id))
+        if text.startswith("/") and text != "/start":
+            response, _ = world.telegram_press(chat_id, text)
+        else:
+            response = world.telegram_text(chat_id, text)
+        assert response.status_code == 200, response.text
+        return [data for call in world.telegram_sent(chat_id)[before:] for data in keyboard(call)]
+
+    run_script(send)
+    return str(chat_id)
