@@ -120,5 +120,5 @@ def tracker_store_url(endpoints: Path) -> Optional[str]:
         db = Path(config.get("db", "rasa.db"))
         return f"sqlite:///{db if db.is_absolute() else ROOT / db}"
     return URL.create(dialect, username=config.get("username"), password=config.get("password"),
-                      host=config.get("host"), port=config.get("port"),
+                      host=config.get("host") or config.get("url"), port=config.get("port"),
                       database=config.get("db")).render_as_string(hide_password=False)

@@ -88,7 +88,7 @@ with open(f"{run}/pool.env", "w") as out:
 print(f"  PostgreSQL max_connections={max_connections}: each Rasa pool {pool} + {overflow} overflow, "
       f"each action server 5 + 10: at most {rasa_count * (pool + overflow) + action_count * 15} connections")
 tracker = {"type": "stores.tracker.ForgetfulSQLTrackerStore", "dialect": url.drivername.split("+")[0],
-           "host": url.host or "127.0.0.1", "port": url.port or 5432, "db": url.database}
+           "url": url.host or "127.0.0.1", "port": url.port or 5432, "db": url.database}
 if url.username:
     tracker["username"] = url.username
 if url.password:

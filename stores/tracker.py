@@ -10,8 +10,11 @@ conversation (every session) instead of saving it.
 from __future__ import annotations
 
 import logging
+from typing import Any
 
-from rasa.core.tracker_store import RedisTrackerStore, SQLTrackerStore
+import sqlalchemy as sa
+import sqlalchemy.orm
+from rasa.core.tracker_store import RedisTrackerStore, SQLTrackerStore, create_engine_kwargs
 from rasa.shared.core.events import ActionExecuted
 from rasa.shared.core.trackers import DialogueStateTracker
 
@@ -33,6 +36,18 @@ def _forgets(tracker: DialogueStateTracker) -> bool:
 
 class ForgetfulSQLTrackerStore(SQLTrackerStore):
     """Rasa's SQL tracker store, except that a turn with action_forget_me deletes the conversation."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        """Rasa's store, with connections checked before use.
+
+        Without the check, after the database restarts every process fails its next
+        request on a dead pooled connection (and Rasa answers it without the conversation).
+        """
+        super().__init__(*args, **kwargs)
+        url = self.engine.url
+        self.engine.dispose()
+        self.engine = sa.create_engine(url, pool_pre_ping=True, **create_engine_kwargs(url))
+        self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
 
     async def save(self, tracker: DialogueStateTracker) -> None:
         """Save the turn, or delete every event of the conversation if the person asked to be forgotten."""
