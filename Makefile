@@ -7,7 +7,7 @@ SPACY_MODEL := build/spacy-en-blank/meta.json
 ENV := source scripts/env.sh &&
 WEBCHAT := web/vendor/webchat.js
 
-.PHONY: help run test install seed train lint validate test-unit test-integration test-rasa test-e2e nlu-report benchmark clean
+.PHONY: help run test install seed train lint validate test-unit test-integration test-rasa test-e2e nlu-report benchmark clean scale load-benchmark
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -59,6 +59,12 @@ test-unit: install $(SPACY_MODEL) ## unit tests only (no servers, no trained mod
 
 test-rasa: install train ## rasa test nlu (held-out set, report in results/) and rasa test core (test stories)
 	@$(ENV) bash scripts/rasa-tests.sh
+
+scale: install $(SPACY_MODEL) train ## scale mode: 2 Rasa + 2 action servers behind nginx, PostgreSQL + Redis (see README "Scale")
+	@bash scripts/scale.sh
+
+load-benchmark: install train ## load test: one instance, two behind nginx, and the stock bot (benchmarks/load.py)
+	@$(ENV) $(BIN)/python benchmarks/load.py
 
 benchmark: install train ## latency of Knotcare beside the stock `rasa init` bot (see benchmarks/)
 	@$(ENV) $(BIN)/python benchmarks/latency.py

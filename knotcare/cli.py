@@ -121,6 +121,26 @@ def _cmd_web_config(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_retention(args: argparse.Namespace) -> int:
+    """Delete conversations and personal rows older than --days (default $KNOTCARE_RETENTION_DAYS)."""
+    from sqlalchemy import create_engine
+
+    from knotcare import privacy
+    from knotcare.kb import get_knowledge_base
+
+    tracker_url = args.tracker_url or privacy.tracker_store_url(Path(args.endpoints))
+    conversations = 0
+    if tracker_url:
+        engine = create_engine(tracker_url, future=True)
+        conversations = privacy.expire_conversations(engine, args.days)
+        engine.dispose()
+    rows = privacy.expire_personal_rows(get_knowledge_base().engine, args.days)
+    print(f"retention {args.days:g} days: deleted {conversations} conversations and {rows} personal rows"
+          + ("" if tracker_url else " (the tracker store is not SQL: Redis keys expire by record_exp)"),
+          file=sys.stderr)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The command-line interface."""
     parser = argparse.ArgumentParser(prog="knotcare", description=__doc__)
@@ -162,6 +182,13 @@ def build_parser() -> argparse.ArgumentParser:
     vendor.add_argument("--target", default="web/vendor/webchat.js")
     vendor.set_defaults(func=_cmd_web_vendor)
     web.add_parser("config", help="print the widget settings in effect").set_defaults(func=_cmd_web_config)
+
+    retention = sub.add_parser("retention", help="delete conversations and personal rows older than N days")
+    retention.add_argument("--days", type=float, default=float(os.environ.get("KNOTCARE_RETENTION_DAYS", "30")),
+                           help="keep this many days (default: $KNOTCARE_RETENTION_DAYS or 30)")
+    retention.add_argument("--endpoints", default="endpoints.yml", help="where the SQL tracker store is configured")
+    retention.add_argument("--tracker-url", default=None, help="the tracker store's SQLAlchemy URL (overrides)")
+    retention.set_defaults(func=_cmd_retention)
     return parser
 
 

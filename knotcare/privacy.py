@@ -14,12 +14,17 @@ import hashlib
 import hmac
 import os
 import secrets
+import time
+from datetime import datetime, timezone
 from functools import lru_cache
-from typing import List
+from pathlib import Path
+from typing import List, Optional, Sequence
 
-from sqlalchemy import Table
+import yaml
+from sqlalchemy import Table, delete, inspect, text
+from sqlalchemy.engine import URL, Engine
 
-from knotcare.config import VAR_DIR
+from knotcare.config import ROOT, VAR_DIR
 from knotcare.kb import tables
 
 KEY_ENV = "KNOTCARE_PSEUDONYM_KEY"
@@ -47,3 +52,73 @@ def person_id(sender_id: str) -> str:
 def personal_tables() -> List[Table]:
     """Every table declared personal (``info={"personal": True}``), children first."""
     return [table for table in reversed(tables.metadata.sorted_tables) if table.info.get("personal")]
+
+
+#: The action after which a conversation is deleted rather than saved (stores/tracker.py).
+FORGET_ACTION = "action_forget_me"
+#: Columns that date a personal row, in order of preference (for retention).
+_DATE_COLUMNS = ("updated_at", "created_at", "timestamp")
+
+
+def forget_person(engine: Engine, sender_id: str, personal: Optional[Sequence[Table]] = None) -> int:
+    """Delete every personal row of one person (matched by pseudonymous person_id); return how many."""
+    pid = person_id(sender_id)
+    deleted = 0
+    with engine.begin() as connection:  # one transaction: all or nothing
+        for table in personal if personal is not None else personal_tables():
+            if inspect(connection).has_table(table.name):
+                deleted += connection.execute(delete(table).where(table.c.person_id == pid)).rowcount
+    return deleted
+
+
+def forget_conversation(engine: Engine, sender_id: str) -> int:
+    """Delete every stored event of one conversation from Rasa's SQL tracker store (`events`); return how many."""
+    with engine.begin() as connection:
+        if not inspect(connection).has_table("events"):
+            return 0
+        return connection.execute(text("DELETE FROM events WHERE sender_id = :sender"), {"sender": sender_id}).rowcount
+
+
+def expire_conversations(engine: Engine, days: float, now: Optional[float] = None) -> int:
+    """Delete whole conversations whose latest event is older than `days`; return how many conversations."""
+    cutoff = (now if now is not None else time.time()) - days * 86400
+    with engine.begin() as connection:
+        if not inspect(connection).has_table("events"):
+            return 0
+        old = [row[0] for row in connection.execute(text(
+            "SELECT sender_id FROM events GROUP BY sender_id HAVING MAX(timestamp) < :cutoff"), {"cutoff": cutoff})]
+        for sender in old:
+            connection.execute(text("DELETE FROM events WHERE sender_id = :sender"), {"sender": sender})
+    return len(old)
+
+
+def expire_personal_rows(engine: Engine, days: float, now: Optional[float] = None,
+                         personal: Optional[Sequence[Table]] = None) -> int:
+    """Delete personal rows dated (updated_at / created_at / timestamp) older than `days`; return how many."""
+    cutoff_ts = (now if now is not None else time.time()) - days * 86400
+    cutoff = datetime.fromtimestamp(cutoff_ts, tz=timezone.utc).replace(tzinfo=None)
+    deleted = 0
+    with engine.begin() as connection:
+        for table in personal if personal is not None else personal_tables():
+            column = next((table.c[name] for name in _DATE_COLUMNS if name in table.c), None)
+            if column is None or not inspect(connection).has_table(table.name):
+                continue
+            # A float column holds epoch seconds (Rasa's habit); anything else a datetime.
+            bound = cutoff_ts if column.type.python_type is float else cutoff
+            deleted += connection.execute(delete(table).where(column < bound)).rowcount
+    return deleted
+
+
+def tracker_store_url(endpoints: Path) -> Optional[str]:
+    """The SQLAlchemy URL of the SQL tracker store in an endpoints file, or None if it is not SQL."""
+    config = (yaml.safe_load(os.path.expandvars(endpoints.read_text())) or {}).get("tracker_store") or {}
+    kind = str(config.get("type", ""))
+    if kind != "SQL" and not kind.endswith("SQLTrackerStore"):
+        return None
+    dialect = config.get("dialect", "sqlite")
+    if dialect == "sqlite":
+        db = Path(config.get("db", "rasa.db"))
+        return f"sqlite:///{db if db.is_absolute() else ROOT / db}"
+    return URL.create(dialect, username=config.get("username"), password=config.get("password"),
+                      host=config.get("host") or config.get("url"), port=config.get("port"),
+                      database=config.get("db")).render_as_string(hide_password=False)

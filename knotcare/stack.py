@@ -14,9 +14,10 @@ import time
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Dict, List, Optional
+from typing import Any, Dict, List, Optional
 
 import requests
+import yaml
 
 from knotcare.config import ROOT
 
@@ -85,6 +86,16 @@ class Stack:
     extra_env: Dict[str, str] = field(default_factory=dict)
     #: more arguments for `rasa run` (e.g. ["--cors", "http://localhost:8080"] for the web page)
     rasa_args: List[str] = field(default_factory=list)
+    #: The tracker store's endpoints entry; None: a SQLite file in `work` (forgetful, see stores/tracker.py).
+    tracker_store: Optional[Dict[str, Any]] = None
+    #: The lock store's endpoints entry; None: Rasa's in-memory lock store (one instance).
+    lock_store: Optional[Dict[str, Any]] = None
+    #: More endpoints entries (event broker, ...), written as given.
+    endpoints_extra: Dict[str, Any] = field(default_factory=dict)
+    #: The knowledge base URL; None: a SQLite file in `work`.
+    database_url: Optional[str] = None
+    #: Use this other stack's action server instead of starting one (several Rasa instances, one action server).
+    shared_actions: Optional["Stack"] = None
 
     @property
     def rasa_url(self) -> str:
@@ -99,27 +110,47 @@ class Stack:
     @property
     def env(self) -> Dict[str, str]:
         """The environment both servers run with: their own SQLite files, telemetry off."""
-        return {**os.environ, "DATABASE_URL": f"sqlite:///{self.work / 'kb.db'}", "RASA_TELEMETRY_ENABLED": "false",
-                "TF_CPP_MIN_LOG_LEVEL": "2", **self.extra_env}
+        return {**os.environ, "DATABASE_URL": self.database_url or f"sqlite:///{self.work / 'kb.db'}",
+                "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "2", **self.extra_env}
+
+    def endpoints(self) -> Dict[str, Any]:
+        """The endpoints file's content: this stack's action server, tracker store, lock store and extras."""
+        if self.shared_actions is not None:
+            self.actions_port = self.shared_actions.actions_port
+        config: Dict[str, Any] = {
+            "action_endpoint": {"url": f"{self.actions_url}/webhook", "enable_selective_domain": True},
+            "tracker_store": self.tracker_store or {"type": "stores.tracker.ForgetfulSQLTrackerStore",
+                                                    "dialect": "sqlite", "db": str(self.work / "tracker.db")},
+        }
+        if self.lock_store:
+            config["lock_store"] = self.lock_store
+        return {**config, **self.endpoints_extra}
 
     def start(self) -> "Stack":
         """Start the action server, then Rasa; return when both answer."""
         self.work.mkdir(parents=True, exist_ok=True)
         endpoints = self.work / "endpoints.yml"
-        endpoints.write_text(
-            f"action_endpoint:\n  url: {self.actions_url}/webhook\n  enable_selective_domain: true\n"
-            f"tracker_store:\n  type: SQL\n  dialect: sqlite\n  db: {self.work / 'tracker.db'}\n"
-        )
-        self.start_actions()
+        endpoints.write_text(yaml.safe_dump(self.endpoints(), sort_keys=False))
+        if self.shared_actions is None:
+            self.start_actions()
+        self.start_rasa()
+        return self
+
+    def start_rasa(self) -> None:
+        """(Re)start the Rasa server with the endpoints file written by `start`; return when it answers."""
+        endpoints = self.work / "endpoints.yml"
         log = self.work / "rasa.log"
         self.rasa = subprocess.Popen(
             [str(BIN / "rasa"), "run", "--model", str(self.model), "--enable-api", "--auth-token", self.token,
              "--interface", "127.0.0.1", "--port", str(self.rasa_port), "--endpoints", str(endpoints),
              "--credentials", str(self.credentials or ROOT / "credentials.yml"), *self.rasa_args],
-            cwd=ROOT, env=self.env, stdout=log.open("w"), stderr=subprocess.STDOUT,
+            cwd=ROOT, env=self.env, stdout=log.open("a"), stderr=subprocess.STDOUT,
         )
         wait_until_up(f"{self.rasa_url}/", self.rasa, log, 240)
-        return self
+
+    def stop_rasa(self) -> None:
+        """Stop the Rasa server only (fault tests)."""
+        _stop(self.rasa)
 
     def start_actions(self) -> None:
         """(Re)start the action server and wait for its health check."""

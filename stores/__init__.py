@@ -1,0 +1,1 @@
+"""Rasa stores for running several instances: an atomic Redis lock store, tracker stores that can forget."""

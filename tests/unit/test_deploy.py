@@ -1,0 +1,67 @@
+"""The deployment files say what scale mode does: atomic lock store, pools inside max_connections, telemetry off."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+ACTION_SERVER_CONNECTIONS = 15  # SQLAlchemy's default pool: 5 + 10 overflow
+SPARE = 10
+
+
+def test_compose_pools_fit_max_connections_and_use_the_atomic_lock_store() -> None:
+    compose = yaml.safe_load((ROOT / "deploy/compose.yml").read_text())
+    env = compose["x-knotcare-env"]
+    services = compose["services"]
+    per_rasa = int(env["SQL_POOL_SIZE"]) + int(env["SQL_MAX_OVERFLOW"])
+    max_connections = int(services["postgres"]["command"][-1].split("=")[1])
+    used = (services["rasa"]["deploy"]["replicas"] * per_rasa
+            + services["actions"]["deploy"]["replicas"] * ACTION_SERVER_CONNECTIONS + SPARE)
+    assert used <= max_connections
+    assert env["RASA_TELEMETRY_ENABLED"] == "false"
+    assert services["rasa"]["deploy"]["replicas"] >= 2
+    assert "ip_hash" in (ROOT / "deploy/nginx.compose.conf").read_text()
+
+
+def test_k8s_pools_fit_and_every_rasa_pod_is_sticky_and_telemetry_free() -> None:
+    manifests = yaml.safe_load_all((ROOT / "deploy/k8s/knotcare.yml").read_text())
+    docs = {(d["kind"], d["metadata"]["name"]): d for d in manifests}
+    config = docs[("ConfigMap", "knotcare")]["data"]
+    assert config["RASA_TELEMETRY_ENABLED"] == "false"
+    per_rasa = int(config["SQL_POOL_SIZE"]) + int(config["SQL_MAX_OVERFLOW"])
+    used = (docs[("Deployment", "knotcare-rasa")]["spec"]["replicas"] * per_rasa
+            + docs[("Deployment", "knotcare-actions")]["spec"]["replicas"] * ACTION_SERVER_CONNECTIONS + SPARE)
+    assert used <= 100
+    assert docs[("Service", "knotcare-rasa")]["spec"]["sessionAffinity"] == "ClientIP"
+    assert "upstream-hash-by" in str(docs[("Ingress", "knotcare")]["metadata"]["annotations"])
+
+
+def test_container_endpoints_use_the_atomic_lock_store_and_no_secrets() -> None:
+    text = (ROOT / "deploy/endpoints.container.yml").read_text()
+    endpoints = yaml.safe_load(text)
+    assert endpoints["lock_store"]["type"] == "stores.redis_lock.AtomicRedisLockStore"
+    assert endpoints["tracker_store"]["password"] == "${POSTGRES_PASSWORD}"
+    for path in [*(ROOT / "deploy").rglob("*"), ROOT / "endpoints.yml", ROOT / "credentials.yml"]:
+        if path.is_file():
+            secret = re.search(r"(password|token|secret)\s*[:=]\s*['\"]?[A-Za-z0-9]{12,}", path.read_text(), re.I)
+            assert not secret, path
+
+
+def test_scale_mode_nginx_config_renders_and_passes_nginx_t(tmp_path: Path) -> None:
+    from tests.conftest import unavailable
+
+    if not (shutil.which("nginx") or Path("/usr/sbin/nginx").exists()):
+        unavailable("nginx is not installed (apt-get install nginx; .ci/run does)")
+    result = subprocess.run(["bash", "scripts/scale.sh"], cwd=ROOT, capture_output=True, text=True, timeout=60,
+                            env={"PATH": "/usr/sbin:/usr/bin:/bin", "HOME": str(tmp_path), "SCALE_CONFIG_ONLY": "1",
+                                 "SCALE_RUN_DIR": str(tmp_path), "RASA_AUTH_TOKEN": "x"})
+    assert result.returncode == 0, result.stdout + result.stderr
+    conf = (tmp_path / "nginx/nginx.conf").read_text()
+    assert "@" not in re.sub(r"#.*", "", conf)  # every placeholder filled
+    assert "ip_hash" in conf and "client_max_body_size 64k" in conf and "limit_req_zone" in conf
+    assert "$request " not in conf and "$args" not in conf  # no query strings (tokens) in the access log
