@@ -38,7 +38,7 @@ train: install $(SPACY_MODEL) ## train the model when the training data changed
 	@$(ENV) bash scripts/train-if-changed.sh
 
 lint: install ## ruff on all Python code
-	@$(BIN)/ruff check knotcare actions components benchmarks tests
+	@$(BIN)/ruff check knotcare actions components channels benchmarks tests
 
 validate: install ## rasa data validate --fail-on-warning
 	@$(ENV) $(BIN)/rasa data validate --domain domain --data data/nlu data/rules data/stories --fail-on-warning --quiet

@@ -1,0 +1,1 @@
+"""Custom Rasa input channels (credentials.yml names them by module path)."""
