@@ -150,6 +150,7 @@ def _chart(title: str, values: Dict[str, int], kind: str = "bar") -> str:
     else:
         axes.bar(labels, numbers, color="#2a6f97")
     axes.set_title(title)
+    axes.set_ylim(bottom=0)
     axes.yaxis.get_major_locator().set_params(integer=True)
     axes.tick_params(axis="x", labelrotation=30)
     figure.tight_layout()
@@ -167,6 +168,9 @@ def _table(rows: List[Tuple[str, Any]], head: Tuple[str, str]) -> str:
 def render_html(data: ReportData, title: str, generated: dt.datetime) -> str:
     """The self-contained HTML report."""
     figures = [("Conversations per day", _chart("Conversations per day", data.per_day, "line")),
+               ("Deflection", _chart("Resolved without a person", {
+                   "without a person": data.conversations - data.handed_over, "handed over": data.handed_over}
+                   if data.conversations else {})),
                ("Triage levels", _chart("Triage levels", data.triage_levels)),
                ("Body regions", _chart("Body regions", data.regions))]
     charts = "".join(f'<figure><img alt="{html.escape(name)}" src="{uri}"></figure>' for name, uri in figures if uri)

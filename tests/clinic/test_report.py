@@ -107,7 +107,7 @@ async def test_report_numbers_on_sqlite(tmp_path: Path) -> None:
     page = out.read_text()
     assert "75% (3 of 4)" in page and "25.0% (2 of 8)" in page and "1 / 1" in page
     assert "what&#x27;s the wifi password" in page  # quoted, and escaped
-    assert page.count('src="data:image/png;base64,') == 3
+    assert page.count('src="data:image/png;base64,') == 4
     assert "<script" not in page and "http://" not in page and "https://" not in page
 
 
