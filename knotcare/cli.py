@@ -80,6 +80,13 @@ def _cmd_actions(args: argparse.Namespace) -> int:
     from knotcare.kb.seed import ensure_seeded
 
     ensure_seeded(get_knowledge_base())
+    from knotcare.clinic.profile import ProfileError, default_profile
+
+    try:
+        default_profile()  # a broken clinic profile stops the start here, not at someone's first question
+    except ProfileError as error:
+        print(f"knotcare actions: {error}", file=sys.stderr)
+        return 2
     from rasa_sdk.endpoint import run
 
     # The `actions` package lives at the repository root, beside config.yml.
