@@ -116,10 +116,12 @@ def test_asking_for_a_person_writes_a_ticket_messages_staff_and_says_what_next(
 
 def test_two_misunderstandings_in_a_row_hand_over(clinic: ClinicServers, slack: FakeSlack) -> None:
     sender = f"fallback-{uuid.uuid4().hex[:8]}"
-    first = all_text(clinic.say(sender, "qwzx plorp vmmk"))
+    # "/nlu_fallback" is what the classifier says when unsure; sent as such so the test does not hang on
+    # which gibberish today's model happens to be unsure about.
+    first = all_text(clinic.say(sender, "/nlu_fallback"))
     assert "didn't quite follow" in first
     assert not [t for t in tickets(clinic.work) if t["person_id"] == _pid(sender)]
-    second = all_text(clinic.say(sender, "zzkq brrml yoxt"))
+    second = all_text(clinic.say(sender, "/nlu_fallback"))
     assert "asking a person" in second and "passed this conversation" in second
     [ticket] = [t for t in tickets(clinic.work) if t["person_id"] == _pid(sender)]
     assert ticket["reason"] == "not_understood"
