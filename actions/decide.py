@@ -12,6 +12,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import provider
 from actions.say import say
 from actions.slots import facts_from_tracker
+from knotcare.clinic.answers import see_clinician_offer
+from knotcare.clinic.profile import default_profile
 from knotcare.plan import build_plan
 from knotcare.triage import decide
 
@@ -50,6 +52,9 @@ class ActionDecideCare(Action):
             dispatcher.utter_message(text="Why: " + " ".join(decision.messages))
         if decision.level in ("see_clinician", "urgent"):
             say(dispatcher, messages["comfort_advice"])
+        if decision.level == "see_clinician":
+            # The clinic front desk: how to book here (knotcare.clinic).
+            dispatcher.utter_message(text=see_clinician_offer(default_profile()))
         if plan is not None:
             for text in plan.messages(tools):
                 dispatcher.utter_message(text=text)

@@ -9,7 +9,11 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.clinic import hand_over_conversation
 from actions.say import say_key
+
+#: The second failed understanding in a row hands the conversation to the clinic's staff.
+HANDOFF_AFTER = 2
 
 
 def _mostly_non_latin(text: str) -> bool:
@@ -18,6 +22,26 @@ def _mostly_non_latin(text: str) -> bool:
         return False
     latin = sum(1 for c in letters if "LATIN" in unicodedata.name(c, ""))
     return latin / len(letters) < 0.5
+
+
+def failed_in_a_row(events: List[Dict[Text, Any]]) -> int:
+    """How many user messages in a row, the latest included, ended in this fallback (it is running now)."""
+    turns: List[bool] = []
+    for event in events:
+        kind = event.get("event")
+        if kind in ("session_started", "restart"):
+            turns = []
+        elif kind == "user":
+            turns.append(False)
+        elif kind == "action" and event.get("name") == "action_default_fallback" and turns:
+            turns[-1] = True
+    count = 1
+    # Reverted messages stay in the event list, so earlier fallbacks are still countable.
+    for failed in reversed(turns[:-1]):
+        if not failed:
+            break
+        count += 1
+    return count
 
 
 class ActionDefaultFallback(Action):
@@ -30,12 +54,15 @@ class ActionDefaultFallback(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[EventType]:
-        """Reply, then revert the user's message (the form's question still stands)."""
+        """Reply (handing over after two misses in a row), then revert the message (the form's question stands)."""
         text = (tracker.latest_message.get("text") or "").strip()
         if not text:
             say_key(dispatcher, "empty_message")
         elif _mostly_non_latin(text):
             say_key(dispatcher, "english_only")
+        elif failed_in_a_row(tracker.events) == HANDOFF_AFTER:
+            dispatcher.utter_message(text="Sorry, I still didn't understand that, so I'm asking a person to help.")
+            await hand_over_conversation(dispatcher, tracker, "not_understood")
         else:
             say_key(dispatcher, "default")
         return [UserUtteranceReverted()]

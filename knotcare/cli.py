@@ -80,6 +80,13 @@ def _cmd_actions(args: argparse.Namespace) -> int:
     from knotcare.kb.seed import ensure_seeded
 
     ensure_seeded(get_knowledge_base())
+    from knotcare.clinic.profile import ProfileError, default_profile
+
+    try:
+        default_profile()  # a broken clinic profile stops the start here, not at someone's first question
+    except ProfileError as error:
+        print(f"knotcare actions: {error}", file=sys.stderr)
+        return 2
     from rasa_sdk.endpoint import run
 
     # The `actions` package lives at the repository root, beside config.yml.
@@ -141,6 +148,69 @@ def _cmd_retention(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_tickets(args: argparse.Namespace) -> int:
+    """List, show or close handoff tickets (closing also updates the ticket's Slack message)."""
+    import asyncio
+    import datetime as dt
+
+    from knotcare.clinic.profile import default_profile
+    from knotcare.clinic.slack import SlackSettings, update_ticket_message
+    from knotcare.clinic.tickets import TicketRepository, summary_lines
+    from knotcare.kb import KnowledgeBase
+
+    kb = KnowledgeBase(args.database_url)
+    kb.create_schema()
+    with kb.unit_of_work() as uow:
+        repo = TicketRepository(uow.session)
+        if args.tickets_command == "list":
+            found = repo.list(None if args.status == "all" else args.status)
+            for ticket in found:
+                region = ticket.summary.get("region") or "-"
+                level = ticket.summary.get("triage_level") or "-"
+                print(f"#{ticket.id}\t{ticket.status}\t{ticket.created_at:%Y-%m-%d %H:%M}\t{ticket.reason}\t"
+                      f"region={region}\ttriage={level}")
+            if not found:
+                print(f"no {args.status} tickets", file=sys.stderr)
+            return 0
+        if args.tickets_command == "show":
+            ticket = repo.get(args.id)
+        else:
+            ticket = repo.close(args.id, args.by, dt.datetime.now(dt.timezone.utc))
+            uow.commit()
+    if ticket is None:
+        print(f"knotcare tickets: no ticket #{args.id}", file=sys.stderr)
+        return 1
+    if args.tickets_command == "close":
+        updated = asyncio.run(update_ticket_message(SlackSettings.from_env(), ticket, default_profile().name))
+        print(f"ticket #{ticket.id} is {ticket.status}" + (" (Slack message updated)" if updated else ""))
+        return 0
+    print(f"Ticket #{ticket.id} ({ticket.status}, {ticket.reason}), opened {ticket.created_at:%Y-%m-%d %H:%M}")
+    if ticket.closed_at:
+        print(f"Closed {ticket.closed_at:%Y-%m-%d %H:%M} by {ticket.closed_by}")
+    print(f"Conversation: {ticket.conversation}  (GET on the Rasa server, with ?token=)")
+    print("\n".join(summary_lines(ticket.summary)))
+    return 0
+
+
+def _cmd_report(args: argparse.Namespace) -> int:
+    """Write the front desk's HTML report from the tracker store and the tickets."""
+    import datetime as dt
+
+    from knotcare.clinic.profile import default_profile
+    from knotcare.clinic.report import compute, read_events, render_html, tracker_url_from_endpoints
+    from knotcare.kb import KnowledgeBase
+
+    url = args.tracker_url or tracker_url_from_endpoints()
+    data = compute(read_events(url), KnowledgeBase(args.database_url))
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(render_html(data, f"{default_profile().name}: front desk report", dt.datetime.now(dt.timezone.utc)),
+                   encoding="utf-8")
+    print(f"wrote {out}: {data.conversations} conversations, deflection {data.deflection:.0%}, "
+          f"fallback rate {data.fallback_rate:.1%}", file=sys.stderr)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The command-line interface."""
     parser = argparse.ArgumentParser(prog="knotcare", description=__doc__)
@@ -189,6 +259,25 @@ def build_parser() -> argparse.ArgumentParser:
     retention.add_argument("--endpoints", default="endpoints.yml", help="where the SQL tracker store is configured")
     retention.add_argument("--tracker-url", default=None, help="the tracker store's SQLAlchemy URL (overrides)")
     retention.set_defaults(func=_cmd_retention)
+
+    tickets = sub.add_parser("tickets", help="handoff tickets: list, show, close").add_subparsers(
+        dest="tickets_command", required=True)
+    listing = tickets.add_parser("list", help="tickets, newest first")
+    listing.add_argument("--status", choices=["open", "closed", "all"], default="open")
+    listing.set_defaults(func=_cmd_tickets)
+    show = tickets.add_parser("show", help="one ticket's summary and conversation link")
+    show.add_argument("id", type=int)
+    show.set_defaults(func=_cmd_tickets)
+    close = tickets.add_parser("close", help="close a ticket (and update its Slack message)")
+    close.add_argument("id", type=int)
+    close.add_argument("--by", default=os.environ.get("USER", "staff"), help="who closed it (default: $USER)")
+    close.set_defaults(func=_cmd_tickets)
+
+    report = sub.add_parser("report", help="HTML report: conversations, deflection, triage, regions, fallbacks")
+    report.add_argument("--tracker-url", default=None,
+                        help="SQLAlchemy URL of Rasa's SQL tracker store (default: from endpoints.yml)")
+    report.add_argument("--out", default="var/report.html")
+    report.set_defaults(func=_cmd_report)
     return parser
 
 

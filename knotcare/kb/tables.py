@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import JSON, Boolean, Column, ForeignKey, Integer, MetaData, String, Table, Text
+from sqlalchemy import JSON, Boolean, Column, DateTime, ForeignKey, Integer, MetaData, String, Table, Text
 
 metadata = MetaData()
 
@@ -104,6 +104,26 @@ kb_meta = Table(
     "kb_meta", metadata,
     Column("key", String(60), primary_key=True),
     Column("value", Text, nullable=False),
+)
+
+# Handoff tickets (knotcare/clinic/tickets.py): personal data, so person_id and
+# info={"personal": True} (knotcare/privacy.py) let "forget me" and retention find them.
+handoff_tickets = Table(
+    "handoff_tickets", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("person_id", String(64), nullable=False, index=True),
+    # The Rasa tracker API path of the conversation (it holds the raw sender id):
+    # staff need it to read what was said; it lives only in this personal table.
+    Column("conversation", Text, nullable=False),
+    Column("reason", String(30), nullable=False),  # "asked" or "not_understood"
+    Column("status", String(10), nullable=False, default="open", index=True),
+    Column("summary", JSON, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("closed_at", DateTime(timezone=True), nullable=True),
+    Column("closed_by", String(120), nullable=True),
+    Column("slack_channel", String(40), nullable=True),
+    Column("slack_ts", String(40), nullable=True),
+    info={"personal": True},
 )
 
 #: Tables holding reviewed content, children first (the order to delete them in).

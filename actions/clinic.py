@@ -1,0 +1,72 @@
+"""The clinic front desk: answers from the clinic profile, and handing over to staff."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import ActiveLoop, EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import provider
+from knotcare.clinic.answers import answer
+from knotcare.clinic.handoff import hand_over
+from knotcare.clinic.profile import default_profile
+from knotcare.clinic.slack import SlackSettings
+
+logger = logging.getLogger(__name__)
+
+#: Demos and end-to-end tests pretend it is another time (an ISO datetime with its offset).
+NOW_ENV = "KNOTCARE_CLINIC_NOW"
+
+
+def now() -> dt.datetime:
+    """The current time (aware), or $KNOTCARE_CLINIC_NOW when set."""
+    fixed = os.environ.get(NOW_ENV)
+    return dt.datetime.fromisoformat(fixed) if fixed else dt.datetime.now(dt.timezone.utc)
+
+
+async def hand_over_conversation(dispatcher: CollectingDispatcher, tracker: Tracker, reason: str) -> None:
+    """Open (or find) the conversation's ticket, message staff, and tell the person what happens next."""
+    result = await hand_over(provider.knowledge_base(), default_profile(), SlackSettings.from_env(),
+                             tracker.sender_id, tracker.current_slot_values(), reason, now())
+    # The ticket number only: the summary stays in the ticket, out of the logs.
+    logger.info("handoff ticket=%s new=%s notified=%s", result.ticket.id, result.new, result.notified)
+    dispatcher.utter_message(text=result.reply)
+
+
+class ActionAnswerClinic(Action):
+    """Answers a question about the clinic (hours, booking, prices, ...) from its profile."""
+
+    def name(self) -> Text:
+        """The action's name in the domain."""
+        return "action_answer_clinic"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[EventType]:
+        """Answer the latest intent; hours read the day from the message's words and the clock."""
+        topic = (tracker.latest_message.get("intent") or {}).get("name") or ""
+        for text in answer(default_profile(), topic, tracker.latest_message.get("text") or "", now()):
+            dispatcher.utter_message(text=text)
+        return []
+
+
+class ActionRequestHuman(Action):
+    """Hands the conversation over to the clinic's staff, with a summary of the facts so far."""
+
+    def name(self) -> Text:
+        """The action's name in the domain."""
+        return "action_request_human"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[EventType]:
+        """Write the ticket and reply; an open intake ends (the ticket carries what it had)."""
+        await hand_over_conversation(dispatcher, tracker, "asked")
+        if tracker.active_loop.get("name"):
+            return [ActiveLoop(None), SlotSet("requested_slot", None)]
+        return []

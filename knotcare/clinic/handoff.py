@@ -1,0 +1,67 @@
+"""Handing a conversation over to the clinic's staff: a ticket, a staff message, and what the person is told."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any, Mapping
+
+from knotcare.clinic import answers
+from knotcare.clinic.hours import Hours
+from knotcare.clinic.profile import ClinicProfile
+from knotcare.clinic.slack import SlackSettings, post_ticket
+from knotcare.clinic.tickets import Ticket, TicketRepository, summary_from_slots
+from knotcare.kb import KnowledgeBase
+
+
+@dataclass(frozen=True)
+class Handoff:
+    """The outcome: the ticket, whether it is new, whether staff were messaged, and the reply."""
+
+    ticket: Ticket
+    new: bool
+    notified: bool
+    reply: str
+
+
+def when_staff_answer(profile: ClinicProfile, now: dt.datetime) -> str:
+    """When staff will see it: now (open) or from the next opening (closed)."""
+    hours = Hours(profile)
+    span = hours.current_span(now)
+    if span is not None:
+        return (f"We're open now (until {span.closes.strftime('%H:%M')}), so a member of staff should pick it up "
+                "soon.")
+    text = (f"We're closed right now, so staff will pick it up when we open. "
+            f"{answers.next_opening_text(hours, now)} {answers.zone_note(profile)}")
+    return text + (f" {profile.staff_reply}" if profile.staff_reply else "")
+
+
+def reply_text(profile: ClinicProfile, ticket: Ticket, new: bool, now: dt.datetime) -> str:
+    """What the person is told: what happens next, and when."""
+    if not new:
+        return (f"Your conversation is already with the team at {profile.name} (ticket {ticket.id}). "
+                f"{when_staff_answer(profile, now)} If you'd rather not wait, call {profile.phone}.")
+    return (f"I've passed this conversation to the team at {profile.name} (ticket {ticket.id}), with a short "
+            "summary of what you've told me, so you won't have to repeat it. "
+            f"{when_staff_answer(profile, now)} If you'd rather not wait, call {profile.phone} or book at "
+            f"{profile.booking_url}. If things get suddenly worse, don't wait for us: call your local emergency "
+            "number.")
+
+
+async def hand_over(kb: KnowledgeBase, profile: ClinicProfile, slack: SlackSettings, sender_id: str,
+                    slots: Mapping[str, Any], reason: str, now: dt.datetime) -> Handoff:
+    """Open a ticket (or find the open one), message staff once, and say what happens next."""
+    kb.create_schema()
+    with kb.unit_of_work() as uow:
+        repo = TicketRepository(uow.session)
+        existing = repo.open_for(sender_id)
+        ticket = existing or repo.add(sender_id, reason, summary_from_slots(slots), now)
+        uow.commit()
+    if existing is not None:
+        return Handoff(existing, False, False, reply_text(profile, existing, False, now))
+    ts = await post_ticket(slack, ticket, profile.name)
+    if ts:
+        with kb.unit_of_work() as uow:
+            TicketRepository(uow.session).set_slack_message(ticket.id, slack.channel, ts)
+            uow.commit()
+    return Handoff(ticket, True, bool(ts), reply_text(profile, ticket, True, now))

@@ -1,0 +1,103 @@
+"""The clinic's staff Slack channel: a message per handoff ticket, with a Close button.
+
+Through slack_sdk's AsyncWebClient; `KNOTCARE_SLACK_API_URL` points it at
+another Slack Web API (the tests' fake one on loopback).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from dataclasses import dataclass
+from typing import Any, Dict, List, Mapping, Optional
+
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from knotcare.clinic.tickets import Ticket, summary_lines
+
+logger = logging.getLogger(__name__)
+
+CLOSE_ACTION_ID = "close_ticket"
+
+
+@dataclass(frozen=True)
+class SlackSettings:
+    """Where staff messages go. No token or no channel: tickets are kept, nothing is sent."""
+
+    token: str = ""
+    channel: str = ""
+    api_url: str = "https://slack.com/api/"
+    signing_secret: str = ""
+
+    @classmethod
+    def from_env(cls, environ: Optional[Mapping[str, str]] = None) -> "SlackSettings":
+        """Read KNOTCARE_SLACK_BOT_TOKEN, _CHANNEL, _API_URL and _SIGNING_SECRET."""
+        env = os.environ if environ is None else environ
+        api = env.get("KNOTCARE_SLACK_API_URL") or cls.api_url
+        return cls(env.get("KNOTCARE_SLACK_BOT_TOKEN", ""), env.get("KNOTCARE_SLACK_CHANNEL", ""),
+                   api if api.endswith("/") else api + "/", env.get("KNOTCARE_SLACK_SIGNING_SECRET", ""))
+
+    @property
+    def enabled(self) -> bool:
+        """True when messages can be sent."""
+        return bool(self.token and self.channel)
+
+    def client(self) -> AsyncWebClient:
+        """A Slack Web API client for these settings."""
+        return AsyncWebClient(token=self.token, base_url=self.api_url, timeout=10)
+
+
+def ticket_blocks(ticket: Ticket, clinic_name: str) -> List[Dict[str, Any]]:
+    """Block Kit for a ticket: what happened, the summary, and a Close button (or who closed it)."""
+    why = "asked to talk to a person" if ticket.reason == "asked" else "was not understood twice in a row"
+    # No conversation link in Slack: the link holds the channel's sender id, which
+    # on Slack or Telegram is a real account. Staff open it with `knotcare tickets show`.
+    blocks: List[Dict[str, Any]] = [
+        {"type": "section", "text": {"type": "mrkdwn",
+                                     "text": f"*Handoff ticket #{ticket.id}* ({clinic_name}): someone {why}."}},
+        {"type": "section", "text": {"type": "mrkdwn", "text": "\n".join(summary_lines(ticket.summary))}},
+        {"type": "context", "elements": [{"type": "mrkdwn",
+                                          "text": f"Conversation: `knotcare tickets show {ticket.id}`"}]},
+    ]
+    if ticket.status == "open":
+        blocks.append({"type": "actions", "elements": [
+            {"type": "button", "action_id": CLOSE_ACTION_ID, "value": str(ticket.id), "style": "primary",
+             "text": {"type": "plain_text", "text": "Close"}}]})
+    else:
+        blocks.append({"type": "context", "elements": [
+            {"type": "mrkdwn", "text": f"Closed by {ticket.closed_by or 'staff'}."}]})
+    return blocks
+
+
+def ticket_text(ticket: Ticket) -> str:
+    """The plain-text fallback of the message (notifications, screen readers)."""
+    return f"Handoff ticket #{ticket.id} ({ticket.status})"
+
+
+async def post_ticket(settings: SlackSettings, ticket: Ticket, clinic_name: str) -> Optional[str]:
+    """Post the ticket to the staff channel; the message's ts, or None if not sent (logged, never raised)."""
+    if not settings.enabled:
+        logger.info("handoff ticket %s: no Slack channel configured", ticket.id)
+        return None
+    try:
+        response = await settings.client().chat_postMessage(
+            channel=settings.channel, text=ticket_text(ticket), blocks=ticket_blocks(ticket, clinic_name))
+    except (SlackApiError, OSError, ValueError) as error:
+        # The ticket is in the database either way; staff also see it with `knotcare tickets list`.
+        logger.warning("handoff ticket %s: Slack message failed: %s", ticket.id, error)
+        return None
+    return str(response.get("ts") or "") or None
+
+
+async def update_ticket_message(settings: SlackSettings, ticket: Ticket, clinic_name: str) -> bool:
+    """Replace the ticket's Slack message (after it was closed); False if it could not."""
+    if not (settings.token and ticket.slack_channel and ticket.slack_ts):
+        return False
+    try:
+        await settings.client().chat_update(channel=ticket.slack_channel, ts=ticket.slack_ts,
+                                            text=ticket_text(ticket), blocks=ticket_blocks(ticket, clinic_name))
+    except (SlackApiError, OSError, ValueError) as error:
+        logger.warning("handoff ticket %s: Slack update failed: %s", ticket.id, error)
+        return False
+    return True

@@ -1,0 +1,141 @@
+"""Handoff tickets: the summary staff read, stored in SQL (a personal table), opened and closed."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any, Dict, List, Mapping, Optional
+from urllib.parse import quote
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.orm import Session
+
+from knotcare.kb import tables as t
+from knotcare.privacy import person_id
+
+#: The red-flag screen's slots and what each question covered (data/kb/messages.yml asks them).
+SCREEN_SLOTS = {
+    "screen_cauda_equina": "bladder/bowel, saddle numbness, both legs",
+    "screen_head_neuro": "dizziness, vision, speech, swallowing",
+    "screen_trauma_chest": "fall or blow, chest pain, breathlessness",
+    "screen_nerve": "arm/leg weakness, numbness, clumsiness",
+    "screen_general": "fever, weight loss, night pain",
+}
+
+
+def conversation_path(sender_id: str) -> str:
+    """The Rasa HTTP API path of a conversation's tracker (add the server and `?token=` to open it)."""
+    return f"/conversations/{quote(sender_id, safe='')}/tracker"
+
+
+def summary_from_slots(slots: Mapping[str, Any]) -> Dict[str, Any]:
+    """The structured summary staff read, from the conversation's slots (facts only, never message texts)."""
+    def answer(value: Any) -> str:
+        return "yes" if value is True else "no" if value is False else "not asked"
+
+    return {
+        "region": slots.get("body_region"),
+        "pain_quality": slots.get("pain_quality"),
+        "duration_days": slots.get("pain_duration_days"),
+        "severity": slots.get("pain_severity"),
+        "red_flags": list(slots.get("red_flags") or []),
+        "screen": {name: answer(slots.get(name)) for name in SCREEN_SLOTS},
+        "conditions": list(slots.get("conditions") or []),
+        "routine_tried": slots.get("routine_id"),
+        "triage_level": slots.get("triage_level"),
+    }
+
+
+def summary_lines(summary: Mapping[str, Any]) -> List[str]:
+    """The summary as short lines for a person to read (CLI and Slack)."""
+    def show(value: Any) -> str:
+        if value in (None, [], ""):
+            return "—"
+        if isinstance(value, float) and value.is_integer():
+            return str(int(value))
+        return ", ".join(map(str, value)) if isinstance(value, list) else str(value)
+
+    screen = summary.get("screen") or {}
+    asked = [f"{SCREEN_SLOTS.get(k, k)}: {v}" for k, v in screen.items() if v != "not asked"]
+    return [
+        f"Region: {show(summary.get('region'))}",
+        f"Pain: {show(summary.get('pain_quality'))}",
+        f"Duration (days): {show(summary.get('duration_days'))}",
+        f"Severity (0-10): {show(summary.get('severity'))}",
+        f"Red flags: {show(summary.get('red_flags'))}",
+        f"Red-flag screen: {'; '.join(asked) if asked else 'not asked'}",
+        f"Conditions: {show(summary.get('conditions'))}",
+        f"Routine tried: {show(summary.get('routine_tried'))}",
+        f"Triage level: {show(summary.get('triage_level'))}",
+    ]
+
+
+@dataclass(frozen=True)
+class Ticket:
+    """One handoff ticket."""
+
+    id: int
+    person_id: str
+    conversation: str
+    reason: str
+    status: str
+    summary: Dict[str, Any]
+    created_at: dt.datetime
+    closed_at: Optional[dt.datetime] = None
+    closed_by: Optional[str] = None
+    slack_channel: Optional[str] = None
+    slack_ts: Optional[str] = None
+
+
+def _ticket(row: Mapping[str, Any]) -> Ticket:
+    return Ticket(**{key: row[key] for key in Ticket.__dataclass_fields__})
+
+
+class TicketRepository:
+    """Queries on handoff tickets, inside a unit of work's session."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def open_for(self, sender_id: str) -> Optional[Ticket]:
+        """The conversation's open ticket, if there is one."""
+        row = self.session.execute(
+            select(t.handoff_tickets).where(t.handoff_tickets.c.person_id == person_id(sender_id),
+                                            t.handoff_tickets.c.status == "open")
+            .order_by(t.handoff_tickets.c.id.desc()).limit(1)
+        ).mappings().first()
+        return _ticket(row) if row else None
+
+    def add(self, sender_id: str, reason: str, summary: Dict[str, Any], now: dt.datetime) -> Ticket:
+        """Open a ticket for a conversation."""
+        values = {"person_id": person_id(sender_id), "conversation": conversation_path(sender_id), "reason": reason,
+                  "status": "open", "summary": summary, "created_at": now}
+        result = self.session.execute(insert(t.handoff_tickets).values(**values))
+        return Ticket(id=int(result.inserted_primary_key[0]), **values)
+
+    def get(self, ticket_id: int) -> Optional[Ticket]:
+        """One ticket by number."""
+        row = self.session.execute(
+            select(t.handoff_tickets).where(t.handoff_tickets.c.id == ticket_id)).mappings().first()
+        return _ticket(row) if row else None
+
+    def list(self, status: Optional[str] = None) -> List[Ticket]:
+        """Tickets, newest first; only one status when given."""
+        statement = select(t.handoff_tickets).order_by(t.handoff_tickets.c.id.desc())
+        if status:
+            statement = statement.where(t.handoff_tickets.c.status == status)
+        return [_ticket(row) for row in self.session.execute(statement).mappings()]
+
+    def set_slack_message(self, ticket_id: int, channel: str, ts: str) -> None:
+        """Remember where the staff message went, so it can be updated when the ticket closes."""
+        self.session.execute(update(t.handoff_tickets).where(t.handoff_tickets.c.id == ticket_id)
+                             .values(slack_channel=channel, slack_ts=ts))
+
+    def close(self, ticket_id: int, by: str, now: dt.datetime) -> Optional[Ticket]:
+        """Close a ticket (closing a closed one changes nothing); None if there is no such ticket."""
+        self.session.execute(
+            update(t.handoff_tickets)
+            .where(t.handoff_tickets.c.id == ticket_id, t.handoff_tickets.c.status == "open")
+            .values(status="closed", closed_at=now, closed_by=by[:120])
+        )
+        return self.get(ticket_id)
