@@ -30,6 +30,14 @@
     if (who === "user") row.textContent = message;
     else {
       if (message.text) renderBotText(row, message.text);
+      // Charts come inline as data: URLs (actions/followup.py); nothing is loaded from elsewhere.
+      if (typeof message.image === "string" && message.image.indexOf("data:image/png;base64,") === 0) {
+        const img = document.createElement("img");
+        img.src = message.image;
+        img.alt = "Chart of your pain before and after each session";
+        img.className = "chart";
+        row.appendChild(img);
+      }
       if (message.buttons && message.buttons.length) {
         const bar = document.createElement("div");
         bar.className = "buttons";
