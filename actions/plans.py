@@ -124,24 +124,39 @@ class ValidatePlanPreferencesForm(FormValidationAction):
         return slots
 
 
-class _AskPreference(Action, ABC):
-    """Asks one preference question; the first one asked says why the questions come."""
+class _SayMessage(Action, ABC):
+    """Says one reviewed message (data/kb/messages_plans.yml) and sets nothing."""
 
     key: str = ""
 
     @abstractmethod
     def name(self) -> Text:
-        """`action_ask_<slot>`."""
+        """The action's name in the domain."""
+
+    def should_say(self, tracker: Tracker) -> bool:
+        """Whether to say it now (always, unless a subclass knows better)."""
+        return True
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[EventType]:
-        """Send the question with its buttons."""
+        """Send the message with its buttons."""
+        if self.should_say(tracker):
+            say_key(dispatcher, self.key)
+        return []
+
+
+class _AskPreference(_SayMessage, ABC):
+    """Asks one preference question; the first one asked says why the questions come."""
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[EventType]:
+        """The intro before the first question, then the question."""
         if tracker.get_slot("requested_slot") not in PREFERENCE_SLOTS and \
                 all(tracker.get_slot(s) is None for s in PREFERENCE_SLOTS):
             say_key(dispatcher, "preferences_intro")
-        say_key(dispatcher, self.key)
-        return []
+        return await super().run(dispatcher, tracker, domain)
 
 
 class ActionAskToolsAvailable(_AskPreference):
@@ -236,34 +251,24 @@ class ActionExtractSessionPain(Action):
         return [SlotSet(requested, float(value))] if value is not None else []
 
 
-class ActionAskPainBefore(Action):
+class ActionAskPainBefore(_SayMessage):
     """How bad it is before the session."""
+
+    key = "ask_pain_before"
 
     def name(self) -> Text:
         """The action's name in the domain."""
         return "action_ask_pain_before"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[EventType]:
-        """Ask for a 0-10 rating."""
-        say_key(dispatcher, "ask_pain_before")
-        return []
 
-
-class ActionAskPainAfter(Action):
+class ActionAskPainAfter(_SayMessage):
     """How it feels after the session."""
+
+    key = "ask_pain_after"
 
     def name(self) -> Text:
         """The action's name in the domain."""
         return "action_ask_pain_after"
-
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[EventType]:
-        """Ask for a 0-10 rating."""
-        say_key(dispatcher, "ask_pain_after")
-        return []
 
 
 def _hold_seconds(step: Step) -> Optional[int]:
@@ -327,20 +332,18 @@ class ActionGuideStep(Action):
         return events
 
 
-class ActionHoldDone(Action):
-    """The reminder's "time's up" after a hold (Slack and Telegram)."""
+class ActionHoldDone(_SayMessage):
+    """The reminder's "time's up" after a hold (Slack and Telegram), only while a session is under way."""
+
+    key = "hold_done"
 
     def name(self) -> Text:
         """The action's name in the domain."""
         return "action_hold_done"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[EventType]:
-        """Say so, only while a session is under way."""
-        if tracker.get_slot("guided_session") == "active":
-            say_key(dispatcher, "hold_done")
-        return []
+    def should_say(self, tracker: Tracker) -> bool:
+        """A stopped session gets no "time's up"."""
+        return tracker.get_slot("guided_session") == "active"
 
 
 class ActionRecordSession(Action):
