@@ -16,11 +16,14 @@ from knotcare.clinic.answers import see_clinician_offer
 from knotcare.clinic.profile import default_profile
 from knotcare.plan import build_plan
 from knotcare.triage import decide
+from knotcare.triage.engine import Facts
 
 logger = logging.getLogger(__name__)
 
 #: Levels whose reply starts with a header message of the same name (messages.yml).
 _HEADED_LEVELS = ("emergency", "urgent", "see_clinician", "consult_first")
+#: Levels that lead to a plan (asked for preferences first, then given by action_give_plan).
+PLAN_LEVELS = ("self_care", "consult_first")
 
 
 class ActionDecideCare(Action):
@@ -34,41 +37,52 @@ class ActionDecideCare(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[EventType]:
         """Decide, reply (what to do first, then why), and record the contract slots."""
-        facts = facts_from_tracker(tracker)
-        with provider.knowledge_base().unit_of_work() as uow:
-            rules = uow.rules.all()
-            routines = uow.routines.all()
-            tools = {tool.id: tool for tool in uow.tools.all()}
-            messages = {key: uow.messages.get(key) for key in (*_HEADED_LEVELS, "comfort_advice",
-                                                                "red_flag_safety_net")}
-        decision = decide(facts, rules)
-        # Rule ids only: what the person said stays out of the logs.
-        logger.info("triage decision level=%s rules=%s", decision.level, ",".join(decision.rule_ids))
+        return reply_with_decision(dispatcher, tracker, facts_from_tracker(tracker))
 
-        plan = build_plan(facts, decision, routines, tracker.get_slot("muscles") or [])
-        if decision.level in _HEADED_LEVELS:
-            say(dispatcher, messages[decision.level])
-        if decision.messages and decision.level != "self_care":
-            dispatcher.utter_message(text="Why: " + " ".join(decision.messages))
-        if decision.level in ("see_clinician", "urgent"):
-            say(dispatcher, messages["comfort_advice"])
-        if decision.level == "see_clinician":
-            # The clinic front desk: how to book here (knotcare.clinic).
-            dispatcher.utter_message(text=see_clinician_offer(default_profile()))
-        if plan is not None:
-            for text in plan.messages(tools):
-                dispatcher.utter_message(text=text)
-        if decision.level == "self_care" and decision.messages:
-            dispatcher.utter_message(text=" ".join(decision.messages))
-        if decision.level != "emergency":
-            say(dispatcher, messages["red_flag_safety_net"])
 
-        events: List[EventType] = [
-            SlotSet("triage_level", decision.level),
-            SlotSet("triage_rule_ids", list(decision.rule_ids)),
-            SlotSet("routine_id", plan.routine.id if plan else None),
-        ]
-        if tracker.active_loop.get("name"):
-            # A red flag interrupted the intake: the decision ends the form.
-            events += [ActiveLoop(None), SlotSet("requested_slot", None)]
-        return events
+def reply_with_decision(dispatcher: CollectingDispatcher, tracker: Tracker, facts: Facts) -> List[EventType]:
+    """Decide on these facts, say what to do first and why, and return the contract slots' events.
+
+    For self-care and consult-first the plan itself comes after the plan preferences
+    (actions/plans.py): this only says the decision and sets `plan_pending`.
+    """
+    with provider.knowledge_base().unit_of_work() as uow:
+        rules = uow.rules.all()
+        routines = uow.routines.all()
+        messages = {key: uow.messages.get(key) for key in (*_HEADED_LEVELS, "comfort_advice",
+                                                            "red_flag_safety_net")}
+    decision = decide(facts, rules)
+    # Rule ids only: what the person said stays out of the logs.
+    logger.info("triage decision level=%s rules=%s", decision.level, ",".join(decision.rule_ids))
+
+    plan = build_plan(facts, decision, routines, tracker.get_slot("muscles") or [])
+    if decision.level in _HEADED_LEVELS:
+        say(dispatcher, messages[decision.level])
+    if decision.messages and decision.level != "self_care":
+        dispatcher.utter_message(text="Why: " + " ".join(decision.messages))
+    if decision.level in ("see_clinician", "urgent"):
+        say(dispatcher, messages["comfort_advice"])
+    if decision.level == "see_clinician":
+        # The clinic front desk: how to book here (knotcare.clinic).
+        dispatcher.utter_message(text=see_clinician_offer(default_profile()))
+    if decision.level == "self_care" and decision.messages:
+        dispatcher.utter_message(text=" ".join(decision.messages))
+    plan_follows = plan is not None and decision.level in PLAN_LEVELS
+    if decision.level != "emergency" and not plan_follows:
+        say(dispatcher, messages["red_flag_safety_net"])
+
+    events: List[EventType] = [
+        SlotSet("triage_level", decision.level),
+        SlotSet("triage_rule_ids", list(decision.rule_ids)),
+        SlotSet("routine_id", plan.routine.id if plan else None),
+    ]
+    if plan_follows:
+        events.append(SlotSet("plan_pending", True))
+    else:
+        # Whatever was under way (a plan to come, a guided session) stops for this decision.
+        events += [SlotSet(slot, None) for slot in ("plan_pending", "guided_session", "guided_step")
+                   if tracker.get_slot(slot) is not None]
+    if tracker.active_loop.get("name"):
+        # A red flag interrupted a form: the decision ends it.
+        events += [ActiveLoop(None), SlotSet("requested_slot", None)]
+    return events

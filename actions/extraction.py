@@ -15,6 +15,10 @@ from knotcare.nlp.quantities import age_to_years, duration_to_days, severity_to_
 #: A red-flag guess this confident, with no red flag read, puts the screen first.
 SUSPICION_THRESHOLD = 0.5
 
+#: Questions whose answers carry numbers that are not the pain's duration or rating (domain/plans.yml).
+NOT_PAIN_HISTORY_SLOTS = frozenset({"tools_available", "session_minutes", "limited_mobility", "pain_before",
+                                    "pain_after"})
+
 _BARE_NUMBER = re.compile(r"^\s*(?:about|around|like|maybe)?\s*(\d{1,3})\s*[.!]?\s*$", re.IGNORECASE)
 
 
@@ -31,8 +35,9 @@ class ActionExtractPainFacts(Action):
         """Return SlotSet events only for what the message actually said."""
         events: List[EventType] = []
         intent = (tracker.latest_message.get("intent") or {}).get("name") or ""
-        if intent.startswith("ask_"):
-            # "how long do I hold it, 30 seconds?" is a question, not a history.
+        if intent.startswith("ask_") or tracker.get_slot("requested_slot") in NOT_PAIN_HISTORY_SLOTS:
+            # "how long do I hold it, 30 seconds?" is a question, not a history; "10 minutes" or "a 4"
+            # answering a plan question is about the session, not how long or how bad the pain is.
             return self._accumulated(tracker)
         durations = [d for d in (duration_to_days(v) for v in entity_values(tracker, "duration")) if d is not None]
         severities = [s for s in (severity_to_int(v) for v in entity_values(tracker, "severity")) if s is not None]

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from knotcare.config import database_url
 from knotcare.kb import repository, tables
+from knotcare.progress.repository import ProgressRepository
 
 
 class UnitOfWork:
@@ -26,6 +27,7 @@ class UnitOfWork:
         self.referrals = repository.ReferralRepository(session)
         self.messages = repository.MessageRepository(session)
         self.meta = repository.MetaRepository(session)
+        self.progress = ProgressRepository(session)
 
     def commit(self) -> None:
         """Make the unit's writes permanent."""

@@ -17,7 +17,9 @@ from knotcare.triage.engine import Rule, validate_rule
 
 #: The reviewed files, relative to the data folder.
 CONTENT_FILES = ("kb/routines.yml", "kb/tools.yml", "kb/triage_rules.yml", "kb/answers.yml", "kb/referrals.yml",
-                 "kb/messages.yml")
+                 "kb/messages.yml", "kb/messages_plans.yml")
+#: Files of messages (one key space): the core ones, then each feature's own.
+MESSAGE_FILES = ("kb/messages.yml", "kb/messages_plans.yml")
 
 
 #: Messages the actions cannot do without.
@@ -137,12 +139,14 @@ def load_content(data_dir: Path = DATA_DIR) -> Content:
         referrals.append(referral)
     messages = tuple(
         Message(key, spec["text"].strip(), tuple(dict(b) for b in spec.get("buttons") or ()))
-        for key, spec in (_read(data_dir, "kb/messages.yml").get("messages") or {}).items()
+        for name in MESSAGE_FILES
+        for key, spec in (_read(data_dir, name).get("messages") or {}).items()
     )
     missing_messages = REQUIRED_MESSAGES - {m.key for m in messages}
     if missing_messages:
         raise ContentError(f"messages.yml lacks {sorted(missing_messages)}")
     for kind, items in (("routine", [r.id for r in routines]), ("rule", [r.id for r in rules]),
+                        ("message", [m.key for m in messages]),
                         ("tool", [t.id for t in tools]), ("answer", [a.topic for a in answers])):
         duplicates = {x for x in items if items.count(x) > 1}
         if duplicates:

@@ -131,3 +131,31 @@ CONTENT_TABLES = (
     routine_regions, routine_muscles, routine_tools, routine_steps, routine_cautions,
     routines, tools, triage_rules, answers, referrals, messages,
 )
+
+# --- Personal data (knotcare/privacy.py): a pseudonymous person_id, never the sender id. ---------------
+#: The plans a person was given (the return check-in and "how am I doing?" read them). No foreign key to
+#: routines: re-seeding the content must never delete a person's history.
+person_plans = Table(
+    "person_plans", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("person_id", String(64), nullable=False, index=True),
+    Column("routine_id", String(80), nullable=False),
+    Column("triage_level", String(20), nullable=False),
+    Column("given_at", DateTime(timezone=True), nullable=False),
+    Column("preferences", JSON, nullable=False),
+    info={"personal": True},
+)
+#: Sessions (pain 0-10 before and after) and check-ins (how it went since), per person.
+progress_entries = Table(
+    "progress_entries", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("person_id", String(64), nullable=False, index=True),
+    Column("kind", String(20), nullable=False),  # "session" or "check_in"
+    Column("routine_id", String(80), nullable=True),
+    Column("started_at", DateTime(timezone=True), nullable=False),
+    Column("finished_at", DateTime(timezone=True), nullable=True),
+    Column("pain_before", Integer, nullable=True),
+    Column("pain_after", Integer, nullable=True),
+    Column("notes", Text, nullable=False, default=""),
+    info={"personal": True},
+)

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Sequence, Tuple
 
 from knotcare.content import Routine, Step, Tool
+from knotcare.plan.tailor import Preferences, tailor
 from knotcare.triage.engine import Decision, Facts
 
 _REGION_WORDS = {
@@ -35,14 +36,24 @@ class Plan:
     routine: Routine
     reasons: Tuple[str, ...]
     adjustments: Tuple[str, ...] = field(default_factory=tuple)
+    #: Set by tailoring (knotcare.plan.tailor): the steps, tools and length for this person.
+    steps: Optional[Tuple[Step, ...]] = None
+    tool_ids: Optional[Tuple[str, ...]] = None
+    minutes: Optional[int] = None
+
+    @property
+    def plan_steps(self) -> Tuple[Step, ...]:
+        """The steps to follow: tailored ones when tailored, else the routine's."""
+        return self.steps if self.steps is not None else self.routine.steps
 
     def messages(self, tools: Dict[str, Tool]) -> List[str]:
         """The plan as a few chat messages: what and why, the steps, the dose and when to stop."""
         r = self.routine
-        intro = f"Here's a routine for you: **{r.title}** (about {r.minutes} minutes).\n" + \
+        minutes = self.minutes if self.minutes is not None else r.minutes
+        intro = f"Here's a routine for you: **{r.title}** (about {minutes} minutes).\n" + \
             "Why this one: " + " ".join(self.reasons)
-        steps = "\n".join(f"{i}. {_step_line(step, tools)}" for i, step in enumerate(r.steps, start=1))
-        tool_names = [tools[t].name for t in r.tools if t in tools]
+        steps = "\n".join(f"{i}. {step_line(step)}" for i, step in enumerate(self.plan_steps, start=1))
+        tool_names = [tools[t].name for t in (self.tool_ids if self.tool_ids is not None else r.tools) if t in tools]
         dose = [f"Tools: {', '.join(tool_names)}." if tool_names else "",
                 f"Pressure: {r.pressure}", f"How often: {r.frequency}",
                 f"Before: {r.warm_up}", f"Afterwards: {r.aftercare}"]
@@ -52,7 +63,8 @@ class Plan:
             [intro, steps, "\n".join(line for line in dose if line)]
 
 
-def _step_line(step: Step, tools: Dict[str, Tool]) -> str:
+def step_line(step: Step) -> str:
+    """One step with its dose in brackets ("hold 30–60 s, 3×, rest 60 s between")."""
     dose: List[str] = []
     if step.hold_min is not None:
         hold = f"{step.hold_min} s" if step.hold_min == step.hold_max else f"{step.hold_min}–{step.hold_max} s"
@@ -76,9 +88,20 @@ def choose_routine(facts: Facts, routines: Sequence[Routine], muscles: Sequence[
     )[0]
 
 
-def build_plan(facts: Facts, decision: Decision, routines: Sequence[Routine],
-               muscles: Sequence[str] = ()) -> Optional[Plan]:
-    """A tailored plan for self-care, a gentle one for consult-first, none otherwise."""
+def build_plan(facts: Facts, decision: Decision, routines: Sequence[Routine], muscles: Sequence[str] = (),
+               preferences: Optional[Preferences] = None, tools: Optional[Dict[str, Tool]] = None) -> Optional[Plan]:
+    """A tailored plan for self-care, a gentle one for consult-first, none otherwise.
+
+    With preferences (tools, time, mobility) and the tool catalogue, the plan is also fitted to them.
+    """
+    plan = _build_plan(facts, decision, routines, muscles)
+    if plan is None or preferences is None:
+        return plan
+    return tailor(plan, preferences, tools or {}, facts)
+
+
+def _build_plan(facts: Facts, decision: Decision, routines: Sequence[Routine],
+                muscles: Sequence[str] = ()) -> Optional[Plan]:
     if decision.level == "consult_first":
         gentle = next((r for r in routines if r.gentle and (facts.region in r.regions or not facts.region)), None)
         if gentle is None:

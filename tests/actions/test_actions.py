@@ -9,6 +9,7 @@ from actions.decide import ActionDecideCare
 from actions.extraction import ActionExtractPainFacts
 from actions.fallback import ActionDefaultFallback
 from actions.intake import ActionAskBodyRegion, ValidatePainIntakeForm
+from actions.plans import ActionGivePlan
 from actions.questions import ActionAnswerQuestion
 from tests.actions.conftest import entity, make_tracker, texts
 
@@ -79,8 +80,14 @@ async def test_decision_self_care_gives_a_tailored_routine(domain) -> None:
     assert slots["triage_level"] == "self_care"
     assert slots["routine_id"] == "upper_back_ball_on_wall"
     assert "self_care_default" in slots["triage_rule_ids"]
+    assert slots["plan_pending"] is True  # the plan comes after the plan preferences
+    assert "Why this one" not in "\n".join(texts(dispatcher))
+    planned = make_tracker(**{**tracker.slots, **slots})
+    dispatcher = CollectingDispatcher()
+    events = await ActionGivePlan().run(dispatcher, planned, domain)
     said = "\n".join(texts(dispatcher))
     assert "Why this one" in said and "upper back" in said
+    assert slots_of(events)["routine_id"] == "upper_back_ball_on_wall"
 
 
 async def test_decision_emergency_gives_no_routine_and_ends_the_form(domain) -> None:

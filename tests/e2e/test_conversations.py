@@ -24,6 +24,20 @@ def answer_screen_no(servers: Servers, sender: str, replies, limit: int = 6):
     return replies
 
 
+def answer_preferences(servers: Servers, sender: str, replies, limit: int = 4):
+    """Answer the plan preference questions with buttons (a tennis ball, 10 minutes, no) until the plan."""
+    choices = {"tool": '/inform_preferences{"tool":"tennis_ball"}', "minutes": '/inform_preferences{"minutes":"10"}'}
+    for _ in range(limit):
+        offered = buttons(replies)
+        pick = next((choices[key] for key in choices if any(f'"{key}"' in b for b in offered)), None)
+        if pick is None and "/deny" in offered:
+            pick = "/deny"
+        if pick is None:
+            return replies
+        replies = servers.say(sender, pick)
+    return replies
+
+
 def test_everything_in_one_message_then_the_screen_then_a_routine(servers: Servers) -> None:
     sender = new_sender()
     replies = servers.say(sender, "knot under my right shoulder blade, dull ache, 3 weeks, about 5/10")
@@ -39,8 +53,14 @@ def test_everything_in_one_message_then_the_screen_then_a_routine(servers: Serve
     assert slots["routine_id"] == "upper_back_ball_on_wall"
     assert "self_care_default" in slots["triage_rule_ids"]
     assert slots["red_flags"] == []
+    assert slots["requested_slot"] == "tools_available"  # the plan preferences come after the decision
+    replies = answer_preferences(servers, sender, replies)
     text = all_text(replies)
     assert "Why this one" in text and "hold" in text.lower()
+    assert "tennis ball" in text.lower()  # tailored to what the person has
+    slots = servers.slots(sender)
+    assert slots["routine_id"] == "upper_back_ball_on_wall" and slots["triage_level"] == "self_care"
+    assert slots["tools_available"] == ["tennis_ball"] and slots["session_minutes"] == 10
 
 
 def test_answers_out_of_order_and_only_what_is_missing(servers: Servers) -> None:
@@ -116,7 +136,9 @@ def test_yes_on_the_screen_is_acted_on(servers: Servers) -> None:
 def test_a_red_flag_after_the_routine_changes_the_decision(servers: Servers) -> None:
     sender = new_sender()
     replies = servers.say(sender, "tight knot on top of my shoulders, 2 weeks, 4/10")
-    answer_screen_no(servers, sender, replies)
+    replies = answer_screen_no(servers, sender, replies)
+    replies = answer_preferences(servers, sender, replies)
+    assert "Why this one" in all_text(replies)
     assert servers.slots(sender)["triage_level"] == "self_care"
     replies = servers.say(sender, "oh and i've had a fever and chills since last night")
     assert "today" in all_text(replies).lower()

@@ -1,0 +1,377 @@
+"""Personal plans: the preference questions after the decision, the tailored plan, and step-by-step mode."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from abc import ABC, abstractmethod
+from typing import Any, Dict, List, Optional, Text
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import ActiveLoop, EventType, ReminderScheduled, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions import provider
+from actions.decide import PLAN_LEVELS
+from actions.say import say, say_key
+from actions.slots import entity_values, facts_from_tracker
+from knotcare.content import Step
+from knotcare.plan import Plan, Preferences, build_plan, step_line
+from knotcare.plan.preferences import is_skip, parse_minutes, parse_mobility, parse_pain, parse_tools
+from knotcare.privacy import person_id
+from knotcare.progress.model import Entry, PlanRecord, utcnow
+from knotcare.triage import decide
+
+logger = logging.getLogger(__name__)
+
+PREFERENCE_SLOTS = ("tools_available", "session_minutes", "limited_mobility")
+#: Channels whose output Rasa can rebuild for a reminder (ReminderScheduled); not REST or socket.io.
+REMINDER_CHANNELS = ("slack", "telegram")
+#: The unprompted check-in on Slack and Telegram comes this long after a plan.
+CHECK_IN_AFTER = dt.timedelta(days=2)
+
+
+def _intent(tracker: Tracker) -> str:
+    return (tracker.latest_message.get("intent") or {}).get("name") or ""
+
+
+def _not_an_answer(intent: str) -> bool:
+    """Red flags and questions go to their own rules (the form rejects and the rule runs)."""
+    return intent == "report_red_flag" or intent.startswith("ask_")
+
+
+def can_remind(tracker: Tracker) -> bool:
+    """Whether this conversation's channel can receive a reminder's message later."""
+    return tracker.get_latest_input_channel() in REMINDER_CHANNELS
+
+
+def preferences_from_tracker(tracker: Tracker) -> Optional[Preferences]:
+    """The person's plan preferences, or None when they skipped or were never asked."""
+    values = [tracker.get_slot(s) for s in PREFERENCE_SLOTS]
+    if all(v is None for v in values):
+        return None
+    return Preferences.from_values(*values)
+
+
+def current_plan(tracker: Tracker) -> Optional[Plan]:
+    """The tailored plan for the conversation's facts, or None when the decision gives none."""
+    facts = facts_from_tracker(tracker)
+    with provider.knowledge_base().unit_of_work() as uow:
+        rules = uow.rules.all()
+        routines = uow.routines.all()
+        tools = {tool.id: tool for tool in uow.tools.all()}
+    decision = decide(facts, rules)
+    if decision.level not in PLAN_LEVELS:
+        return None
+    return build_plan(facts, decision, routines, tracker.get_slot("muscles") or [],
+                      preferences_from_tracker(tracker), tools)
+
+
+class ActionExtractPlanPreferences(Action):
+    """Reads tools, time and mobility (or "skip") from an answer in the preferences form."""
+
+    def name(self) -> Text:
+        """The action's name in the domain."""
+        return "action_extract_plan_preferences"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[EventType]:
+        """SlotSet events for what the answer says, nothing for a red flag or a question."""
+        intent = _intent(tracker)
+        text = tracker.latest_message.get("text") or ""
+        requested = tracker.get_slot("requested_slot")
+        if _not_an_answer(intent):
+            return []
+        if intent == "skip" or is_skip(text):
+            return [SlotSet("plan_preferences_skipped", True)]
+        events: List[EventType] = []
+        tools = entity_values(tracker, "tool") or parse_tools(text)
+        if requested == "tools_available" and not tools and intent == "deny":
+            tools = ["fingertips"]  # "no" to "what do you have?" means nothing but hands
+        if tools and (tools != ["fingertips"] or requested == "tools_available"):
+            events.append(SlotSet("tools_available", tools))
+        minutes_entity = entity_values(tracker, "minutes")
+        minutes = parse_minutes(minutes_entity[0] + " min") if minutes_entity else \
+            parse_minutes(text, bare_number_ok=requested == "session_minutes")
+        if minutes is not None:
+            events.append(SlotSet("session_minutes", float(minutes)))
+        mobility = parse_mobility(text)
+        if requested == "limited_mobility" and intent in ("affirm", "deny"):
+            mobility = intent == "affirm"
+        if mobility is not None:
+            events.append(SlotSet("limited_mobility", mobility))
+        return events
+
+
+class ValidatePlanPreferencesForm(FormValidationAction):
+    """Asks only what is not known yet, nothing after "skip", and no tools for the gentle routine."""
+
+    def name(self) -> Text:
+        """The action's name in the domain."""
+        return "validate_plan_preferences_form"
+
+    async def required_slots(
+        self, domain_slots: List[Text], dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[Text]:
+        """The preference questions still worth asking."""
+        if tracker.get_slot("plan_preferences_skipped") or tracker.get_slot("red_flags"):
+            return []
+        slots = list(PREFERENCE_SLOTS)
+        if tracker.get_slot("triage_level") == "consult_first":
+            slots.remove("tools_available")  # the gentle routine uses fingertips only
+        return slots
+
+
+class _SayMessage(Action, ABC):
+    """Says one reviewed message (data/kb/messages_plans.yml) and sets nothing."""
+
+    key: str = ""
+
+    @abstractmethod
+    def name(self) -> Text:
+        """The action's name in the domain."""
+
+    def should_say(self, tracker: Tracker) -> bool:
+        """Whether to say it now (always, unless a subclass knows better)."""
+        return True
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[EventType]:
+        """Send the message with its buttons."""
+        if self.should_say(tracker):
+            say_key(dispatcher, self.key)
+        return []
+
+
+class _AskPreference(_SayMessage, ABC):
+    """Asks one preference question; the first one asked says why the questions come."""
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[EventType]:
+        """The intro before the first question, then the question."""
+        if tracker.get_slot("requested_slot") not in PREFERENCE_SLOTS and \
+                all(tracker.get_slot(s) is None for s in PREFERENCE_SLOTS):
+            say_key(dispatcher, "preferences_intro")
+        return await super().run(dispatcher, tracker, domain)
+
+
+class ActionAskToolsAvailable(_AskPreference):
+    """Which tools the person has."""
+
+    key = "ask_tools_available"
+
+    def name(self) -> Text:
+        """The action's name in the domain."""
+        return "action_ask_tools_available"
+
+
+class ActionAskSessionMinutes(_AskPreference):
+    """How long a session can be."""
+
+    key = "ask_session_minutes"
+
+    def name(self) -> Text:
+        """The action's name in the domain."""
+        return "action_ask_session_minutes"
+
+
+class ActionAskLimitedMobility(_AskPreference):
+    """Whether the floor or a wall is hard to use."""
+
+    key = "ask_limited_mobility"
+
+    def name(self) -> Text:
+        """The action's name in the domain."""
+        return "action_ask_limited_mobility"
+
+
+class ActionGivePlan(Action):
+    """The tailored plan, with the reasons, recorded for the person's follow-up."""
+
+    def name(self) -> Text:
+        """The action's name in the domain."""
+        return "action_give_plan"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[EventType]:
+        """Decide again (a red flag always wins), then say the plan and offer step-by-step mode."""
+        facts = facts_from_tracker(tracker)
+        with provider.knowledge_base().unit_of_work() as uow:
+            rules = uow.rules.all()
+            routines = uow.routines.all()
+            tools = {tool.id: tool for tool in uow.tools.all()}
+        decision = decide(facts, rules)
+        if decision.level not in PLAN_LEVELS:
+            return [SlotSet("plan_pending", None)]
+        preferences = preferences_from_tracker(tracker)
+        plan = build_plan(facts, decision, routines, tracker.get_slot("muscles") or [], preferences, tools)
+        if plan is None:
+            return [SlotSet("plan_pending", None)]
+        if preferences is None and _intent(tracker) == "skip":
+            say_key(dispatcher, "preferences_skipped")
+        for text in plan.messages(tools):
+            dispatcher.utter_message(text=text)
+        say_key(dispatcher, "red_flag_safety_net")
+        say_key(dispatcher, "offer_guided_session")
+        now = utcnow()
+        with provider.knowledge_base().unit_of_work() as uow:
+            uow.progress.add_plan(PlanRecord(
+                person_id(tracker.sender_id), plan.routine.id, decision.level, now,
+                {slot: tracker.get_slot(slot) for slot in PREFERENCE_SLOTS}))
+            uow.commit()
+        events: List[EventType] = [SlotSet("plan_pending", None), SlotSet("routine_id", plan.routine.id)]
+        if can_remind(tracker):
+            # A day or two later, unprompted; a message in between must not cancel it.
+            events.append(ReminderScheduled("EXTERNAL_check_in", trigger_date_time=now + CHECK_IN_AFTER,
+                                            name="knotcare_check_in", kill_on_user_message=False))
+        return events
+
+
+class ActionExtractSessionPain(Action):
+    """Reads a 0-10 rating for the step-by-step session's before or after question."""
+
+    def name(self) -> Text:
+        """The action's name in the domain."""
+        return "action_extract_session_pain"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[EventType]:
+        """SlotSet for pain_before or pain_after; nothing for a stop, a red flag or a question."""
+        intent = _intent(tracker)
+        requested = tracker.get_slot("requested_slot")
+        if _not_an_answer(intent) or intent == "step_stop" or requested not in ("pain_before", "pain_after"):
+            return []
+        value = parse_pain(tracker.latest_message.get("text") or "")
+        return [SlotSet(requested, float(value))] if value is not None else []
+
+
+class ActionAskPainBefore(_SayMessage):
+    """How bad it is before the session."""
+
+    key = "ask_pain_before"
+
+    def name(self) -> Text:
+        """The action's name in the domain."""
+        return "action_ask_pain_before"
+
+
+class ActionAskPainAfter(_SayMessage):
+    """How it feels after the session."""
+
+    key = "ask_pain_after"
+
+    def name(self) -> Text:
+        """The action's name in the domain."""
+        return "action_ask_pain_after"
+
+
+def _hold_seconds(step: Step) -> Optional[int]:
+    return step.hold_max or step.hold_min
+
+
+class ActionGuideStep(Action):
+    """Step-by-step mode: one step at a time with its hold, Next / Repeat / Stop."""
+
+    def name(self) -> Text:
+        """The action's name in the domain."""
+        return "action_guide_step"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[EventType]:
+        """Start, advance, repeat or stop; `guided_session` becomes finished when the after-rating is due."""
+        intent = _intent(tracker)
+        active = tracker.get_slot("guided_session") == "active"
+        events: List[EventType] = []
+        if not active and intent == "step_stop":
+            # Stopped before the first step: nothing to rate, nothing to record.
+            say_key(dispatcher, "guided_stopped")
+            events = [SlotSet(s, None) for s in ("guided_session", "guided_step", "pain_before", "session_started_at")]
+            if tracker.active_loop.get("name"):
+                events += [ActiveLoop(None), SlotSet("requested_slot", None)]
+            return events
+        plan = current_plan(tracker)
+        if plan is None or not plan.plan_steps:
+            say_key(dispatcher, "check_in_nothing_yet")
+            return [SlotSet("guided_session", None), SlotSet("guided_step", None)]
+        steps = plan.plan_steps
+        number = int(tracker.get_slot("guided_step") or 0)
+        if not active:
+            number = 1
+            events += [SlotSet("guided_session", "active"), SlotSet("session_started_at", utcnow().isoformat())]
+        elif intent == "step_stop":
+            say_key(dispatcher, "guided_stopped")
+            return [SlotSet("guided_session", "finished")]
+        elif intent == "step_next":
+            number += 1
+        number = max(1, number)
+        if number > len(steps):
+            say_key(dispatcher, "guided_done")
+            return [SlotSet("guided_session", "finished"), SlotSet("guided_step", float(len(steps)))]
+        step = steps[number - 1]
+        with provider.knowledge_base().unit_of_work() as uow:
+            message = uow.messages.get("guided_step")
+            hold_text = uow.messages.get("guided_hold_timer" if can_remind(tracker) else "guided_hold_text")
+        hold = _hold_seconds(step)
+        text = message.format(number=number, total=len(steps), text=step_line(step))
+        if hold:
+            text += "\n" + hold_text.format(hold=hold)
+        dispatcher.utter_message(text=text, buttons=[dict(b) for b in message.buttons])
+        events.append(SlotSet("guided_step", float(number)))
+        if hold and can_remind(tracker):
+            # A "time's up" message after the hold; any message from the person cancels it.
+            events.append(ReminderScheduled("EXTERNAL_hold_done",
+                                            trigger_date_time=utcnow() + dt.timedelta(seconds=hold),
+                                            name="knotcare_hold", kill_on_user_message=True))
+        return events
+
+
+class ActionHoldDone(_SayMessage):
+    """The reminder's "time's up" after a hold (Slack and Telegram), only while a session is under way."""
+
+    key = "hold_done"
+
+    def name(self) -> Text:
+        """The action's name in the domain."""
+        return "action_hold_done"
+
+    def should_say(self, tracker: Tracker) -> bool:
+        """A stopped session gets no "time's up"."""
+        return tracker.get_slot("guided_session") == "active"
+
+
+class ActionRecordSession(Action):
+    """Stores the session's pain before and after, and says what the change means."""
+
+    def name(self) -> Text:
+        """The action's name in the domain."""
+        return "action_record_session"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[EventType]:
+        """One progress entry per session, under the person's pseudonymous id."""
+        before, after = tracker.get_slot("pain_before"), tracker.get_slot("pain_after")
+        reset = [SlotSet(s, None) for s in ("guided_session", "guided_step", "pain_before", "pain_after",
+                                            "session_started_at")]
+        if before is None or after is None:
+            return reset
+        started = tracker.get_slot("session_started_at")
+        now = utcnow()
+        started_at = dt.datetime.fromisoformat(started) if started else now
+        with provider.knowledge_base().unit_of_work() as uow:
+            uow.progress.add_entry(Entry(person_id(tracker.sender_id), "session", started_at,
+                                         tracker.get_slot("routine_id"), now, int(before), int(after)))
+            uow.commit()
+        comment_key = "session_better" if after < before else "session_same" if after == before else "session_worse"
+        with provider.knowledge_base().unit_of_work() as uow:
+            comment = uow.messages.get(comment_key).text
+            saved = uow.messages.get("session_saved")
+        say(dispatcher, saved, before=int(before), after=int(after), comment=comment)
+        return reset
