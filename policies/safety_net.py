@@ -5,8 +5,8 @@ the triage engine against the knowledge base). If that server is down or fails,
 Rasa logs the error, drops the action's events and carries on silently: a person
 who just wrote "I can't feel my legs and can't pee" would get no answer at all.
 
-This policy notices exactly that situation (the last event is one of our
-custom actions or forms, and it produced nothing) and answers from the model
+This policy notices exactly that situation (the last event is one of the
+watched custom actions or a form, and it produced nothing) and answers from the model
 itself: it runs the same triage engine on the red flags that NLU read, with the
 reviewed rules copied into the model at training time, and utters the domain
 response for that level (`utter_safety_net_<level>`), setting the contract
@@ -56,7 +56,13 @@ class SafetyNetPolicy(Policy):
     def get_default_config() -> Dict[Text, Any]:
         """`priority` above RulePolicy (4) so it wins a tie; `response_prefix` names the responses."""
         return {"priority": 5, "response_prefix": "utter_safety_net_", "red_flag_entity": "red_flag",
-                "condition_entity": "condition", "silent_actions": []}
+                "condition_entity": "condition",
+                # Actions that always return events (at least what they say) when they run; forms too.
+                # Actions that may legitimately say nothing (a check-in with nothing to ask about, a
+                # form's optional question) must not be listed: silence would read as a failure.
+                "watched_actions": ["action_decide_care", "action_answer_question", "action_default_fallback",
+                                    "action_answer_check_in", "action_answer_clinic", "action_request_human",
+                                    "action_forget_me", "action_give_plan", "action_show_progress"]}
 
     @classmethod
     def fingerprint_addon(cls, config: Dict[str, Any]) -> Optional[str]:
@@ -119,11 +125,8 @@ class SafetyNetPolicy(Policy):
         return self._prediction(result, events=events, is_no_user_prediction=True)
 
     def _watched(self, domain: Domain) -> Set[Text]:
-        """Our custom actions and forms: each returns events whenever it runs, so none means it failed.
-
-        An action that may legitimately return nothing must be listed in `silent_actions`.
-        """
-        return (set(domain.user_actions) | set(domain.form_names)) - set(self.config["silent_actions"])
+        """The watched actions and every form: each returns events whenever it runs, so none means it failed."""
+        return set(self.config["watched_actions"]) | set(domain.form_names)
 
     def _facts(self, tracker: DialogueStateTracker) -> Facts:
         """What the slots and the latest message say (the slots miss what the failed action would have set)."""
