@@ -4,6 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh
+source scripts/lib.sh
+LOG_HINT=var/log/
 
 mkdir -p var/log
 pids=()
@@ -14,15 +16,6 @@ stop() {
 }
 trap stop EXIT INT TERM
 
-wait_for() {  # name url seconds pid
-  local name=$1 url=$2 limit=$3 pid=$4
-  for _ in $(seq "$limit"); do
-    if curl -fsS -o /dev/null "$url" 2>/dev/null; then echo "  $name is up: $url"; return 0; fi
-    if ! kill -0 "$pid" 2>/dev/null; then echo "  $name stopped; see var/log/" >&2; return 1; fi
-    sleep 1
-  done
-  echo "  $name did not answer within ${limit}s; see var/log/" >&2; return 1
-}
 
 echo "starting the action server on $ACTIONS_HOST:$ACTIONS_PORT ..."
 .venv/bin/knotcare actions --host "$ACTIONS_HOST" --port "$ACTIONS_PORT" > var/log/actions.log 2>&1 &

@@ -5,12 +5,14 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh
+source scripts/lib.sh
 
 export DATABASE_URL=${DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/knotcare}
 export REDIS_HOST=${REDIS_HOST:-127.0.0.1} REDIS_PORT=${REDIS_PORT:-6379} REDIS_DB=${REDIS_DB:-1}
 RASA_PORTS=(${SCALE_RASA_PORTS:-5101 5102})
 ACTION_PORTS=(${SCALE_ACTION_PORTS:-5151 5152})
 RUN=${SCALE_RUN_DIR:-$PWD/var/scale}
+LOG_HINT=$RUN/log/
 mkdir -p "$RUN/log" "$RUN/nginx/tmp"
 : > "$RUN/pids"
 rm -f "$RUN/ready"
@@ -34,15 +36,6 @@ stop() {
 }
 trap stop EXIT INT TERM
 
-wait_for() {  # name url seconds pid
-  local name=$1 url=$2 limit=$3 pid=$4
-  for _ in $(seq "$limit"); do
-    if curl -fsS -o /dev/null "$url" 2>/dev/null; then echo "  $name is up: $url"; return 0; fi
-    if ! kill -0 "$pid" 2>/dev/null; then echo "  $name stopped; see $RUN/log/" >&2; return 1; fi
-    sleep 1
-  done
-  echo "  $name did not answer within ${limit}s; see $RUN/log/" >&2; return 1
-}
 
 # The nginx config from deploy/nginx.conf.template.
 servers() { for port in "$@"; do printf '        server 127.0.0.1:%s max_fails=2 fail_timeout=5s;\\n' "$port"; done; }

@@ -65,4 +65,4 @@ async def test_request_human_mid_form_writes_a_ticket_messages_staff_and_ends_th
     assert row["person_id"] == privacy.person_id("test-user") != "test-user"
     assert row["summary"]["screen"]["screen_head_neuro"] == "no" and row["summary"]["region"] == "neck"
     [call] = slack.wait_for("chat.postMessage")
-    assert "Pain: stiffness" in json.dumps(call["args"]["blocks"])
+    assert "Pain: stiffness" in json.dumps(call["params"]["blocks"])

@@ -98,10 +98,10 @@ def test_asking_for_a_person_writes_a_ticket_messages_staff_and_says_what_next(
         ("upper_back", "dull_ache", 21.0, 5)
     assert set(summary["screen"]) >= {"screen_trauma_chest", "screen_nerve", "screen_general"}
 
-    posted = [c for c in slack.wait_for("chat.postMessage") if f"#{ticket['id']}" in c["args"]["text"]]
-    assert len(posted) == 1 and posted[0]["auth"] == "Bearer xoxb-test"
-    assert posted[0]["args"]["channel"] == "C0STAFF"
-    blocks = json.dumps(posted[0]["args"]["blocks"])
+    posted = [c for c in slack.wait_for("chat.postMessage") if f"#{ticket['id']}" in c["params"]["text"]]
+    assert len(posted) == 1 and posted[0]["authorization"] == "Bearer xoxb-test"
+    assert posted[0]["params"]["channel"] == "C0STAFF"
+    blocks = json.dumps(posted[0]["params"]["blocks"])
     assert "Region: upper_back" in blocks and "Severity (0-10): 5" in blocks and "close_ticket" in blocks
     assert sender not in blocks  # the sender id stays out of Slack
     assert ticket["slack_ts"] and ticket["slack_channel"] == "C0STAFF"
@@ -145,8 +145,8 @@ def test_staff_close_a_ticket_from_slack_with_a_signed_request(clinic: ClinicSer
     assert response.status_code == 200 and response.json() == {"closed": [ticket["id"]]}
     closed = [t for t in tickets(clinic.work) if t["id"] == ticket["id"]][0]
     assert closed["status"] == "closed" and closed["closed_by"] == "slack:priya"
-    updated = [c for c in slack.wait_for("chat.update") if c["args"]["ts"] == ticket["slack_ts"]]
-    assert updated and "Closed by slack:priya" in json.dumps(updated[-1]["args"]["blocks"])
+    updated = [c for c in slack.wait_for("chat.update") if c["params"]["ts"] == ticket["slack_ts"]]
+    assert updated and "Closed by slack:priya" in json.dumps(updated[-1]["params"]["blocks"])
 
 
 def _pid(sender: str) -> str:
