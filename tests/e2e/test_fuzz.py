@@ -101,8 +101,9 @@ def test_rest_raw_bodies(servers: Servers, witness: Dict[str, Any]) -> None:
     check()
 
 
-@pytest.mark.xfail(strict=False, reason="a 100 KB message exhausts DIET's memory (TensorFlow ResourceExhaustedError): "
-                   "no reply; nginx's 64 KB body limit stops it in scale mode; a length cap before NLU is still to do")
+@pytest.mark.xfail(strict=False, reason="a 100 KB message can exhaust DIET's memory (TensorFlow ResourceExhausted, "
+                   "no reply) and took over 120 s on the loaded machine once (passed in another run); nginx's 64 KB "
+                   "limit stops it in scale mode; a length cap before NLU is still to do")
 def test_huge_bodies(servers: Servers, witness: Dict[str, Any]) -> None:
     for text in ("x" * 100_000, "pain " * 20_000, "é🧠" * 30_000):
         _assert_safe(_post(servers, "/webhooks/rest/webhook", json={"sender": "huge", "message": text}))
@@ -139,7 +140,8 @@ def test_http_api(servers: Servers, witness: Dict[str, Any]) -> None:
     check()
 
 
-@pytest.mark.xfail(strict=False, reason="failed in the first full run, not diagnosed in time (see the report)")
+@pytest.mark.xfail(strict=True, reason="the test's client, not the server: python-socketio 5.18's client needs "
+                   "aiohttp.ClientWSTimeout, and Rasa pins aiohttp 3.9.5; to do: drive socket.io with another client")
 def test_socketio(servers: Servers, witness: Dict[str, Any]) -> None:
     import socketio
 
