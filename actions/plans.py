@@ -85,8 +85,13 @@ class ActionExtractPlanPreferences(Action):
         if _not_an_answer(intent):
             return []
         if intent == "skip" or is_skip(text):
-            return [SlotSet("plan_preferences_skipped", True)]
-        events: List[EventType] = []
+            events: List[EventType] = [SlotSet("plan_preferences_skipped", True)]
+            if requested in PREFERENCE_SLOTS:
+                # An event for the asked slot (still empty) keeps the form from rejecting the turn: Rasa only
+                # counts required slots as answered, and the validator then asks nothing more.
+                events.append(SlotSet(requested, None))
+            return events
+        events = []
         tools = entity_values(tracker, "tool") or parse_tools(text)
         if requested == "tools_available" and not tools and intent == "deny":
             tools = ["fingertips"]  # "no" to "what do you have?" means nothing but hands

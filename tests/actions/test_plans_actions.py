@@ -55,7 +55,8 @@ async def test_buttons_yes_no_and_skip(domain) -> None:
     yes = make_tracker("yes", intent="affirm", requested_slot="limited_mobility")
     assert slots_of(await run(CollectingDispatcher(), yes, domain)) == {"limited_mobility": True}
     skip = make_tracker("skip", intent="skip", requested_slot="session_minutes")
-    assert slots_of(await run(CollectingDispatcher(), skip, domain)) == {"plan_preferences_skipped": True}
+    assert slots_of(await run(CollectingDispatcher(), skip, domain)) == {"plan_preferences_skipped": True,
+                                                                         "session_minutes": None}
 
 
 async def test_a_red_flag_or_a_question_is_not_an_answer(domain) -> None:

@@ -47,7 +47,7 @@ def test_typed_preferences_tailor_the_plan_and_are_remembered_next_session(serve
 
 def test_step_by_step_with_pain_before_and_after_then_how_am_i_doing(servers: Servers) -> None:
     sender = new_sender()
-    answer_screen_no(servers, sender, servers.say(sender, "lower back knot, achy, 3 weeks, 5/10"))
+    answer_screen_no(servers, sender, servers.say(sender, "lower back knot, dull ache, 3 weeks, 5/10"))
     replies = servers.say(sender, "skip")
     assert "/start_guided_session" in buttons(replies), replies
     assert "0" in all_text(servers.say(sender, "/start_guided_session"))
