@@ -83,7 +83,12 @@ def over_socketio(world: ChannelWorld) -> str:
             client.emit("user_uttered", {"message": text, "session_id": session_id})
             turns += 1
             wait_turns(world, session_id, turns)
-            time.sleep(0.2)  # bot_uttered events arrive just after the turn is stored
+            # bot_uttered events can arrive after the turn is stored: wait until they stop coming
+            deadline, seen, since = time.monotonic() + 10, -1, time.monotonic()
+            while time.monotonic() < deadline and not (len(received) > before and time.monotonic() - since > 0.7):
+                if len(received) != seen:
+                    seen, since = len(received), time.monotonic()
+                time.sleep(0.05)
             return [q["payload"] for m in received[before:] for q in m.get("quick_replies") or []]
 
         run_script(send)
