@@ -28,7 +28,8 @@ TELEGRAM_WEBHOOK = "https://bot.example.org/webhooks/telegram/webhook"
 
 CREDENTIALS = """\
 rest:
-socketio:
+# Rasa's socket.io channel with its room join fixed (channels/socketio.py).
+channels.socketio.SocketIOInput:
   user_message_evt: user_uttered
   bot_message_evt: bot_uttered
   session_persistence: true
