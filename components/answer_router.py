@@ -29,7 +29,7 @@ from components.red_flag_router import route_intent
 QUESTION_WORDS = frozenset({
     "how", "what", "whats", "what's", "why", "when", "which", "where", "who", "should", "shall", "can", "could",
     "is", "are", "does", "do", "did", "will", "would", "may", "might", "any", "anything", "tips", "advice", "tell",
-    "explain", "help", "hows", "how's", "wat", "wht", "whats", "ok", "okay", "best",
+    "explain", "help", "hows", "how's", "wat", "wht", "ok", "okay", "best",
 })
 FACTS = frozenset({"pain_quality", "body_region", "duration", "severity", "muscle"})
 DETAILS = frozenset({"pain_quality", "duration", "severity"})
