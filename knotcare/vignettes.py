@@ -120,8 +120,8 @@ def run_vignette(assistant: Assistant, vignette: Vignette, sender: str) -> Outco
         slots = turn(message)
     for _ in range(MAX_TURNS):
         requested = slots.get("requested_slot")
-        if not requested:
-            break
+        if not requested or slots.get("triage_level"):
+            break  # the decision is what a vignette measures (the plan's own questions may follow)
         answer = _reply(vignette, requested)
         if answer is None:
             return Outcome(vignette, slots.get("triage_level"), slots, transcript,

@@ -105,7 +105,7 @@ class SafetyNetPolicy(Policy):
         if last.action_name.startswith(prefix):
             result[domain.index_for_action(ACTION_LISTEN_NAME)] = 1.0
             return self._prediction(result, is_no_user_prediction=True)
-        if last.action_name not in self._watched(domain):
+        if last.action_name not in self._watched(domain) or not self._live(tracker):
             return self._prediction(result)
         logger.warning("Action '%s' produced nothing (is the action server up?): answering from the model.",
                        last.action_name)
@@ -127,6 +127,12 @@ class SafetyNetPolicy(Policy):
     def _watched(self, domain: Domain) -> Set[Text]:
         """The watched actions and every form: each returns events whenever it runs, so none means it failed."""
         return set(self.config["watched_actions"]) | set(domain.form_names)
+
+    @staticmethod
+    def _live(tracker: DialogueStateTracker) -> bool:
+        """A message that came in over a channel. Test stories (`rasa test core`) replay actions without
+        their utterances, so there a silent action is not a failure; their messages name no channel."""
+        return bool(tracker.latest_message and tracker.latest_message.input_channel)
 
     def _facts(self, tracker: DialogueStateTracker) -> Facts:
         """What the slots and the latest message say (the slots miss what the failed action would have set)."""

@@ -83,13 +83,15 @@ def test_whole_conversation_reload_and_screenshot(browser, world) -> None:
     expect(page.locator(".rw-client").last).to_have_text(OPENING[1])
 
     no = page.locator(".rw-reply", has_text=re.compile(r"^\s*No\s*$"))
+    skip = page.locator(".rw-reply", has_text=re.compile(r"^\s*Skip\s*$"))  # the plan preferences
     routine = page.locator(".rw-response", has_text="Why this one")
-    for _ in range(8):
-        expect(routine.or_(no).first).to_be_visible(timeout=WAIT)
+    for _ in range(10):
+        expect(routine.or_(no).or_(skip).first).to_be_visible(timeout=WAIT)
         if routine.count():
             break
-        no.first.click()
-        expect(no).to_have_count(0, timeout=WAIT)  # the pressed question's buttons go away
+        button = no if no.count() else skip
+        button.first.click()
+        expect(button).to_have_count(0, timeout=WAIT)  # the pressed question's buttons go away
     expect(routine).to_be_visible()
     # Basic formatting: the routine's name in bold, its steps as a numbered list.
     expect(page.locator(".rw-response strong").first).to_be_visible(timeout=WAIT)
