@@ -40,7 +40,10 @@ class ActionExtractPainFacts(Action):
             # answering a plan question is about the session, not how long or how bad the pain is.
             return self._accumulated(tracker)
         durations = [d for d in (duration_to_days(v) for v in entity_values(tracker, "duration")) if d is not None]
-        severities = [s for s in (severity_to_int(v) for v in entity_values(tracker, "severity")) if s is not None]
+        # A number the person gave ("9/10") outranks a word in the same message ("crippling", "mild").
+        said = entity_values(tracker, "severity")
+        said = [v for v in said if re.search(r"\d", v)] or said
+        severities = [s for s in (severity_to_int(v) for v in said) if s is not None]
         bare = _BARE_NUMBER.match(tracker.latest_message.get("text") or "")
         if tracker.get_slot("requested_slot") == "pain_duration_days" and not durations and bare:
             # "3" in answer to "how long?" means days, not a rating; the reply

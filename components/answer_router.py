@@ -5,8 +5,8 @@ the soreness question, and "dull" as the causes question; the assistant
 answered the question and asked again, forever. Outside the intake,
 "lower back knot is crippling, 9/10" was read as a question about tools.
 
-This component runs after the classifiers: a question (or fallback) guess is
-turned into `describe_pain` when the message is not phrased as a question (no
+This component runs after the classifiers: a question, fallback or out-of-scope
+guess is turned into `describe_pain` when the message is not phrased as a question (no
 "?" and no question word first) and it states facts about the person's pain:
 either a short answer with any fact ("sore", "dull ache", "about 3 weeks"), or
 a where together with a what, how long or how bad. A real question such as
@@ -43,10 +43,12 @@ class AnswerRouter(GraphComponent):
     def get_default_config() -> Dict[Text, Any]:
         """`question_prefixes`: intents treated as questions; `intent`: where statements go; `short`: the most
         tokens a bare answer has."""
-        return {"question_prefixes": ["ask_", "nlu_fallback"], "intent": "describe_pain", "short": 4}
+        return {"question_prefixes": ["ask_", "nlu_fallback", "out_of_scope"], "intent": "describe_pain", "short": 4,
+                "unsure_intents": ["nlu_fallback", "out_of_scope"]}
 
     def __init__(self, config: Dict[Text, Any]) -> None:
         self._prefixes = tuple(config["question_prefixes"])
+        self._unsure = frozenset(config["unsure_intents"])
         self._intent = config["intent"]
         self._short = int(config["short"])
 
@@ -62,11 +64,13 @@ class AnswerRouter(GraphComponent):
         """Route each message that states pain facts without asking anything."""
         for message in messages:
             current = (message.get(INTENT) or {}).get(INTENT_NAME_KEY) or ""
-            if current.startswith(self._prefixes) and self._is_statement_of_facts(message):
+            if current.startswith(self._prefixes) and self._is_statement_of_facts(message, current in self._unsure):
                 route_intent(message, self._intent)
         return messages
 
-    def _is_statement_of_facts(self, message: Message) -> bool:
+    def _is_statement_of_facts(self, message: Message, unsure: bool) -> bool:
+        """Not asked as a question, and it states pain facts (for a fallback or out-of-scope guess, where it
+        hurts is enough: "woke up with a crick in my mid back")."""
         text = (message.get(TEXT) or "").strip().lower()
         words = text.replace(",", " ").split()
         if not words or "?" in text or words[0] in QUESTION_WORDS:
@@ -74,4 +78,6 @@ class AnswerRouter(GraphComponent):
         found = {e.get("entity") for e in message.get(ENTITIES, [])} & FACTS
         if not found:
             return False
+        if unsure and "body_region" in found:
+            return True
         return len(words) <= self._short or ("body_region" in found and bool(found & DETAILS))

@@ -113,7 +113,7 @@ _SEVERITY_WORDS = [
     ("agony", 9), ("terrible", 8), ("horrible", 8), ("awful", 8), ("severe", 8), ("really bad", 7),
     ("very bad", 7), ("pretty bad", 7), ("super bad", 7), ("so bad", 7), ("quite bad", 6),
     ("not too bad", 3), ("not that bad", 3), ("not so bad", 3), ("moderate", 5), ("medium", 5),
-    ("mild", 3), ("slight", 2), ("minor", 2), ("barely", 1),
+    ("mild", 3), ("slight", 2), ("minor", 2), ("barely hurts", 1), ("barely notice", 1), ("barely there", 1),
 ]
 _SEVERITY_WORD_RE = re.compile(
     r"\b(?:" + "|".join(re.escape(w) for w, _ in _SEVERITY_WORDS) + r")\b"

@@ -79,3 +79,11 @@ def test_real_questions_keep_their_intent() -> None:
     assert answer_routed("is it normal to be sore after", "ask_soreness") == "ask_soreness"
     assert answer_routed("tennis ball ok for my neck", "ask_tools") == "ask_tools"
     assert answer_routed("thanks", "thank") == "thank"
+
+
+def test_an_out_of_scope_or_fallback_guess_that_names_a_region_is_a_description() -> None:
+    assert answer_routed("fell asleep in the armchair and woke up with a crick in my mid back",
+                         "nlu_fallback") == "describe_pain"
+    assert answer_routed("im 16 and my lower back has been hurting for 2 weeks, i play a lot of football",
+                         "out_of_scope") == "describe_pain"
+    assert answer_routed("what's the weather like", "out_of_scope") == "out_of_scope"
