@@ -10,7 +10,7 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.say import say_key
+from actions.say import concrete_action, say_key
 from actions.slots import merged
 from knotcare.content import REGIONS
 from knotcare.triage.screen import SCREEN_CODES, codes_for_yes, screens_for
@@ -127,15 +127,6 @@ class ActionAskBodyRegion(_AskForSlot):
         return "ask_back_part" if tracker.get_slot("region_hint") == "back" else "ask_body_region"
 
 
-def _ask_action(slot: str) -> type:
-    """A concrete `action_ask_<slot>` class (rasa-sdk registers every concrete Action subclass)."""
-    return type(f"ActionAsk_{slot}", (_AskForSlot,), {
-        "slot": slot,
-        "name": lambda self: f"action_ask_{self.slot}",
-        "__doc__": f"Asks for {slot}.",
-    })
-
-
-ASK_ACTIONS = [_ask_action(slot) for slot in FACT_SLOTS[1:] + [
+ASK_ACTIONS = [concrete_action(_AskForSlot, f"action_ask_{slot}", slot=slot) for slot in FACT_SLOTS[1:] + [
     "screen_cauda_equina", "screen_head_neuro", "screen_trauma_chest", "screen_nerve", "screen_general",
     "screen_radiating", "screen_age"]]

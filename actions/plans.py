@@ -14,7 +14,7 @@ from rasa_sdk.types import DomainDict
 
 from actions import provider
 from actions.decide import PLAN_LEVELS
-from actions.say import say, say_key
+from actions.say import concrete_action, say, say_key
 from actions.slots import entity_values, facts_from_tracker
 from knotcare.content import Step
 from knotcare.plan import Plan, Preferences, build_plan, step_line
@@ -164,34 +164,10 @@ class _AskPreference(_SayMessage, ABC):
         return await super().run(dispatcher, tracker, domain)
 
 
-class ActionAskToolsAvailable(_AskPreference):
-    """Which tools the person has."""
-
-    key = "ask_tools_available"
-
-    def name(self) -> Text:
-        """The action's name in the domain."""
-        return "action_ask_tools_available"
-
-
-class ActionAskSessionMinutes(_AskPreference):
-    """How long a session can be."""
-
-    key = "ask_session_minutes"
-
-    def name(self) -> Text:
-        """The action's name in the domain."""
-        return "action_ask_session_minutes"
-
-
-class ActionAskLimitedMobility(_AskPreference):
-    """Whether the floor or a wall is hard to use."""
-
-    key = "ask_limited_mobility"
-
-    def name(self) -> Text:
-        """The action's name in the domain."""
-        return "action_ask_limited_mobility"
+#: The preference form's questions (the first one asked says why they come) and the session's ratings.
+ASK_ACTIONS = [concrete_action(base, f"action_{key}", key=key) for base, keys in (
+    (_AskPreference, ("ask_tools_available", "ask_session_minutes", "ask_limited_mobility")),
+    (_SayMessage, ("ask_pain_before", "ask_pain_after"))) for key in keys]
 
 
 class ActionGivePlan(Action):
@@ -254,26 +230,6 @@ class ActionExtractSessionPain(Action):
             return []
         value = parse_pain(tracker.latest_message.get("text") or "")
         return [SlotSet(requested, float(value))] if value is not None else []
-
-
-class ActionAskPainBefore(_SayMessage):
-    """How bad it is before the session."""
-
-    key = "ask_pain_before"
-
-    def name(self) -> Text:
-        """The action's name in the domain."""
-        return "action_ask_pain_before"
-
-
-class ActionAskPainAfter(_SayMessage):
-    """How it feels after the session."""
-
-    key = "ask_pain_after"
-
-    def name(self) -> Text:
-        """The action's name in the domain."""
-        return "action_ask_pain_after"
 
 
 def _hold_seconds(step: Step) -> Optional[int]:

@@ -21,3 +21,13 @@ def say_key(dispatcher: CollectingDispatcher, key: str, **values: object) -> Non
     with provider.knowledge_base().unit_of_work() as uow:
         message = uow.messages.get(key)
     say(dispatcher, message, **values)
+
+
+def concrete_action(base: type, action_name: str, **attributes: object) -> type:
+    """A concrete subclass of the abstract `base`, named `action_name` in the domain.
+
+    rasa-sdk registers every concrete Action subclass, so shared bases stay abstract and the many
+    one-message actions (a form's questions) are made here rather than written out class by class.
+    """
+    return type(f"Action_{action_name}", (base,), {"name": lambda self: action_name,
+                                                    "__doc__": f"{action_name}.", **attributes})
