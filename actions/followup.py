@@ -34,19 +34,21 @@ def _when(then: dt.datetime, now: dt.datetime) -> str:
     return "earlier today" if days <= 0 else "yesterday" if days == 1 else f"{days} days ago"
 
 
-def ask_how_it_went(dispatcher: CollectingDispatcher, sender_id: str, minimum_age: dt.timedelta) -> bool:
+def ask_how_it_went(dispatcher: CollectingDispatcher, sender_id: str, minimum_age: dt.timedelta,
+                    message_key: str = "check_in_question") -> bool:
     """Ask about the last plan when there is one at least `minimum_age` old; True if asked."""
     now = utcnow()
     with provider.knowledge_base().unit_of_work() as uow:
         plans = uow.progress.plans(person_id(sender_id))
         entries = uow.progress.entries(person_id(sender_id))
-        question = uow.messages.get("check_in_question")
+        question = uow.messages.get(message_key)
         routine = uow.routines.get(plans[-1].routine_id) if plans else None
     latest = last_activity(plans, entries)
     if not plans or latest is None or now - latest < minimum_age:
         return False
     title = routine.title if routine else "a routine"
-    say(dispatcher, question, when=_when(plans[-1].given_at, now), title=f"“{title}”")
+    when = _when(plans[-1].given_at, now)
+    say(dispatcher, question, when=when, when_cap=when[0].upper() + when[1:], title=f"“{title}”")
     return True
 
 
@@ -80,7 +82,7 @@ class ActionCheckIn(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[EventType]:
         """Ask how it went, if there is a plan to ask about."""
-        ask_how_it_went(dispatcher, tracker.sender_id, dt.timedelta(0))
+        ask_how_it_went(dispatcher, tracker.sender_id, dt.timedelta(0), "check_in_unprompted")
         return []
 
 

@@ -16,6 +16,7 @@ from actions import provider
 from actions.decide import PLAN_LEVELS
 from actions.say import concrete_action, say, say_key
 from actions.slots import entity_values, facts_from_tracker
+from knotcare.config import check_in_after
 from knotcare.content import Step
 from knotcare.plan import Plan, Preferences, build_plan, step_line
 from knotcare.plan.preferences import is_skip, parse_minutes, parse_mobility, parse_pain, parse_tools
@@ -28,8 +29,6 @@ logger = logging.getLogger(__name__)
 PREFERENCE_SLOTS = ("tools_available", "session_minutes", "limited_mobility")
 #: Channels whose output Rasa can rebuild for a reminder (ReminderScheduled); not REST or socket.io.
 REMINDER_CHANNELS = ("slack", "telegram")
-#: The unprompted check-in on Slack and Telegram comes this long after a plan.
-CHECK_IN_AFTER = dt.timedelta(days=2)
 
 
 def _intent(tracker: Tracker) -> str:
@@ -208,7 +207,7 @@ class ActionGivePlan(Action):
         events: List[EventType] = [SlotSet("plan_pending", None), SlotSet("routine_id", plan.routine.id)]
         if can_remind(tracker):
             # A day or two later, unprompted; a message in between must not cancel it.
-            events.append(ReminderScheduled("EXTERNAL_check_in", trigger_date_time=now + CHECK_IN_AFTER,
+            events.append(ReminderScheduled("EXTERNAL_check_in", trigger_date_time=now + check_in_after(),
                                             name="knotcare_check_in", kill_on_user_message=False))
         return events
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from pathlib import Path
 
@@ -21,3 +22,8 @@ def database_url() -> str:
         return url.replace("postgres://", "postgresql://", 1)
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     return f"sqlite:///{VAR_DIR / 'knotcare.db'}"
+
+
+def check_in_after() -> dt.timedelta:
+    """How long after a plan the unprompted check-in comes (Slack, Telegram): `KNOTCARE_CHECK_IN_AFTER_HOURS`, 48."""
+    return dt.timedelta(hours=float(os.environ.get("KNOTCARE_CHECK_IN_AFTER_HOURS", "48")))

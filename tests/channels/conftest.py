@@ -23,6 +23,8 @@ from tests.e2e.conftest import MODEL, Servers
 
 SLACK_SECRET = "test-signing-secret-" + uuid.uuid4().hex
 TELEGRAM_SECRET = "tg_" + uuid.uuid4().hex
+#: Seconds from a plan to the check-in a reminder brings, in these tests.
+CHECK_IN_SECONDS = 8
 TELEGRAM_TOKEN = "123456789:AAE_fake-token-for-tests_0123456789ab"
 TELEGRAM_WEBHOOK = "https://bot.example.org/webhooks/telegram/webhook"
 
@@ -134,7 +136,9 @@ def world(tmp_path_factory) -> Iterator[ChannelWorld]:
     web_url = f"http://127.0.0.1:{web_port}"
     servers = Servers(model=MODEL, work=work, credentials=credentials, rasa_args=["--cors", web_url],
                       extra_env={"KNOTCARE_TEST_SLACK_SIGNING_SECRET": SLACK_SECRET,
-                                 "KNOTCARE_TEST_TELEGRAM_SECRET": TELEGRAM_SECRET})
+                                 "KNOTCARE_TEST_TELEGRAM_SECRET": TELEGRAM_SECRET,
+                                 # the unprompted check-in, two days after a plan in real life
+                                 "KNOTCARE_CHECK_IN_AFTER_HOURS": str(CHECK_IN_SECONDS / 3600)})
     web = None
     try:
         servers.start()

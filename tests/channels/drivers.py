@@ -6,7 +6,7 @@ import json
 import threading
 import time
 import uuid
-from typing import Any, Callable, Dict, List
+from typing import Any, Callable, Dict, List, Sequence
 
 import requests
 
@@ -36,16 +36,22 @@ def wait_turns(world: ChannelWorld, sender: str, user_turns: int, timeout: float
     raise AssertionError(f"{sender}: {user_turns} turns not done in {timeout}s; last events {last}")
 
 
-def run_script(send: Callable[[str], List[str]], limit: int = 8) -> None:
-    """Send the opening, then press No while the last turn offered it; `send` returns the offered payloads."""
+def run_script(send: Callable[[str], List[str]], after: Sequence[str] = (), limit: int = 8) -> None:
+    """Send the opening, press No while the last turn offered it, then send `after`.
+
+    `send` returns the payloads the turn offered.
+    """
     offered: List[str] = []
     for text in OPENING:
         offered = send(text)
     for _ in range(limit):
         if "/deny" not in offered:
-            return
+            break
         offered = send("/deny")
-    raise AssertionError("the screen did not end")
+    else:
+        raise AssertionError("the screen did not end")
+    for text in after:
+        send(text)
 
 
 def contract(world: ChannelWorld, sender: str) -> Dict[str, Any]:
@@ -98,8 +104,8 @@ def over_socketio(world: ChannelWorld) -> str:
 
 
 # --- Slack ---------------------------------------------------------------------------------------------------
-def over_slack(world: ChannelWorld) -> str:
-    user, channel = f"U{uuid.uuid4().hex[:9].upper()}", f"D{uuid.uuid4().hex[:9].upper()}"
+def over_slack(world: ChannelWorld, after: Sequence[str] = (), channel: str = "") -> str:
+    user, channel = f"U{uuid.uuid4().hex[:9].upper()}", channel or f"D{uuid.uuid4().hex[:9].upper()}"
     turns = 0
 
     def send(text: str) -> List[str]:
@@ -117,7 +123,7 @@ def over_slack(world: ChannelWorld) -> str:
                 for block in post["params"].get("blocks") or [] if block["type"] == "actions"
                 for element in block["elements"]]
 
-    run_script(send)
+    run_script(send, after)
     return user
 
 
@@ -131,7 +137,7 @@ def keyboard(call: Dict[str, Any]) -> List[str]:
     return [key["callback_data"] for row in markup.get("inline_keyboard", []) for key in row]
 
 
-def over_telegram(world: ChannelWorld) -> str:
+def over_telegram(world: ChannelWorld, after: Sequence[str] = ()) -> str:
     chat_id = int(uuid.uuid4().int % 10**9) + 10**9
 
     def send(text: str) -> List[str]:
@@ -143,5 +149,5 @@ def over_telegram(world: ChannelWorld) -> str:
         assert response.status_code == 200, response.text
         return [data for call in world.telegram_sent(chat_id)[before:] for data in keyboard(call)]
 
-    run_script(send)
+    run_script(send, after)
     return str(chat_id)
