@@ -86,6 +86,8 @@ class FactExtractor:
         self._phrases = PhraseMatcher(self.nlp.vocab, attr="LOWER")
         self._spans: Dict[str, Tuple[int, int]] = {}
         self._not_followed_by: Dict[str, frozenset] = {}
+        #: value key -> values whose mentions in the same message it cancels (see red_flags.yml `overrides`)
+        self._overrides: Dict[str, frozenset] = {}
         for path in sorted(self.pattern_dir.glob("*.yml")):
             spec = _load_yaml(path)
             if path.stem == "context":
@@ -121,8 +123,13 @@ class FactExtractor:
                 self._phrases.add(key, phrases)
             for index, pattern in enumerate(rules.get("patterns") or []):
                 # A pattern is a token list, or {tokens, span} to keep only part
-                # of the match (the context word before "back" is not the region).
-                if isinstance(pattern, dict):
+                # of the match (the context word before "back" is not the region),
+                # or {both: [firsts, seconds], gap: token}: one of each, in either order.
+                if isinstance(pattern, dict) and "both" in pattern:
+                    firsts, seconds = pattern["both"]
+                    self._matcher.add(key, [a + [pattern["gap"]] + b for a in firsts for b in seconds]
+                                      + [b + [pattern["gap"]] + a for a in firsts for b in seconds])
+                elif isinstance(pattern, dict):
                     sub_key = f"{key}|{index}"
                     self._matcher.add(sub_key, [pattern["tokens"]])
                     self._spans[sub_key] = tuple(pattern["span"])
@@ -130,6 +137,8 @@ class FactExtractor:
                     self._matcher.add(key, [pattern])
             if rules.get("not_followed_by"):
                 self._not_followed_by[key] = frozenset(rules["not_followed_by"])
+            if rules.get("overrides"):
+                self._overrides[key] = frozenset(f"{entity}|{v}" for v in rules["overrides"])
 
     # -- reading -------------------------------------------------------------
 
@@ -169,6 +178,10 @@ class FactExtractor:
                     Mention(entity, value, span.start_char, span.end_char, text[span.start_char:span.end_char],
                             self._status(words, span.start, entity, span.end))
                 )
+        # An affirmed fact can rule another out ("wakes me at 4am but loosens up once I get moving" is not
+        # night pain that rest and moving don't ease).
+        cancelled = set().union(*(self._overrides.get(f"{m.entity}|{m.value}", ()) for m in mentions if m.affirmed))
+        mentions = [m for m in mentions if f"{m.entity}|{m.value}" not in cancelled]
         ages = list(quantities.find_ages(text))
         mentions += [Mention("age", text[s:e], s, e, text[s:e], AFFIRMED) for s, e in ages]
         for entity, finder in (("duration", quantities.find_durations), ("severity", quantities.find_severities)):

@@ -100,3 +100,22 @@ def test_checklist_answers_after_the_mention(text: str, code: str, status: str) 
 def test_a_family_history_said_after_the_mention_is_someone_elses() -> None:
     mentions = [m for m in default_extractor().extract("cancer runs in my family") if m.entity == "condition"]
     assert mentions and mentions[0].status == "other_person"
+
+
+@pytest.mark.parametrize("text, codes", [
+    # waking at night with pain that eases once moving: possible inflammatory back pain, not night pain
+    ("worst in the early hours, wakes me around 4am, but loosens up once i get moving", ["inflammatory_back_pain"]),
+    ("moving around helps but it wakes me up at 4 am every night", ["inflammatory_back_pain"]),
+    # not eased by moving: night pain stays
+    ("it wakes me at night and doesn't ease when i move around", ["night_pain"]),
+    # morning stiffness alone is ordinary
+    ("i wake up stiff but it loosens up once i get moving", []),
+    ("stiff after a night's sleep but better once i get going", []),
+])
+def test_pain_eased_by_moving_is_not_night_pain(text: str, codes: List[str]) -> None:
+    assert sorted(set(found(text, "red_flag"))) == codes
+
+
+def test_a_negated_pattern_cancels_nothing() -> None:
+    # "no night pain": neither code is affirmed
+    assert found("no night pain, it loosens up when i move", "red_flag") == []

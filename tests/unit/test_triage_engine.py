@@ -59,7 +59,8 @@ EMERGENCY_CODES = ["bladder_bowel_change", "saddle_numbness", "bilateral_leg_sym
                    "neuro_head_signs", "neck_stiffness_fever_headache", "sudden_severe_pain", "major_trauma"]
 URGENT_CODES = ["fever", "unexplained_weight_loss", "night_pain", "immunosuppression_or_iv_drugs",
                 "coordination_change"]
-SEE_CLINICIAN_CODES = ["limb_weakness", "limb_numbness_tingling", "worse_after_self_care", "no_improvement"]
+SEE_CLINICIAN_CODES = ["limb_weakness", "limb_numbness_tingling", "worse_after_self_care", "no_improvement",
+                       "rash_with_pain", "inflammatory_back_pain"]
 
 
 @pytest.mark.parametrize("code", EMERGENCY_CODES)
