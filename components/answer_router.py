@@ -9,7 +9,8 @@ This component runs after the classifiers: a question, fallback or out-of-scope
 guess is turned into `describe_pain` when the message is not phrased as a question (no
 "?" and no question word first) and it states facts about the person's pain:
 either a short answer with any fact ("sore", "dull ache", "about 3 weeks"), or
-a where together with a what, how long or how bad. A real question such as
+a where together with a what, how long or how bad, or a pain fact beside a condition
+("had a fusion in May, tight knot above the scar"). A real question such as
 "how long do I hold it on my neck?" keeps its intent.
 """
 
@@ -75,9 +76,11 @@ class AnswerRouter(GraphComponent):
         words = text.replace(",", " ").split()
         if not words or "?" in text or words[0] in QUESTION_WORDS:
             return False
-        found = {e.get("entity") for e in message.get(ENTITIES, [])} & FACTS
+        named = {e.get("entity") for e in message.get(ENTITIES, [])}
+        found = named & FACTS
         if not found:
             return False
-        if unsure and "body_region" in found:
+        if (unsure and "body_region" in found) or "condition" in named:
+            # "had an L4-L5 fusion in May ... a tight knot just above the scar": a history and a pain fact
             return True
         return len(words) <= self._short or ("body_region" in found and bool(found & DETAILS))

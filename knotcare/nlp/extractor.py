@@ -69,6 +69,8 @@ class _Context:
     negation_after: Tuple[Tuple[str, ...], ...] = ()
     negation_after_separators: frozenset = frozenset()
     other_person_after: Tuple[Tuple[str, ...], ...] = ()
+    proxy: Tuple[Tuple[str, ...], ...] = ()
+    proxy_words: Dict[str, str] = None  # type: ignore[assignment]
 
 
 def _load_yaml(path: Path) -> Dict[str, Any]:
@@ -112,13 +114,19 @@ class FactExtractor:
             negation_after=phrases("negation_after"),
             negation_after_separators=frozenset(spec.get("negation_after_separators", [])),
             other_person_after=phrases("other_person_after"),
+            proxy=phrases("proxy"),
+            proxy_words=dict(spec.get("proxy_words") or {}),
         )
 
     def _add_patterns(self, spec: Dict[str, Any]) -> None:
         entity = spec["entity"]
         for value, rules in (spec.get("values") or {}).items():
             key = f"{entity}|{value}"
-            phrases = [self.nlp.make_doc(str(p).lower()) for p in rules.get("phrases") or []]
+            texts = [str(p).lower() for p in rules.get("phrases") or []]
+            # `possessives: [his, her, ...]`: each phrase with "my" also with those words ("middle of his back").
+            texts += [" ".join(w if w != "my" else other for w in t.split()) for t in texts if "my" in t.split()
+                      for other in spec.get("possessives") or []]
+            phrases = [self.nlp.make_doc(t) for t in texts]
             if phrases:
                 self._phrases.add(key, phrases)
             for index, pattern in enumerate(rules.get("patterns") or []):
@@ -151,8 +159,11 @@ class FactExtractor:
         if not text or not text.strip():
             return []
         doc = doc if doc is not None and len(doc.text) == len(text) else self.make_doc(text)
+        # Written for someone else ("writing for my dad, he passed out"): that person is the one with the
+        # pain, so their pronouns read as the writer's. Same tokens, so spans map back onto `doc`.
+        seen_as = self._as_proxy(doc)
         by_entity: Dict[str, List[Tuple[Span, str]]] = {}
-        for match_id, start, end in list(self._matcher(doc)) + list(self._phrases(doc)):
+        for match_id, start, end in list(self._matcher(seen_as)) + list(self._phrases(seen_as)):
             key = self.nlp.vocab.strings[match_id]
             if key in self._spans:
                 offset_start, offset_end = self._spans[key]
@@ -164,7 +175,7 @@ class FactExtractor:
             entity, value = key.split("|", 1)
             by_entity.setdefault(entity, []).append((Span(doc, start, end, label=value), value))
 
-        words = [token.lower_ for token in doc]
+        words = [token.lower_ for token in seen_as]
         mentions: List[Mention] = []
         for entity, found in by_entity.items():
             # Longest match wins inside one entity ("shoulder blade" over "shoulder").
@@ -197,6 +208,19 @@ class FactExtractor:
         return [m for m in self.extract(text, doc) if m.affirmed]
 
     # -- context -------------------------------------------------------------
+
+    def _as_proxy(self, doc: Doc) -> Doc:
+        """`doc` itself, or, when the message says it is written for someone else, the same tokens with
+        that person's pronouns as the writer's ("he passed out" -> "i passed out")."""
+        ctx = getattr(self, "_context", None)
+        if ctx is None or not ctx.proxy:
+            return doc
+        words = [token.lower_ for token in doc]
+        if not any(self._ends_with(words[: i + 1], cue) for cue in ctx.proxy for i in range(len(words))):
+            return doc
+        return Doc(doc.vocab, words=[ctx.proxy_words.get(w, w) for w in words],
+                   spaces=[bool(token.whitespace_) for token in doc])
+
 
     @staticmethod
     def _ends_with(words: Sequence[str], cue: Tuple[str, ...]) -> bool:

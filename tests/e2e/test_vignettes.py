@@ -18,7 +18,10 @@ from tests.e2e.conftest import ROOT, Servers
 
 pytestmark = pytest.mark.e2e
 
-VIGNETTES = load_vignettes(ROOT / "tests" / "triage" / "vignettes.yml")
+#: The first set, and the set written blind on 2026-11-22 (from the clinical facts only; its first run found
+#: four under-triaged cases, since fixed). Ids are unique across both.
+VIGNETTES = [v for name in ("vignettes.yml", "vignettes_blind.yml")
+             for v in load_vignettes(ROOT / "tests" / "triage" / name)]
 
 
 @pytest.fixture(scope="module")
@@ -31,7 +34,7 @@ def outcomes(servers: Servers) -> Dict[str, Outcome]:
 
 
 def test_there_are_enough_vignettes_at_every_level() -> None:
-    assert len(VIGNETTES) >= 60
+    assert len(VIGNETTES) >= 150 and len({v.id for v in VIGNETTES}) == len(VIGNETTES)
     for level in ("emergency", "urgent", "see_clinician", "consult_first", "self_care"):
         assert sum(v.gold == level for v in VIGNETTES) >= 8, level
 

@@ -87,3 +87,9 @@ def test_an_out_of_scope_or_fallback_guess_that_names_a_region_is_a_description(
     assert answer_routed("im 16 and my lower back has been hurting for 2 weeks, i play a lot of football",
                          "out_of_scope") == "describe_pain"
     assert answer_routed("what's the weather like", "out_of_scope") == "out_of_scope"
+
+
+def test_a_pain_fact_beside_a_condition_is_a_description() -> None:
+    text = "had an L4-L5 fusion in May, recovering well. there's a tight knot in the muscle just above the scar"
+    assert answer_routed(text, "ask_what_is_trigger_point") == "describe_pain"
+    assert answer_routed("can i use a massage ball after a spinal fusion?", "ask_tools") == "ask_tools"

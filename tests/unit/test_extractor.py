@@ -119,3 +119,29 @@ def test_pain_eased_by_moving_is_not_night_pain(text: str, codes: List[str]) -> 
 def test_a_negated_pattern_cancels_nothing() -> None:
     # "no night pain": neither code is affirmed
     assert found("no night pain, it loosens up when i move", "red_flag") == []
+
+
+@pytest.mark.parametrize("text, expected", [
+    # written for someone else: their pronouns are the writer's, so their emergency counts
+    ("My father is sixty-seven. Writing for him. He suddenly got a really severe pain in the middle of his back "
+     "and then he passed out", [("body_region", "mid_back"), ("red_flag", "sudden_severe_pain")]),
+    ("asking for a friend: she has a knot in her neck and her legs are numb",
+     [("body_region", "neck"), ("red_flag", "bilateral_leg_symptoms")]),
+    # not written for anyone: someone else's symptom stays theirs
+    ("my dad passed out yesterday, my neck is stiff", [("body_region", "neck")]),
+    # an answer for someone else still names the region
+    ("middle of his back", [("body_region", "mid_back")]),
+    ("her shoulder blades", [("body_region", "upper_back")]),
+    # a figure of speech is not a negation
+    ("not gonna lie i shoot up (gear) and my back has been agony",
+     [("red_flag", "immunosuppression_or_iv_drugs"), ("body_region", "back")]),
+])
+def test_written_for_someone_else(text: str, expected: List[Tuple[str, str]]) -> None:
+    mentions = [(m.entity, m.value) for m in default_extractor().affirmed(text)
+                if m.entity in ("body_region", "red_flag", "condition")]
+    assert sorted(mentions) == sorted(expected)
+
+
+@pytest.mark.parametrize("text", ["had an L4-L5 fusion in May", "my c5/c6 fused last year", "i had a fusion in 2019"])
+def test_spinal_levels_and_fusions_are_spinal_surgery(text: str) -> None:
+    assert found(text, "condition") == ["spinal_surgery"]
