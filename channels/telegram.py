@@ -10,7 +10,8 @@ What it changes from Rasa's own:
 - buttons are inline keyboards (one button per row when they would not fit on one line), a button
   press is answered (`answerCallbackQuery`, so the client stops its spinner) and its keyboard removed;
 - a redelivered update (same `update_id`) is not answered twice, and errors give 200, not a retry storm;
-- `/start` (the first thing every Telegram user sends) becomes the greeting.
+- `/start` (the first thing every Telegram user sends) becomes the greeting;
+- a message over the length cap is answered with a request for a shorter one (`channels.guard`).
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from channels.dedupe import RecentIds
+from channels.guard import capped
 
 logger = logging.getLogger(__name__)
 
@@ -188,6 +190,7 @@ class TelegramInput(RasaTelegramInput):
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         """`GET /` health and `POST /webhook` for updates; the webhook is registered once the server runs."""
         telegram_webhook = Blueprint("telegram_webhook", __name__)
+        on_new_message = capped(on_new_message)
 
         @telegram_webhook.listener("after_server_start")
         async def start_webhook(_app: Any, _loop: Any) -> None:
