@@ -220,13 +220,15 @@ class TelegramInput(RasaTelegramInput):
             try:
                 body = request.json
                 update = Update(**(json.loads(body) if isinstance(body, str) else body))
+                if not isinstance(update.update_id, int):
+                    raise ValueError("update_id")
+                found = self._text_and_chat(update)  # aiogram does not check types: {"message": 5} gets here
             except (TypeError, ValueError, AttributeError):
                 return response.text("not an update", status=HTTPStatus.BAD_REQUEST)
             if not self.seen.first_time(update.update_id):
                 return response.text("success")
             if update.callback_query is not None:
                 await self._acknowledge_button(update)
-            found = self._text_and_chat(update)
             if found is None:
                 return response.text("success")
             text, chat_id = found
