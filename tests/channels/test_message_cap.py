@@ -3,17 +3,16 @@ channel, is never read by NLU, and leaves the conversation (events, form, slots)
 
 from __future__ import annotations
 
-import threading
 import time
 import uuid
-from typing import Any, Dict, List
+from typing import Any, Dict
 
 import pytest
 import requests
 
 from channels.guard import DEFAULT_MAX_CHARS, TOO_LONG_REPLY
 from tests.channels.drivers import wait_turns
-from tests.e2e.conftest import all_text
+from tests.e2e.conftest import all_text, socket_session, wait_for_replies
 
 pytestmark = pytest.mark.channels
 
@@ -80,28 +79,14 @@ def test_slack_over_the_cap_mid_form(world) -> None:
 
 
 def test_socketio_over_the_cap(world) -> None:
-    import socketio
-
-    client = socketio.Client(reconnection=False)
-    received: List[Dict[str, Any]] = []
-    confirmed = threading.Event()
-    client.on("bot_uttered", received.append)
-    client.on("session_confirm", lambda _data: confirmed.set())
-    client.connect(world.servers.rasa_url, socketio_path="/socket.io/", transports=["polling"])
-    session = uuid.uuid4().hex
-    try:
-        client.emit("session_request", {"session_id": session})
-        assert confirmed.wait(20)
-        client.emit("user_uttered", {"message": OPENING, "session_id": session})
-        wait_turns(world, session, 1)
+    with socket_session(world.servers.rasa_url) as socket:
+        socket.send({"message": OPENING, "session_id": socket.session_id})
+        wait_turns(world, socket.session_id, 1)
         time.sleep(1)
-        before = tracker(world, session)
-        received.clear()
-        client.emit("user_uttered", {"message": LONG, "session_id": session})
-        deadline = time.monotonic() + 30
-        while not received and time.monotonic() < deadline:
-            time.sleep(0.1)
-        assert [m.get("text") for m in received] == [TOO_LONG_REPLY]
-        assert_untouched(before, tracker(world, session))
-    finally:
-        client.disconnect()
+        before = tracker(world, socket.session_id)
+        socket.received.clear()
+        socket.send({"message": LONG, "session_id": socket.session_id})
+        replies = wait_for_replies(socket.received, 30)
+        time.sleep(1)
+        assert [m.get("text") for m in replies] == [TOO_LONG_REPLY]
+        assert_untouched(before, tracker(world, socket.session_id))

@@ -4,17 +4,16 @@ Whatever arrives (malformed JSON, wrong types, huge bodies, odd Unicode, HTML,
 SQL-like strings) the server answers with a 4xx or a safe reply, never a 5xx, stays
 up, and a conversation held in between loses nothing.
 
-More channels (Slack, Telegram webhooks): add their URL and a body strategy to
-WEBHOOKS below; the same properties then apply to them.
+Slack and Telegram need signed or secret-carrying requests: tests/channels/test_bad_bodies.py fuzzes
+them. Another webhook that takes a JSON body: add its URL and a body strategy to WEBHOOKS below.
 """
 
 from __future__ import annotations
 
 import json
-import threading
 import time
 import uuid
-from typing import Any, Dict, List
+from typing import Any, Dict
 
 import pytest
 import requests
@@ -22,7 +21,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from channels.guard import TOO_LONG_REPLY
-from tests.e2e.conftest import Servers, all_text
+from tests.e2e.conftest import Servers, all_text, socket_session, wait_for_replies
 
 pytestmark = pytest.mark.e2e
 
@@ -48,7 +47,7 @@ REST_BODIES = st.one_of(
 RAW_BODIES = st.one_of(st.binary(max_size=300), st.sampled_from([b"{", b'{"sender": "x", "message": "hi"',
                                                                     b"\xff\xfe\x00", b"null", b"[]", b'""']))
 
-#: Webhooks that take a JSON body: (path, body strategy). Slack/Telegram join here when they exist.
+#: Webhooks that take a JSON body and no signature: (path, body strategy).
 WEBHOOKS = {"rest": ("/webhooks/rest/webhook", REST_BODIES)}
 
 
@@ -141,54 +140,30 @@ SOCKETIO_PAYLOADS = st.one_of(
 
 
 def test_socketio(servers: Servers, witness: Dict[str, Any]) -> None:
-    """Malformed user_uttered payloads over a real socket.io connection; the same socket still gets answers.
-
-    python-socketio's synchronous client (requests, long-polling) works beside Rasa's aiohttp 3.9.5 pin,
-    which its asyncio client does not (it needs aiohttp.ClientWSTimeout).
-    """
-    import socketio
-
-    client = socketio.Client(reconnection=False)
-    answers: List[Dict[str, Any]] = []
-    confirmed = threading.Event()
-    client.on("bot_uttered", answers.append)
-    client.on("session_confirm", lambda _data: confirmed.set())
-    client.connect(servers.rasa_url, socketio_path="/socket.io/", transports=["polling"])
-    session = uuid.uuid4().hex
-
-    def emit(event: str, payload: Any) -> None:
-        client.emit(event, payload)
-        time.sleep(0.05)  # else the client batches more packets into one long-polling POST than engine.io takes
-
-    try:
-        client.emit("session_request", {"session_id": session})
-        assert confirmed.wait(30), "no session_confirm"
+    """Malformed user_uttered payloads over a real socket.io connection; the same socket still gets answers."""
+    with socket_session(servers.rasa_url) as socket:
+        session = socket.session_id
         for payload in [None, 5, "text", [], {}, {"message": None}, {"message": 5}, {"message": ["a"]},
                         {"message": "x" * 100_000, "session_id": session}, {"session_id": {"a": 1}, "message": "hi"},
                         {"message": "<img src=x onerror=alert(1)>", "session_id": "\u202e"},
                         {"message": "'; DROP TABLE events; --", "customData": "x" * 1000},
                         {"message": "hi", "session_id": session, "customData": [1]}]:
-            emit("user_uttered", payload)
+            socket.send(payload)
         for request in (None, 5, [], {"session_id": {"a": 1}}):
-            emit("session_request", request)
+            socket.send(request, "session_request")
 
         @FUZZ
         @given(payload=SOCKETIO_PAYLOADS)
         def check(payload: Any) -> None:
-            emit("user_uttered", payload)
+            socket.send(payload)
 
         check()
         # After all that, a proper message on the same socket still gets its answer.
         time.sleep(2)
-        answers.clear()
-        client.emit("user_uttered", {"message": "hi", "session_id": session})
-        deadline = time.monotonic() + 120
-        while not answers and time.monotonic() < deadline:
-            time.sleep(0.25)
-        assert client.connected
-        assert answers, "no answer on the socket after the fuzzing"
-    finally:
-        client.disconnect()
+        socket.received.clear()
+        socket.send({"message": "hi", "session_id": session})
+        assert wait_for_replies(socket.received, 120), "no answer on the socket after the fuzzing"
+        assert socket.client.connected
     # Malformed engine.io / socket.io requests over plain HTTP: 4xx, never 5xx.
     for params in ({"EIO": "9", "transport": "polling"}, {"EIO": "4", "transport": "carrier-pigeon"},
                    {"EIO": "4", "transport": "polling", "sid": "nope"}):

@@ -5,16 +5,15 @@ bad input that makes Rasa log errors."""
 from __future__ import annotations
 
 import json
-import threading
 import time
 import uuid
 from pathlib import Path
-from typing import Iterator, List
+from typing import List
 
 import pytest
 import requests
 
-from tests.e2e.conftest import Servers
+from tests.e2e.conftest import Servers, socket_session
 
 pytestmark = pytest.mark.e2e
 
@@ -34,21 +33,10 @@ def _api(servers: Servers, path: str, body: object) -> requests.Response:
 
 
 def _socketio(servers: Servers, messages: list) -> None:
-    import socketio
-
-    client = socketio.Client(reconnection=False)
-    confirmed = threading.Event()
-    client.on("session_confirm", lambda _data: confirmed.set())
-    client.connect(servers.rasa_url, socketio_path="/socket.io/", transports=["polling"])
-    session = f"logs-{uuid.uuid4().hex[:8]}"
-    try:
-        client.emit("session_request", {"session_id": session})
-        assert confirmed.wait(30)
+    with socket_session(servers.rasa_url) as socket:
         for message in messages:
-            client.emit("user_uttered", {**message, "session_id": session} if isinstance(message, dict) else message)
+            socket.send({**message, "session_id": socket.session_id} if isinstance(message, dict) else message)
         time.sleep(3)
-    finally:
-        client.disconnect()
 
 
 def _conversation(servers: Servers) -> str:
@@ -76,15 +64,6 @@ def _conversation(servers: Servers) -> str:
                         {"message": marker, "customData": f"{{{marker}"}, {"message": f"{marker} " * 1000}])
     time.sleep(1)
     return marker
-
-
-@pytest.fixture()
-def actions_down(servers: Servers) -> Iterator[Servers]:
-    servers.stop_actions()
-    try:
-        yield servers
-    finally:
-        servers.start_actions()
 
 
 def test_message_text_is_not_logged_with_the_action_server_up(servers: Servers) -> None:
