@@ -64,12 +64,12 @@ def capped(on_new_message: OnNewMessage, limit: Optional[int] = None) -> OnNewMe
     log_privacy.install()
 
     async def handle(message: UserMessage) -> Any:
-        log_privacy.remember(message.text)
         if isinstance(message.text, str) and len(message.text) > cap:
             logger.info("a message of %d characters (over %d) from %s was not read: asked for a shorter one",
                         len(message.text), cap, message.input_channel)
             await message.output_channel.send_text_message(message.sender_id, TOO_LONG_REPLY)
             return None
+        log_privacy.remember(message.text)  # only what goes on to be read: nothing else logs a text
         return await on_new_message(message)
 
     return handle

@@ -31,6 +31,7 @@ USER_TEXT_FIELDS = frozenset({"text", "user_text", "message", "user_message", "p
                               "parse_data_entities", "entity", "token_text"})
 # Shorter texts ("hi", "no") are not worth the damage their replacement would do to every other log line.
 MIN_CHARS = 3
+# Forms of texts kept (each text in up to four: as sent, stripped, JSON-escaped, repr-escaped).
 MAX_REMEMBERED = 2000
 # Rasa's warning when a typed "/intent{...}" payload does not parse: it quotes the payload, then pieces of it.
 PAYLOAD_WARNING = "Failed to parse arguments in line"
