@@ -18,11 +18,12 @@ from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
 from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
 from rasa.core.channels.slack import SlackBot as RasaSlackBot
 from rasa.core.channels.slack import SlackInput as RasaSlackInput
-from sanic import response
+from sanic import Blueprint, response
 from sanic.request import Request
 from slack_sdk.web.async_client import AsyncWebClient
 
 from channels.dedupe import RecentIds
+from channels.guard import LengthCapped, OnNewMessage, check_json_body
 
 logger = logging.getLogger(__name__)
 
@@ -66,8 +67,9 @@ class SlackBot(RasaSlackBot):
         await self._post_message(channel=self.slack_channel or recipient_id, as_user=True, text=text, blocks=blocks)
 
 
-class SlackInput(RasaSlackInput):
-    """Rasa's Slack input with `slack_api_url` from credentials and de-duplication of Slack's retries."""
+class SlackInput(LengthCapped, RasaSlackInput):
+    """Rasa's Slack input with `slack_api_url` from credentials, de-duplication of Slack's retries, the length
+    cap, and 400 for a JSON body that is not an object (Rasa's calls `.get` on it: a 500)."""
 
     @classmethod
     def name(cls) -> Text:
@@ -83,6 +85,12 @@ class SlackInput(RasaSlackInput):
         super().__init__(*args, **kwargs)
         self.api_url = SLACK_API_URL
         self.seen = RecentIds()
+
+    def blueprint(self, on_new_message: OnNewMessage) -> Blueprint:
+        """Rasa's Slack webhook (capped by LengthCapped) behind a check of JSON bodies."""
+        blueprint = super().blueprint(on_new_message)
+        check_json_body(blueprint, {"event": (dict,)}, content_type="application/json")
+        return blueprint
 
     @staticmethod
     def delivery_id(request: Request) -> Optional[Text]:

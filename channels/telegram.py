@@ -10,7 +10,8 @@ What it changes from Rasa's own:
 - buttons are inline keyboards (one button per row when they would not fit on one line), a button
   press is answered (`answerCallbackQuery`, so the client stops its spinner) and its keyboard removed;
 - a redelivered update (same `update_id`) is not answered twice, and errors give 200, not a retry storm;
-- `/start` (the first thing every Telegram user sends) becomes the greeting.
+- `/start` (the first thing every Telegram user sends) becomes the greeting;
+- a message over the length cap is answered with a request for a shorter one (`channels.guard`).
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from channels.dedupe import RecentIds
+from channels.guard import capped
 
 logger = logging.getLogger(__name__)
 
@@ -188,6 +190,7 @@ class TelegramInput(RasaTelegramInput):
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         """`GET /` health and `POST /webhook` for updates; the webhook is registered once the server runs."""
         telegram_webhook = Blueprint("telegram_webhook", __name__)
+        on_new_message = capped(on_new_message)
 
         @telegram_webhook.listener("after_server_start")
         async def start_webhook(_app: Any, _loop: Any) -> None:
@@ -217,13 +220,15 @@ class TelegramInput(RasaTelegramInput):
             try:
                 body = request.json
                 update = Update(**(json.loads(body) if isinstance(body, str) else body))
+                if not isinstance(update.update_id, int):
+                    raise ValueError("update_id")
+                found = self._text_and_chat(update)  # aiogram does not check types: {"message": 5} gets here
             except (TypeError, ValueError, AttributeError):
                 return response.text("not an update", status=HTTPStatus.BAD_REQUEST)
             if not self.seen.first_time(update.update_id):
                 return response.text("success")
             if update.callback_query is not None:
                 await self._acknowledge_button(update)
-            found = self._text_and_chat(update)
             if found is None:
                 return response.text("success")
             text, chat_id = found

@@ -153,7 +153,9 @@ class Stack:
         _stop(self.rasa)
 
     def start_actions(self) -> None:
-        """(Re)start the action server and wait for its health check."""
+        """(Re)start the action server and wait for its health check; nothing to do while it runs."""
+        if self.actions is not None and self.actions.poll() is None:
+            return  # a second one could not bind the port, and the first would be left running untracked
         log = self.work / "actions.log"
         self.actions = subprocess.Popen(
             [str(BIN / "knotcare"), "actions", "--port", str(self.actions_port)],

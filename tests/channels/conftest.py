@@ -29,7 +29,7 @@ TELEGRAM_TOKEN = "123456789:AAE_fake-token-for-tests_0123456789ab"
 TELEGRAM_WEBHOOK = "https://bot.example.org/webhooks/telegram/webhook"
 
 CREDENTIALS = """\
-rest:
+channels.rest.RestInput:
 # Rasa's socket.io channel with its room join fixed (channels/socketio.py).
 channels.socketio.SocketIOInput:
   user_message_evt: user_uttered

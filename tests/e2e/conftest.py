@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import threading
+import time
+import uuid
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Dict, Iterator, List
 
@@ -42,6 +47,58 @@ def servers(tmp_path_factory) -> Iterator[Servers]:
         yield stack.start()
     finally:
         stack.stop()
+
+
+@pytest.fixture()
+def actions_down(servers: Servers) -> Iterator[Servers]:
+    """The stack with its action server stopped; restarted afterwards for the other tests."""
+    servers.stop_actions()
+    try:
+        yield servers
+    finally:
+        servers.start_actions()
+
+
+@dataclass
+class SocketSession:
+    """A socket.io connection to Rasa with a confirmed session; `received` collects its bot_uttered events."""
+
+    client: Any
+    session_id: str
+    received: List[Dict[str, Any]] = field(default_factory=list)
+
+    def send(self, payload: Any, event: str = "user_uttered") -> None:
+        """Emit `payload` as it is (malformed ones included)."""
+        self.client.emit(event, payload)
+        time.sleep(0.05)  # else the client batches more packets into one long-polling POST than engine.io takes
+
+
+@contextmanager
+def socket_session(rasa_url: str) -> Iterator[SocketSession]:
+    """python-socketio's synchronous client (requests, long-polling): its asyncio client needs a newer aiohttp
+    than Rasa 3.6.21 pins (aiohttp.ClientWSTimeout)."""
+    import socketio
+
+    client = socketio.Client(reconnection=False)
+    session = SocketSession(client, uuid.uuid4().hex)
+    confirmed = threading.Event()
+    client.on("bot_uttered", session.received.append)
+    client.on("session_confirm", lambda _data: confirmed.set())
+    client.connect(rasa_url, socketio_path="/socket.io/", transports=["polling"])
+    try:
+        client.emit("session_request", {"session_id": session.session_id})
+        assert confirmed.wait(30), "no session_confirm from Rasa's socket.io channel"
+        yield session
+    finally:
+        client.disconnect()
+
+
+def wait_for_replies(received: List[Dict[str, Any]], timeout: float = 60.0) -> List[Dict[str, Any]]:
+    """Wait until `received` has something (or time runs out); return it."""
+    deadline = time.monotonic() + timeout
+    while not received and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return received
 
 
 def all_text(replies: List[Dict[str, Any]]) -> str:

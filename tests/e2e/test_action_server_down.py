@@ -7,23 +7,12 @@ tests stop the real action server of the running stack and talk to Rasa.
 from __future__ import annotations
 
 import uuid
-from typing import Iterator
 
 import pytest
 
 from tests.e2e.conftest import Servers, all_text
 
 pytestmark = pytest.mark.e2e
-
-
-@pytest.fixture()
-def actions_down(servers: Servers) -> Iterator[Servers]:
-    """The stack with its action server stopped; restarted afterwards for the other tests."""
-    servers.stop_actions()
-    try:
-        yield servers
-    finally:
-        servers.start_actions()
 
 
 def sender() -> str:

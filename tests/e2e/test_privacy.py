@@ -45,16 +45,6 @@ def test_forget_me_then_no_keeps_everything(servers: Servers) -> None:
     assert _stored_events(servers, sender) > stored
 
 
-def test_no_message_text_in_the_logs_at_info(servers: Servers) -> None:
-    marker = f"quokka{uuid.uuid4().hex[:6]}"
-    sender = f"logs-{uuid.uuid4().hex[:8]}"
-    for text in (f"hi {marker}", f"knot in my neck {marker}, dull ache", f"{marker} about 2 weeks", "/deny"):
-        servers.say(sender, text)
-    for log in ("rasa.log", "actions.log"):
-        content = (servers.work / log).read_text(errors="replace")
-        assert marker not in content, f"message text in {log}"
-
-
 def test_telemetry_is_off_wherever_rasa_runs(servers: Servers) -> None:
     from rasa import telemetry
 

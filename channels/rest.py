@@ -1,0 +1,39 @@
+"""Rasa's REST channel that answers 400, not 500, to a body it cannot read, with the length cap.
+
+Use it in credentials.yml as `channels.rest.RestInput` (same name, `rest`: the webhook stays
+`/webhooks/rest/webhook`). Rasa 3.6.21's calls `request.json.get(...)`, so a JSON body that is not an
+object (null, a list, a number) or a `message` that is not a string ends in a 500. This one checks the
+body first. Because every credentials file we ship has it, it also installs the HTTP API's guard
+(`channels.guard.install_api_guard`) on the Sanic app when the server starts.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Text
+
+from rasa.core.channels.rest import RestInput as RasaRestInput
+from sanic import Blueprint, Sanic
+
+from channels.guard import LengthCapped, OnNewMessage, check_json_body, install_api_guard
+
+#: The fields Rasa's REST channel reads, and the JSON types it can handle (absent or null is fine).
+FIELDS = {"sender": (str, int), "message": (str,), "metadata": (dict,), "input_channel": (str,)}
+
+
+class RestInput(LengthCapped, RasaRestInput):
+    """Rasa's REST input: checked body, capped message length, and the HTTP API guard."""
+
+    @classmethod
+    def name(cls) -> Text:
+        return "rest"
+
+    def blueprint(self, on_new_message: OnNewMessage) -> Blueprint:
+        """Rasa's webhook behind a body check; the API guard installed once the app starts."""
+        blueprint = super().blueprint(on_new_message)
+        check_json_body(blueprint, FIELDS)
+
+        @blueprint.listener("before_server_start")
+        async def guard_http_api(app: Sanic, _loop: Any) -> None:
+            install_api_guard(app)
+
+        return blueprint
