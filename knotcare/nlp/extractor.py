@@ -11,7 +11,7 @@ hypothetical ("what if it starts tingling?"). Durations and ratings come from
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Sequence, Tuple, Union
 
@@ -70,7 +70,7 @@ class _Context:
     negation_after_separators: frozenset = frozenset()
     other_person_after: Tuple[Tuple[str, ...], ...] = ()
     proxy: Tuple[Tuple[str, ...], ...] = ()
-    proxy_words: Dict[str, str] = None  # type: ignore[assignment]
+    proxy_words: Dict[str, str] = field(default_factory=dict)
 
 
 def _load_yaml(path: Path) -> Dict[str, Any]:
@@ -216,7 +216,8 @@ class FactExtractor:
         if ctx is None or not ctx.proxy:
             return doc
         words = [token.lower_ for token in doc]
-        if not any(self._ends_with(words[: i + 1], cue) for cue in ctx.proxy for i in range(len(words))):
+        # A short slice at each position (not the whole prefix): this runs on every message NLU reads.
+        if not any(tuple(words[i:i + len(cue)]) == cue for i in range(len(words)) for cue in ctx.proxy):
             return doc
         return Doc(doc.vocab, words=[ctx.proxy_words.get(w, w) for w in words],
                    spaces=[bool(token.whitespace_) for token in doc])
