@@ -44,7 +44,6 @@ class RecentTexts:
         self.limit = limit
         self._texts: "OrderedDict[str, None]" = OrderedDict()
         self._lock = threading.Lock()
-        self._pattern: Optional[re.Pattern] = None
 
     def remember(self, text: Any) -> None:
         """Note a text a person sent (other types and very short texts are ignored)."""
@@ -57,18 +56,23 @@ class RecentTexts:
                 self._texts.move_to_end(form)
             while len(self._texts) > self.limit:
                 self._texts.popitem(last=False)
-            self._pattern = None
 
     def redact(self, value: str) -> str:
-        """`value` with every remembered text replaced."""
+        """`value` with every remembered text replaced.
+
+        A substring test per remembered text (about 0.1 ms for 2,000 on a log line), not one regular
+        expression of them all: that had to be recompiled after every new message, 0.2 s with 2,000 texts,
+        on the event loop, whenever a log record followed.
+        """
         with self._lock:
-            if not self._texts:
-                return value
-            if self._pattern is None:  # longest first, so a text inside a longer one does not split it
-                ordered = sorted(self._texts, key=len, reverse=True)
-                self._pattern = re.compile("|".join(re.escape(t) for t in ordered))
-            pattern = self._pattern
-        return pattern.sub(REDACTED, value)
+            texts = list(self._texts)
+        found = [t for t in texts if t in value]
+        if not found:
+            return value
+        # One pass over the few found (a replacement is never searched again), longest first, so a text
+        # inside a longer one does not split it.
+        ordered = sorted(found, key=len, reverse=True)
+        return re.sub("|".join(re.escape(t) for t in ordered), REDACTED, value)
 
 
 def _blank_fields(message: str) -> str:

@@ -67,3 +67,20 @@ def test_the_cap_comes_from_the_environment() -> None:
     assert max_message_chars({"KNOTCARE_MAX_MESSAGE_CHARS": "500"}) == 500
     for bad in ("0", "-3", "lots"):
         assert max_message_chars({"KNOTCARE_MAX_MESSAGE_CHARS": bad}) == DEFAULT_MAX_CHARS
+
+
+def test_texts_inside_others_and_inside_the_marker_are_replaced_once() -> None:
+    texts = RecentTexts()
+    for text in ("message", "my message here", "knot"):
+        texts.remember(text)
+    assert texts.redact("x my message here, a knot and a message y") == (
+        f"x {REDACTED}, a {REDACTED} and a {REDACTED} y")
+
+
+def test_the_oldest_texts_are_forgotten_first() -> None:
+    texts = RecentTexts(limit=8)
+    for index in range(10):
+        texts.remember(f"secret number {index:02d}")
+    line = " ".join(f"secret number {index:02d}" for index in range(10))
+    # plain texts have one form each (no quotes or escapes to differ), so the last eight are remembered
+    assert texts.redact(line) == "secret number 00 secret number 01 " + " ".join([REDACTED] * 8)
