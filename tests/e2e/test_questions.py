@@ -68,8 +68,7 @@ def test_held_out_questions_end_to_end(servers: Servers) -> None:
 
 def test_the_fallback_offers_the_common_questions(servers: Servers) -> None:
     sender = new_sender()
-    # what a message the classifier is unsure of becomes (which one is the model's call, so named directly)
-    replies = servers.say(sender, "/nlu_fallback")
+    replies = servers.say(sender, "blorp zzkt")
     assert "/ask_question" in buttons(replies), replies
     replies = servers.say(sender, "/ask_question")
     offered = buttons(replies)
