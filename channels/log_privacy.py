@@ -60,8 +60,8 @@ class RecentTexts:
     def redact(self, value: str) -> str:
         """`value` with every remembered text replaced.
 
-        A substring test per remembered text (about 0.1 ms for 2,000 on a log line), not one regular
-        expression of them all: that had to be recompiled after every new message, 0.2 s with 2,000 texts,
+        A substring test per remembered text (0.15 ms on a log line with 600 texts remembered), not one
+        regular expression of them all: that was recompiled after every new message, 0.22 s with 600 texts,
         on the event loop, whenever a log record followed.
         """
         with self._lock:
