@@ -36,6 +36,12 @@ FACTS = frozenset({"pain_quality", "body_region", "duration", "severity", "muscl
 DETAILS = frozenset({"pain_quality", "duration", "severity"})
 
 
+def phrased_as_question(text: Text) -> bool:
+    """A "?" anywhere, or a question word first ("how long do i hold it", "any tips for my neck")."""
+    words = text.strip().lower().replace(",", " ").split()
+    return "?" in text or (bool(words) and words[0] in QUESTION_WORDS)
+
+
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
 class AnswerRouter(GraphComponent):
     """Routes statements of pain facts that were guessed as questions to `describe_pain`."""
@@ -74,7 +80,7 @@ class AnswerRouter(GraphComponent):
         hurts is enough: "woke up with a crick in my mid back")."""
         text = (message.get(TEXT) or "").strip().lower()
         words = text.replace(",", " ").split()
-        if not words or "?" in text or words[0] in QUESTION_WORDS:
+        if not words or phrased_as_question(text):
             return False
         named = {e.get("entity") for e in message.get(ENTITIES, [])}
         found = named & FACTS

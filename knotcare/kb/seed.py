@@ -29,7 +29,7 @@ REQUIRED_MESSAGES = frozenset({
     "ask_screen_general", "ask_screen_radiating", "ask_screen_age", "screen_intro", "emergency", "urgent",
     "see_clinician", "consult_first", "comfort_advice",
     "red_flag_safety_net", "default", "empty_message", "english_only", "duration_from_number",
-    "severity_out_of_range", "answer_after_red_flag",
+    "severity_out_of_range", "answer_after_red_flag", "question_menu",
 })
 
 

@@ -117,6 +117,26 @@ async def test_answer_is_tailored_to_the_region(domain) -> None:
     assert "20" in texts(dispatcher)[0]
 
 
+async def test_a_shared_question_is_answered_by_its_topics_in_order(domain) -> None:
+    dispatcher = CollectingDispatcher()
+    topics = [entity("question_topic", t) for t in ("ask_stretches", "ask_breathing", "ask_stretches")]
+    tracker = make_tracker("which stretches, and how do i breathe?", intent="ask_question", body_region="neck",
+                           entities=topics)
+    await ActionAnswerQuestion().run(dispatcher, tracker, domain)
+    said = texts(dispatcher)
+    assert len(said) == 2
+    assert said[0].startswith("Stretch gently") and "Chin tucks" in said[0]  # with the note for the neck
+    assert said[1].startswith("Breathe slowly")
+
+
+async def test_a_shared_question_with_no_topic_offers_the_topics(domain) -> None:
+    dispatcher = CollectingDispatcher()
+    await ActionAnswerQuestion().run(dispatcher, make_tracker("i have a question", intent="ask_question"), domain)
+    payloads = [b["payload"] for m in dispatcher.messages for b in m.get("buttons") or []]
+    assert len(payloads) == 12 and "/ask_tools" in payloads
+    assert '/ask_question{"question_topic":"ask_pregnancy"}' in payloads
+
+
 async def test_fallback_is_kind_and_forgets_the_message(domain) -> None:
     for text, expected in [("", "empty"), ("これは何ですか", "English"), ("asdfgh", "another way")]:
         dispatcher = CollectingDispatcher()
