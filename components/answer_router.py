@@ -7,7 +7,8 @@ answered the question and asked again, forever. Outside the intake,
 
 This component runs after the classifiers: a question, fallback or out-of-scope
 guess is turned into `describe_pain` when the message is not phrased as a question (no
-"?" and no question word first) and it states facts about the person's pain:
+"?" and no question word first) and it states facts about the person's pain (or, for a
+fallback or out-of-scope guess, when it says where and what even with a question attached):
 either a short answer with any fact ("sore", "dull ache", "about 3 weeks"), or
 a where together with a what, how long or how bad, or a pain fact beside a condition
 ("had a fusion in May, tight knot above the scar"). A real question such as
@@ -80,12 +81,15 @@ class AnswerRouter(GraphComponent):
         hurts is enough: "woke up with a crick in my mid back")."""
         text = (message.get(TEXT) or "").strip().lower()
         words = text.replace(",", " ").split()
-        if not words or phrased_as_question(text):
-            return False
         named = {e.get("entity") for e in message.get(ENTITIES, [])}
         found = named & FACTS
-        if not found:
+        if not words or not found:
             return False
+        if phrased_as_question(text):
+            # An unsure guess that says where it hurts and what it is like is a description with a question
+            # attached ("there's a sore spot in my lower back. What massage would you suggest?"): the intake
+            # answers it. A question the classifier placed keeps its intent.
+            return unsure and "body_region" in found and bool(found & DETAILS)
         if (unsure and "body_region" in found) or "condition" in named:
             # "had an L4-L5 fusion in May ... a tight knot just above the scar": a history and a pain fact
             return True

@@ -90,9 +90,9 @@ class FactExtractor:
         self._not_followed_by: Dict[str, frozenset] = {}
         #: value key -> values whose mentions in the same message it cancels (see red_flags.yml `overrides`)
         self._overrides: Dict[str, frozenset] = {}
-        #: entities read whatever the context (`context: false`): a question's topic is asked about even in
-        #: "what should I NOT do?" or "what if I'm pregnant?"
-        self._context_free: set = set()
+        #: entities read with negation only (`context: negation`): a question's topic is asked about even in
+        #: "what if I'm pregnant?" or "asking for my wife", but not in "no chest pain or breathing problems"
+        self._negation_only: set = set()
         for path in sorted(self.pattern_dir.glob("*.yml")):
             spec = _load_yaml(path)
             if path.stem == "context":
@@ -123,8 +123,8 @@ class FactExtractor:
 
     def _add_patterns(self, spec: Dict[str, Any]) -> None:
         entity = spec["entity"]
-        if spec.get("context") is False:
-            self._context_free.add(entity)
+        if spec.get("context") == "negation":
+            self._negation_only.add(entity)
         for value, rules in (spec.get("values") or {}).items():
             key = f"{entity}|{value}"
             texts = [str(p).lower() for p in rules.get("phrases") or []]
@@ -190,7 +190,9 @@ class FactExtractor:
                 if (span.start, span.end) not in kept or (span.start, span.end) in seen:
                     continue
                 seen.add((span.start, span.end))
-                status = AFFIRMED if entity in self._context_free else self._status(words, span.start, entity, span.end)
+                status = self._status(words, span.start, entity, span.end)
+                if entity in self._negation_only and status != NEGATED:
+                    status = AFFIRMED
                 mentions.append(
                     Mention(entity, value, span.start_char, span.end_char, text[span.start_char:span.end_char], status)
                 )

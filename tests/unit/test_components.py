@@ -93,3 +93,11 @@ def test_a_pain_fact_beside_a_condition_is_a_description() -> None:
     text = "had an L4-L5 fusion in May, recovering well. there's a tight knot in the muscle just above the scar"
     assert answer_routed(text, "ask_what_is_trigger_point") == "describe_pain"
     assert answer_routed("can i use a massage ball after a spinal fusion?", "ask_tools") == "ask_tools"
+
+
+def test_an_unsure_guess_that_says_where_and_what_is_a_description_even_with_a_question() -> None:
+    text = "Born in 1959. Now there's a sore spot in my lower back. What massage would you suggest?"
+    assert answer_routed(text, "nlu_fallback") == "describe_pain"
+    # a question the classifier placed keeps its intent, and a question naming only a region stays unsure
+    assert answer_routed("how long do I hold a sore spot in my lower back?", "ask_hold_time") == "ask_hold_time"
+    assert answer_routed("can you help with my lower back?", "nlu_fallback") == "nlu_fallback"

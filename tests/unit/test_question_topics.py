@@ -109,6 +109,23 @@ def test_other_intents_are_left_alone(text: str, intent: str) -> None:
     assert topics(message) == []
 
 
+@pytest.mark.parametrize("text", [
+    "No chest pain or breathing problems, just a knot in my upper back from carrying a heavy backpack",
+    "not pregnant, just a knot in my lower back",
+])
+def test_a_denied_topic_is_not_asked(text: str) -> None:
+    assert topics(routed(text, "nlu_fallback")) == []
+
+
+@pytest.mark.parametrize("text, topic", [
+    ("what should I NOT do", "ask_mistakes"),
+    ("asking for my wife: can she stretch while pregnant?", "ask_pregnancy"),
+    ("what if I'm pregnant?", "ask_pregnancy"),
+])
+def test_a_topic_is_asked_whatever_the_mood_but_denial(text: str, topic: str) -> None:
+    assert topic in topics(routed(text, "nlu_fallback"))
+
+
 def test_a_question_with_no_topic_keeps_the_shared_intent() -> None:
     message = routed("can I ask you something about knots", "ask_question")
     assert message.get(INTENT)["name"] == "ask_question" and topics(message) == []
