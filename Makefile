@@ -17,7 +17,7 @@ run: install $(SPACY_MODEL) seed train ## set up, seed, train if data changed, s
 
 test: install $(SPACY_MODEL) train ## every test: unit, integration (SQLite + PostgreSQL), Rasa data/NLU/stories, end-to-end
 	@$(MAKE) --no-print-directory lint validate
-	@$(ENV) $(BIN)/pytest -q tests
+	@$(ENV) $(BIN)/pytest -q --durations=15 tests
 	@$(MAKE) --no-print-directory test-rasa
 
 install: $(VENV)/.installed $(WEBCHAT) ## make .venv, install pinned dependencies and the web widget (only when they changed)

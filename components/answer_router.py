@@ -27,20 +27,10 @@ from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_NAME_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from components.red_flag_router import route_intent
+from knotcare.nlp.phrasing import phrased_as_question
 
-QUESTION_WORDS = frozenset({
-    "how", "what", "whats", "what's", "why", "when", "which", "where", "who", "should", "shall", "can", "could",
-    "is", "are", "does", "do", "did", "will", "would", "may", "might", "any", "anything", "tips", "advice", "tell",
-    "explain", "help", "hows", "how's", "wat", "wht", "ok", "okay", "best",
-})
 FACTS = frozenset({"pain_quality", "body_region", "duration", "severity", "muscle"})
 DETAILS = frozenset({"pain_quality", "duration", "severity"})
-
-
-def phrased_as_question(text: Text) -> bool:
-    """A "?" anywhere, or a question word first ("how long do i hold it", "any tips for my neck")."""
-    words = text.strip().lower().replace(",", " ").split()
-    return "?" in text or (bool(words) and words[0] in QUESTION_WORDS)
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)

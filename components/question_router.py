@@ -36,8 +36,8 @@ from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_NAME_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from components.answer_router import phrased_as_question
 from components.red_flag_router import route_intent
+from knotcare.nlp.phrasing import phrased_as_question
 
 KNOT_QUESTIONS = [
     "ask_what_is_trigger_point", "ask_causes", "ask_hold_time", "ask_pressure", "ask_frequency", "ask_tools",

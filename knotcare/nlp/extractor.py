@@ -24,6 +24,7 @@ from spacy.util import filter_spans
 
 from knotcare.config import DATA_DIR
 from knotcare.nlp import quantities
+from knotcare.nlp.phrasing import asks_anything
 
 AFFIRMED = "affirmed"
 NEGATED = "negated"
@@ -90,8 +91,9 @@ class FactExtractor:
         self._not_followed_by: Dict[str, frozenset] = {}
         #: value key -> values whose mentions in the same message it cancels (see red_flags.yml `overrides`)
         self._overrides: Dict[str, frozenset] = {}
-        #: entities read with negation only (`context: negation`): a question's topic is asked about even in
-        #: "what if I'm pregnant?" or "asking for my wife", but not in "no chest pain or breathing problems"
+        #: entities read with negation only, and only in a statement (`context: negation`): a question's topic is
+        #: asked about in "what if I'm pregnant?", "asking for my wife" or "why don't I feel it where the knot
+        #: is?", but not in "no chest pain or breathing problems, just a knot"
         self._negation_only: set = set()
         for path in sorted(self.pattern_dir.glob("*.yml")):
             spec = _load_yaml(path)
@@ -181,6 +183,7 @@ class FactExtractor:
             by_entity.setdefault(entity, []).append((Span(doc, start, end, label=value), value))
 
         words = [token.lower_ for token in seen_as]
+        asked = asks_anything(text)
         mentions: List[Mention] = []
         for entity, found in by_entity.items():
             # Longest match wins inside one entity ("shoulder blade" over "shoulder").
@@ -191,7 +194,7 @@ class FactExtractor:
                     continue
                 seen.add((span.start, span.end))
                 status = self._status(words, span.start, entity, span.end)
-                if entity in self._negation_only and status != NEGATED:
+                if entity in self._negation_only and (status != NEGATED or asked):
                     status = AFFIRMED
                 mentions.append(
                     Mention(entity, value, span.start_char, span.end_char, text[span.start_char:span.end_char], status)
