@@ -25,7 +25,7 @@ from sanic import Blueprint, Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from channels import log_privacy
+from channels import action_validation, log_privacy
 
 logger = logging.getLogger(__name__)
 
@@ -62,6 +62,7 @@ def capped(on_new_message: OnNewMessage, limit: Optional[int] = None) -> OnNewMe
     """`on_new_message` for messages up to `limit` characters; longer ones get TOO_LONG_REPLY and nothing else."""
     cap = limit or max_message_chars()
     log_privacy.install()
+    action_validation.install()
 
     async def handle(message: UserMessage) -> Any:
         if isinstance(message.text, str) and len(message.text) > cap:
@@ -179,3 +180,4 @@ def install_api_guard(app: Sanic) -> None:
 
     app.register_middleware(remember_api_texts, "request")
     log_privacy.install()
+    action_validation.install()
