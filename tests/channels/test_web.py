@@ -98,6 +98,8 @@ def test_whole_conversation_reload_and_screenshot(browser, world) -> None:
     # Basic formatting: the routine's name in bold, its steps as a numbered list.
     expect(page.locator(".rw-response strong").first).to_be_visible(timeout=WAIT)
     expect(page.locator(".rw-response ol li").first).to_be_visible(timeout=WAIT)
+    assert page.locator(".rw-response ol").first.evaluate("e => getComputedStyle(e).listStyleType") == "decimal"
+    assert "system-ui" in page.locator(".rw-response").first.evaluate("e => getComputedStyle(e).fontFamily")
     settle(page)  # the widget shows queued messages one by one, with a typing delay
 
     sender = session_id(page)
