@@ -91,6 +91,6 @@ class QuestionRouter(GraphComponent):
         return messages
 
     def _is_asked(self, message: Message) -> bool:
-        """Phrased as a question (the answer router's test), and not asking for a routine."""
+        """Phrased as a question (knotcare.nlp.phrasing, as for the answer router), not asking for a routine."""
         text = (message.get(TEXT) or "").lower()
         return phrased_as_question(text) and not self._routine_words.intersection(text.replace("?", " ").split())
