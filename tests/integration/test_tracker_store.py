@@ -1,0 +1,93 @@
+"""Our SQL tracker store on real SQLite and PostgreSQL: the same rows as Rasa's own store, read back the same."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from typing import Any, Dict, List
+
+import pytest
+import sqlalchemy as sa
+from rasa.core.tracker_store import SQLTrackerStore
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import ActionExecuted, BotUttered, Event, SessionStarted, SlotSet, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
+from sqlalchemy.engine import make_url
+
+from stores.tracker import ForgetfulSQLTrackerStore
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def domain() -> Domain:
+    return Domain.load(str(ROOT / "domain"))
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def store_kwargs(request, tmp_path: Path) -> Dict[str, Any]:
+    if request.param == "sqlite":
+        return {"dialect": "sqlite", "db": str(tmp_path / "tracker.db")}
+    url = make_url(request.getfixturevalue("postgres_url"))
+    return {"dialect": "postgresql", "host": url.host, "port": url.port or 5432, "db": url.database,
+            "username": url.username or "postgres", "password": url.password}
+
+
+def _turn(n: int) -> List[Event]:
+    """One turn's events: the message, slots, a reply, back to listening."""
+    return [UserUttered(f"message {n} — ünïcode ✓", {"name": "describe_pain", "confidence": 0.9},
+                        [{"entity": "body_region", "value": "upper_back", "start": 0, "end": 4}],
+                        parse_data={"intent": {"name": "describe_pain", "confidence": 0.9}, "text": f"m {n}"}),
+            ActionExecuted("action_extract_pain_facts"),
+            SlotSet("pain_severity", n), SlotSet("red_flags", ["chest_pain"] if n == 2 else []),
+            ActionExecuted("pain_intake_form"), BotUttered(f"reply {n}", {"buttons": [{"title": "Yes"}]}),
+            ActionExecuted("action_listen")]
+
+
+async def _converse(store: SQLTrackerStore, sender: str, turns: int, domain: Domain) -> List[Event]:
+    """Rasa's cycle for each turn: read the conversation, add the turn's events, save; two sessions."""
+    everything: List[Event] = []
+    for n in range(turns):
+        tracker = await store.retrieve(sender) or DialogueStateTracker(sender, domain.slots)
+        new = ([ActionExecuted("action_session_start"), SessionStarted(), ActionExecuted("action_listen")]
+               if n in (0, turns - 1) else []) + _turn(n)
+        for event in new:
+            tracker.update(event)
+        everything += new
+        await store.save(tracker)
+    return everything
+
+
+def _rows(store: SQLTrackerStore, sender: str) -> List[tuple]:
+    table = store.SQLEvent.__table__
+    with store.engine.connect() as connection:
+        return [tuple(r) for r in connection.execute(
+            sa.select(table.c.type_name, table.c.timestamp, table.c.intent_name, table.c.action_name, table.c.data)
+            .where(table.c.sender_id == sender).order_by(table.c.id))]
+
+
+def test_same_rows_and_events_as_rasas_store(store_kwargs: Dict[str, Any], domain: Domain) -> None:
+    ours = ForgetfulSQLTrackerStore(domain, **store_kwargs)
+    rasas = SQLTrackerStore(domain, **store_kwargs)
+    try:
+        written = asyncio.run(_converse(ours, "ours", 5, domain))
+        asyncio.run(_converse(rasas, "rasas", 5, domain))
+        # Same columns and values as Rasa writes (timestamps differ: the events were made at other times).
+        strip = [(t, i, a) for t, _, i, a, _ in _rows(ours, "ours")]
+        assert strip == [(t, i, a) for t, _, i, a, _ in _rows(rasas, "rasas")]
+        assert len(strip) == len(written)
+        # Rasa's own store reads what ours wrote, in order; and ours reads it the same way.
+        full = asyncio.run(rasas.retrieve_full_tracker("ours"))
+        assert list(full.events) == written
+        assert list(asyncio.run(ours.retrieve_full_tracker("ours")).events) == written
+        last_session = asyncio.run(ours.retrieve("ours"))
+        assert list(last_session.events) == list(asyncio.run(rasas.retrieve("ours")).events)
+        assert last_session.events[0].type_name == "session_started"  # Rasa: from the latest session start
+        assert last_session.get_slot("pain_severity") == 4
+        assert asyncio.run(ours.retrieve("nobody")) is None
+    finally:
+        for store in (ours, rasas):
+            with store.engine.begin() as connection:
+                connection.execute(sa.delete(store.SQLEvent.__table__).where(
+                    store.SQLEvent.__table__.c.sender_id.in_(["ours", "rasas"])))
+            store.engine.dispose()
