@@ -4,7 +4,8 @@ Use it in credentials.yml as `channels.rest.RestInput` (same name, `rest`: the w
 `/webhooks/rest/webhook`). Rasa 3.6.21's calls `request.json.get(...)`, so a JSON body that is not an
 object (null, a list, a number) or a `message` that is not a string ends in a 500. This one checks the
 body first. Because every credentials file we ship has it, it also installs the HTTP API's guard
-(`channels.guard.install_api_guard`) on the Sanic app when the server starts.
+(`channels.guard.install_api_guard`) on the Sanic app when the server starts, and freezes the loaded
+model out of the garbage collector's reach once it has started (`channels.heap`).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import Any, Text
 from rasa.core.channels.rest import RestInput as RasaRestInput
 from sanic import Blueprint, Sanic
 
+from channels import heap
 from channels.guard import LengthCapped, OnNewMessage, check_json_body, install_api_guard
 
 #: The fields Rasa's REST channel reads, and the JSON types it can handle (absent or null is fine).
@@ -35,5 +37,9 @@ class RestInput(LengthCapped, RasaRestInput):
         @blueprint.listener("before_server_start")
         async def guard_http_api(app: Sanic, _loop: Any) -> None:
             install_api_guard(app)
+
+        @blueprint.listener("after_server_start")
+        async def freeze_heap(_app: Sanic, _loop: Any) -> None:
+            heap.freeze()  # the model is loaded by now (Rasa loads it before the server starts)
 
         return blueprint
