@@ -1,8 +1,9 @@
 """Load: N concurrent people holding scripted conversations, on one instance, two behind nginx, and the stock bot.
 
 For each set-up it prints latency p50/p95/p99, messages per second, errors, lost
-messages (sent but not in the tracker afterwards) and the peak memory (VmHWM) of
-every server process:
+messages (sent but not in the tracker afterwards), the peak memory (VmHWM) of
+every server process, and the CPU time per message of each server process and
+of the whole machine (databases, nginx and this client included):
 
 - `rasa init`: the stock bot (trained here, as benchmarks/latency.py does), one instance;
 - `knotcare x1`: one Rasa instance + one action server, tracker store in PostgreSQL;
@@ -42,7 +43,7 @@ from sqlalchemy.engine import make_url
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from latency import BIN, ENV, KNOTCARE_SCRIPT, ROOT, STOCK_SCRIPT, train  # noqa: E402
 
-from knotcare.stack import Stack, free_port, peak_rss_mb, wait_until_up  # noqa: E402
+from knotcare.stack import Stack, cpu_seconds, free_port, machine_busy_seconds, peak_rss_mb, wait_until_up  # noqa: E402
 
 POSTGRES_ADMIN = os.environ.get("KNOTCARE_BENCH_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres")
 
@@ -53,19 +54,31 @@ class Result:
 
     name: str
     latencies: List[float] = field(default_factory=list)
+    #: latencies by the message's place in the script, to see which turns make the tail
+    by_step: Dict[int, List[float]] = field(default_factory=dict)
     errors: List[str] = field(default_factory=list)
     sent: Dict[str, int] = field(default_factory=dict)
     lost: int = 0
     wall: float = 0.0
     memory: Dict[str, Optional[float]] = field(default_factory=dict)
+    #: CPU milliseconds per message, by process, and for the whole machine (the databases and nginx too)
+    cpu: Dict[str, Optional[float]] = field(default_factory=dict)
 
     def line(self) -> str:
         """One line of figures."""
         q = statistics.quantiles(self.latencies, n=100) if len(self.latencies) > 1 else [float("nan")] * 99
         mem = ", ".join(f"{k} {v:.0f} MB" for k, v in self.memory.items() if v)
+        cpu = ", ".join(f"{k} {v:.0f}" for k, v in self.cpu.items() if v is not None)
         return (f"{self.name:12s} p50 {statistics.median(self.latencies):6.0f} ms  p95 {q[94]:6.0f} ms  "
                 f"p99 {q[98]:6.0f} ms  {len(self.latencies) / self.wall:5.1f} msg/s  {len(self.latencies)} messages  "
-                f"errors {len(self.errors)}  lost {self.lost}  peak memory: {mem}")
+                f"errors {len(self.errors)}  lost {self.lost}  peak memory: {mem}  CPU ms per message: {cpu}")
+
+    def steps(self, script: List[str]) -> str:
+        """p50/p95 for each message of the script."""
+        def p95(values: List[float]) -> float:
+            return statistics.quantiles(values, n=100)[94] if len(values) > 1 else float("nan")
+        return "\n".join(f"{'':12s} message {i + 1} {text[:40]!r:44s} p50 {statistics.median(v):5.0f} ms  "
+                         f"p95 {p95(v):5.0f} ms" for i, text in enumerate(script) if (v := self.by_step.get(i)))
 
 
 async def person(session: aiohttp.ClientSession, url: str, script: List[str], think: Tuple[float, float],
@@ -74,7 +87,7 @@ async def person(session: aiohttp.ClientSession, url: str, script: List[str], th
     sender = f"load-{uuid.uuid4().hex[:10]}"
     result.sent[sender] = 0
     await asyncio.sleep(random.uniform(0, think[1]))  # people do not all start in the same millisecond
-    for text in script:
+    for step, text in enumerate(script):
         start = time.perf_counter()
         try:
             async with session.post(f"{url}/webhooks/rest/webhook", json={"sender": sender, "message": text},
@@ -87,6 +100,7 @@ async def person(session: aiohttp.ClientSession, url: str, script: List[str], th
             result.errors.append(type(error).__name__)
             continue
         result.latencies.append((time.perf_counter() - start) * 1000)
+        result.by_step.setdefault(step, []).append(result.latencies[-1])
         result.sent[sender] += 1
         await asyncio.sleep(random.uniform(*think))
 
@@ -113,10 +127,22 @@ def run(name: str, url: str, token: str, script: List[str], args: argparse.Names
         pids: Dict[str, int]) -> Result:
     """Load one set-up, count what was lost, read peak memory."""
     result = Result(name)
+    before = {label: cpu_seconds(pid) for label, pid in pids.items()}
+    machine_before = machine_busy_seconds()
     asyncio.run(load(url, script, args.users, tuple(args.think), result))
+    after = {label: cpu_seconds(pid) for label, pid in pids.items()}
+    machine_after = machine_busy_seconds()
+    per_message = 1000 / max(len(result.latencies), 1)
+    result.cpu = {label: (after[label] - before[label]) * per_message
+                  if before[label] is not None and after[label] is not None else None for label in pids}
+    if machine_before is not None and machine_after is not None:
+        # Includes this client and anything else running: run the benchmark on a quiet machine.
+        result.cpu["machine"] = (machine_after - machine_before) * per_message
     count_lost(url, token, result)
     result.memory = {label: peak_rss_mb(pid) for label, pid in pids.items()}
     print(result.line(), flush=True)
+    if args.steps:
+        print(result.steps(script), flush=True)
     return result
 
 
@@ -219,6 +245,7 @@ def main() -> int:
     parser.add_argument("--users", type=int, default=50, help="people talking at the same time")
     parser.add_argument("--think", type=float, nargs=2, default=[3.0, 6.0], metavar=("MIN", "MAX"),
                         help="seconds a person takes to read and type the next message")
+    parser.add_argument("--steps", action="store_true", help="also print p50/p95 for each message of the script")
     parser.add_argument("--model", type=Path, default=ROOT / "models" / "knotcare.tar.gz")
     parser.add_argument("--only", nargs="+", choices=["stock", "knotcare1", "knotcare2"],
                         default=["stock", "knotcare1", "knotcare2"])

@@ -60,6 +60,26 @@ def peak_rss_mb(pid: int) -> Optional[float]:
     return None
 
 
+def cpu_seconds(pid: int) -> Optional[float]:
+    """CPU time (user + system) a process has used so far, in seconds, from /proc; None where unavailable."""
+    try:
+        # The command name (field 2) may hold spaces: the counters follow its closing parenthesis.
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def machine_busy_seconds() -> Optional[float]:
+    """CPU time every core of the machine has spent busy (not idle or waiting for I/O), from /proc/stat."""
+    try:
+        first = Path("/proc/stat").read_text().splitlines()[0].split()
+    except (OSError, IndexError):
+        return None
+    ticks = [int(v) for v in first[1:9]]  # user nice system idle iowait irq softirq steal
+    return (sum(ticks) - ticks[3] - ticks[4]) / os.sysconf("SC_CLK_TCK")
+
+
 def _stop(process: Optional[subprocess.Popen]) -> None:
     if process is not None and process.poll() is None:
         process.terminate()
