@@ -81,4 +81,4 @@ def test_rasa_froze_the_loaded_model_out_of_the_garbage_collectors_reach(servers
     froze = [line for line in (Path(servers.work) / "rasa.log").read_text(errors="replace").splitlines()
              if "out of the garbage collector's reach" in line]
     assert len(froze) >= 1, "channels.heap.freeze did not run in the Rasa server"
-    assert int(froze[0].split("froze ")[1].split()[0]) > 100_000  # TensorFlow, spaCy and the model: ~1M objects
+    assert int(froze[0].split("froze ")[1].split()[0]) > 100_000  # TensorFlow, spaCy and the model: ~660,000
