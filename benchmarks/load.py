@@ -14,7 +14,8 @@ Each person sends the script's messages one after another, waiting for the reply
 then a think time (people read and type) before the next. Every run gets a PostgreSQL
 database and a Redis key prefix of its own, removed afterwards.
 
-Usage: python benchmarks/load.py [--users 50] [--think 3 6] [--only stock knotcare1 knotcare2]
+Usage: python benchmarks/load.py [--users 50] [--think 3 6] [--rounds 1] [--steps]
+                                [--only stock knotcare1 knotcare2]
 """
 
 from __future__ import annotations
@@ -82,35 +83,38 @@ class Result:
 
 
 async def person(session: aiohttp.ClientSession, url: str, script: List[str], think: Tuple[float, float],
-                 result: Result) -> None:
-    """One person's conversation: each message after the reply to the last and a think time."""
-    sender = f"load-{uuid.uuid4().hex[:10]}"
-    result.sent[sender] = 0
+                 rounds: int, result: Result) -> None:
+    """One person's conversations, `rounds` of them one after another: each message after the reply to the
+    last and a think time."""
     await asyncio.sleep(random.uniform(0, think[1]))  # people do not all start in the same millisecond
-    for step, text in enumerate(script):
-        start = time.perf_counter()
-        try:
-            async with session.post(f"{url}/webhooks/rest/webhook", json={"sender": sender, "message": text},
-                                    timeout=aiohttp.ClientTimeout(total=60)) as response:
-                await response.read()
-                if response.status != 200:
-                    result.errors.append(f"HTTP {response.status}")
-                    continue
-        except (aiohttp.ClientError, asyncio.TimeoutError) as error:
-            result.errors.append(type(error).__name__)
-            continue
-        result.latencies.append((time.perf_counter() - start) * 1000)
-        result.by_step.setdefault(step, []).append(result.latencies[-1])
-        result.sent[sender] += 1
-        await asyncio.sleep(random.uniform(*think))
+    for _ in range(rounds):
+        sender = f"load-{uuid.uuid4().hex[:10]}"
+        result.sent[sender] = 0
+        for step, text in enumerate(script):
+            start = time.perf_counter()
+            try:
+                async with session.post(f"{url}/webhooks/rest/webhook", json={"sender": sender, "message": text},
+                                        timeout=aiohttp.ClientTimeout(total=60)) as response:
+                    await response.read()
+                    if response.status != 200:
+                        result.errors.append(f"HTTP {response.status}")
+                        continue
+            except (aiohttp.ClientError, asyncio.TimeoutError) as error:
+                result.errors.append(type(error).__name__)
+                continue
+            result.latencies.append((time.perf_counter() - start) * 1000)
+            result.by_step.setdefault(step, []).append(result.latencies[-1])
+            result.sent[sender] += 1
+            await asyncio.sleep(random.uniform(*think))
 
 
-async def load(url: str, script: List[str], users: int, think: Tuple[float, float], result: Result) -> None:
-    """Run `users` people at once against `url`."""
+async def load(url: str, script: List[str], users: int, think: Tuple[float, float], rounds: int,
+               result: Result) -> None:
+    """Run `users` people at once against `url`, each holding `rounds` conversations."""
     connector = aiohttp.TCPConnector(limit=0)
     async with aiohttp.ClientSession(connector=connector) as session:
         start = time.monotonic()
-        await asyncio.gather(*(person(session, url, script, think, result) for _ in range(users)))
+        await asyncio.gather(*(person(session, url, script, think, rounds, result) for _ in range(users)))
         result.wall = time.monotonic() - start
 
 
@@ -129,7 +133,7 @@ def run(name: str, url: str, token: str, script: List[str], args: argparse.Names
     result = Result(name)
     before = {label: cpu_seconds(pid) for label, pid in pids.items()}
     machine_before = machine_busy_seconds()
-    asyncio.run(load(url, script, args.users, tuple(args.think), result))
+    asyncio.run(load(url, script, args.users, tuple(args.think), args.rounds, result))
     after = {label: cpu_seconds(pid) for label, pid in pids.items()}
     machine_after = machine_busy_seconds()
     per_message = 1000 / max(len(result.latencies), 1)
@@ -245,13 +249,16 @@ def main() -> int:
     parser.add_argument("--users", type=int, default=50, help="people talking at the same time")
     parser.add_argument("--think", type=float, nargs=2, default=[3.0, 6.0], metavar=("MIN", "MAX"),
                         help="seconds a person takes to read and type the next message")
+    parser.add_argument("--rounds", type=int, default=1,
+                        help="conversations each person holds one after another (more messages, steadier p95/p99)")
     parser.add_argument("--steps", action="store_true", help="also print p50/p95 for each message of the script")
     parser.add_argument("--model", type=Path, default=ROOT / "models" / "knotcare.tar.gz")
     parser.add_argument("--only", nargs="+", choices=["stock", "knotcare1", "knotcare2"],
                         default=["stock", "knotcare1", "knotcare2"])
     args = parser.parse_args()
     print(f"{args.users} concurrent conversations, think time {args.think[0]:g}-{args.think[1]:g} s, "
-          f"{len(KNOTCARE_SCRIPT)} messages each, {os.cpu_count()} CPUs", flush=True)
+          f"{len(KNOTCARE_SCRIPT)} messages each, {args.rounds} after another per person, {os.cpu_count()} CPUs",
+          flush=True)
     work = Path(tempfile.mkdtemp(prefix="knotcare-load-"))
     try:
         if "stock" in args.only:
