@@ -183,7 +183,6 @@ class FactExtractor:
             by_entity.setdefault(entity, []).append((Span(doc, start, end, label=value), value))
 
         words = [token.lower_ for token in seen_as]
-        asked = asks_anything(text)
         mentions: List[Mention] = []
         for entity, found in by_entity.items():
             # Longest match wins inside one entity ("shoulder blade" over "shoulder").
@@ -194,7 +193,8 @@ class FactExtractor:
                     continue
                 seen.add((span.start, span.end))
                 status = self._status(words, span.start, entity, span.end)
-                if entity in self._negation_only and (status != NEGATED or asked):
+                # Whether the message asks anything matters only for a denied mention (rare): checked then.
+                if entity in self._negation_only and (status != NEGATED or asks_anything(text)):
                     status = AFFIRMED
                 mentions.append(
                     Mention(entity, value, span.start_char, span.end_char, text[span.start_char:span.end_char], status)
