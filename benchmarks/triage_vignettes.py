@@ -7,7 +7,7 @@ with the trained model unless --url and --token point at a running one.
 
 Usage: python benchmarks/triage_vignettes.py [--file F] [--model M] [--url U --token T] [--only ID,..] [--show-misses]
        [--gate]
---gate exits 1 on any under-triaged emergency or urgent vignette, or exact accuracy below 90%.
+--gate exits 1 on any under-triaged emergency or urgent vignette, any dangerous miss, or exact accuracy below 90%.
 """
 
 from __future__ import annotations
@@ -67,16 +67,22 @@ def main() -> int:
     print(f"exact level     {summary.exact}/{summary.total} = {summary.exact_rate:.1%}  (target {EXACT_TARGET:.0%})")
     print(f"over-triage     {summary.over}/{summary.total} = {summary.over_rate:.1%}")
     print(f"under-triage    {summary.under}/{summary.total}")
+    print(f"dangerous misses {summary.dangerous}  (emergency or urgent given a routine, gentle advice or nothing)")
+    if summary.subject:
+        print(f"subject right   {summary.subject}")
     print("exact by gold level: " + ", ".join(f"{k} {v}" for k, v in summary.per_level.items()))
     misses = [o for o in outcomes if not o.exact]
     for outcome in misses:
         v = outcome.vignette
         print(f"  MISS {v.id}: gold {v.gold}, got {outcome.level} {outcome.slots.get('triage_rule_ids')}"
               f"{'  (' + outcome.error + ')' if outcome.error else ''}")
+    for outcome in outcomes:
+        if outcome.subject_right is False:
+            print(f"  SUBJECT {outcome.vignette.id}: gold {outcome.vignette.subject}, got {outcome.slots.get('subject')}")
         if args.show_misses:
             print("    " + "\n    ".join(outcome.transcript))
     unsafe = [o for o in outcomes if o.vignette.gold in ("emergency", "urgent") and o.under_triaged]
-    if args.gate and (unsafe or summary.exact_rate < EXACT_TARGET):
+    if args.gate and (unsafe or summary.dangerous or summary.exact_rate < EXACT_TARGET):
         print(f"GATE FAILED: {len(unsafe)} under-triaged emergency/urgent, exact {summary.exact_rate:.1%}")
         return 1
     return 0

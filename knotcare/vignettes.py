@@ -21,6 +21,8 @@ from knotcare.triage.engine import LEVELS, urgency
 
 #: The most turns a vignette may take before it counts as stuck.
 MAX_TURNS = 16
+#: The levels whose miss is dangerous: a routine or no decision for one of them is a dangerous miss.
+SERIOUS = ("emergency", "urgent")
 
 
 @dataclass(frozen=True)
@@ -33,6 +35,8 @@ class Vignette:
     answers: Mapping[str, str] = field(default_factory=dict)
     screen_yes: Sequence[str] = ()
     why: str = ""
+    #: whose pain it is (the contract's `subject` slot), when the file says
+    subject: Optional[str] = None
 
 
 @dataclass
@@ -60,13 +64,25 @@ class Outcome:
         """Decided at a more urgent level than the gold one."""
         return self.level in LEVELS and urgency(self.level) < urgency(self.vignette.gold)
 
+    @property
+    def dangerous(self) -> bool:
+        """A serious case (gold emergency or urgent) that got a routine, gentle advice only, or no decision."""
+        return self.vignette.gold in SERIOUS and self.level not in SERIOUS + ("see_clinician",)
+
+    @property
+    def subject_right(self) -> Optional[bool]:
+        """Whether the `subject` slot names whose pain it is (None when the vignette does not say)."""
+        if self.vignette.subject is None:
+            return None
+        return (self.slots.get("subject") or "self") == self.vignette.subject
+
 
 def load_vignettes(path: Path) -> List[Vignette]:
     """Read a vignette file; raise ValueError on an unknown level or a duplicate id."""
     rows = yaml.safe_load(path.read_text())["vignettes"]
     vignettes = [Vignette(id=r["id"], gold=r["gold"], messages=tuple(r["messages"]),
                           answers=dict(r.get("answers") or {}), screen_yes=tuple(r.get("screen_yes") or ()),
-                          why=r.get("why", "")) for r in rows]
+                          why=r.get("why", ""), subject=r.get("subject")) for r in rows]
     ids = [v.id for v in vignettes]
     if len(ids) != len(set(ids)):
         raise ValueError(f"{path}: duplicate vignette ids")
@@ -141,6 +157,8 @@ class Summary:
     under: int
     caught: Dict[str, str]  # level -> "k/n" for emergency and urgent (at or above the gold level)
     per_level: Dict[str, str]  # gold level -> "exact/n"
+    dangerous: int = 0  # serious cases that got a routine, gentle advice only or no decision
+    subject: str = ""  # "k/n" vignettes whose subject slot was right, of those that give one
 
     @property
     def exact_rate(self) -> float:
@@ -164,6 +182,8 @@ def summarise(outcomes: Sequence[Outcome]) -> Summary:
         per_level[level] = f"{sum(o.exact for o in cases)}/{len(cases)}"
         if level in ("emergency", "urgent"):
             caught[level] = f"{sum(not o.under_triaged for o in cases)}/{len(cases)}"
+    judged = [o.subject_right for o in outcomes if o.subject_right is not None]
     return Summary(total=len(outcomes), exact=sum(o.exact for o in outcomes),
                    over=sum(o.over_triaged for o in outcomes), under=sum(o.under_triaged for o in outcomes),
-                   caught=caught, per_level=per_level)
+                   caught=caught, per_level=per_level, dangerous=sum(o.dangerous for o in outcomes),
+                   subject=f"{sum(judged)}/{len(judged)}" if judged else "")

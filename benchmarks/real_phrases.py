@@ -1,0 +1,67 @@
+"""Real messages from public corpora, labelled blind: region recall, false regions, subject accuracy.
+
+Starts its own action server and Rasa with the trained model unless --url and --token point at a running one.
+Targets (issue "real words, real writers"): region recall >= 95%, at most 2% of messages with a false
+region, subject right >= 98%.
+
+Usage: python benchmarks/real_phrases.py [--file F] [--model M] [--url U --token T] [--show-misses]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from knotcare.config import ROOT
+from knotcare.real_phrases import figures, load_messages, read
+from knotcare.stack import Stack
+from knotcare.vignettes import Assistant
+
+DEFAULT_FILE = ROOT / "tests" / "nlu" / "real_phrases" / "messages.yml"
+
+
+def main() -> int:
+    """Read every message and print the figures (and, with --show-misses, each miss)."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--file", type=Path, default=DEFAULT_FILE)
+    parser.add_argument("--model", type=Path, default=ROOT / "models" / "knotcare.tar.gz")
+    parser.add_argument("--url", help="a running Rasa server (else one is started)")
+    parser.add_argument("--token", default="", help="its HTTP API token")
+    parser.add_argument("--show-misses", action="store_true")
+    args = parser.parse_args()
+
+    messages = load_messages(args.file)
+    stack = None
+    if args.url:
+        assistant = Assistant(args.url, args.token)
+    else:
+        stack = Stack(model=args.model, work=Path(tempfile.mkdtemp(prefix="real-phrases-"))).start()
+        assistant = Assistant(stack.rasa_url, stack.token)
+    try:
+        with ThreadPoolExecutor(max_workers=4) as pool:
+            readings = list(pool.map(lambda m: read(assistant, m, f"real-{uuid.uuid4().hex[:10]}"), messages))
+    finally:
+        if stack:
+            stack.stop()
+
+    result = figures(readings)
+    print(f"real messages: {result.messages}  ({args.file})")
+    print(f"region recall   {result.recalled}/{result.gold_regions} = {result.recall:.1%}  (target 95%)")
+    print(f"false regions   {result.with_false_region}/{result.messages} messages = {result.false_rate:.1%}"
+          "  (target <= 2%)")
+    print(f"subject right   {result.subject_right}/{result.messages} = {result.subject_rate:.1%}  (target 98%)")
+    if args.show_misses:
+        for r in readings:
+            missed = set(r.message.regions) - r.recalled
+            if missed or r.false_regions or r.subject != r.message.subject:
+                print(f"  {r.message.id}: gold {sorted(r.message.regions)} {r.message.subject}; read "
+                      f"{sorted(r.regions)} {r.subject} :: {r.message.text[:160]!r}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
