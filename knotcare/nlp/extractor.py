@@ -36,6 +36,9 @@ PERSONAL_ENTITIES = frozenset({"red_flag", "condition"})
 #: How far back (in tokens) context cues are looked for: a clause rarely runs longer, and the
 #: bound keeps a 10 KB message fast.
 MAX_LOOKBACK = 40
+#: Entities that name a body part: a negation reaches them only when nothing is done with the part between
+#: ("not my neck" denies the neck; "I can't turn my neck" does not).
+BODY_ENTITIES = frozenset({"body_region", "muscle", "other_body_part"})
 #: Entities whose value is the person's own words (normalised later into slots).
 VERBATIM_ENTITIES = ("duration", "severity")
 
@@ -72,6 +75,14 @@ class _Context:
     other_person_after: Tuple[Tuple[str, ...], ...] = ()
     proxy: Tuple[Tuple[str, ...], ...] = ()
     proxy_words: Dict[str, str] = field(default_factory=dict)
+    subject_nouns: frozenset = frozenset()
+    subject_determiners: frozenset = frozenset()
+    subject_pronouns: frozenset = frozenset()
+    front_desk: Tuple[Tuple[str, ...], ...] = ()
+    proxy_more: Tuple[Tuple[str, ...], ...] = ()
+    self_before_frame: Tuple[Tuple[str, ...], ...] = ()
+    negation_long: Tuple[Tuple[str, ...], ...] = ()
+    negation_stopped_by: frozenset = frozenset()
 
 
 def _load_yaml(path: Path) -> Dict[str, Any]:
@@ -95,6 +106,8 @@ class FactExtractor:
         #: asked about in "what if I'm pregnant?", "asking for my wife" or "why don't I feel it where the knot
         #: is?", but not in "no chest pain or breathing problems, just a knot"
         self._negation_only: set = set()
+        #: "entity|value" -> (entity, value) it also names: a muscle names its region (muscles.yml `region`)
+        self._implies: Dict[str, Tuple[str, str]] = {}
         for path in sorted(self.pattern_dir.glob("*.yml")):
             spec = _load_yaml(path)
             if path.stem == "context":
@@ -121,6 +134,14 @@ class FactExtractor:
             other_person_after=phrases("other_person_after"),
             proxy=phrases("proxy"),
             proxy_words=dict(spec.get("proxy_words") or {}),
+            subject_nouns=frozenset(spec.get("subject_nouns", [])),
+            subject_determiners=frozenset(spec.get("subject_determiners", [])),
+            subject_pronouns=frozenset(spec.get("subject_pronouns", [])),
+            front_desk=phrases("front_desk"),
+            proxy_more=phrases("proxy_more"),
+            self_before_frame=phrases("self_before_frame"),
+            negation_long=phrases("negation_long"),
+            negation_stopped_by=frozenset(spec.get("negation_stopped_by", [])),
         )
 
     def _add_patterns(self, spec: Dict[str, Any]) -> None:
@@ -154,6 +175,8 @@ class FactExtractor:
                 self._not_followed_by[key] = frozenset(rules["not_followed_by"])
             if rules.get("overrides"):
                 self._overrides[key] = frozenset(f"{entity}|{v}" for v in rules["overrides"])
+            if rules.get("region"):
+                self._implies[key] = ("body_region", rules["region"])
 
     # -- reading -------------------------------------------------------------
 
@@ -162,13 +185,31 @@ class FactExtractor:
         return self.nlp.make_doc(text.lower())
 
     def extract(self, text: str, doc: Optional[Doc] = None) -> List[Mention]:
-        """Return every mention in `text`, each with its context status."""
+        """Return every mention in `text`, each with its context status, and `subject` when it is someone else's."""
         if not text or not text.strip():
             return []
         doc = doc if doc is not None and len(doc.text) == len(text) else self.make_doc(text)
         # Written for someone else ("writing for my dad, he passed out"): that person is the one with the
         # pain, so their pronouns read as the writer's. Same tokens, so spans map back onto `doc`.
         seen_as = self._as_proxy(doc)
+        mentions = self._mentions(text, doc, seen_as)
+        ctx = getattr(self, "_context", None)
+        # Whose pain it is, from what would be read were it the writer's ("fell off his bike" reads as a fall).
+        candidates = mentions
+        if ctx is not None and any(token.lower_ in ctx.subject_pronouns for token in doc):
+            candidates = self._mentions(text, doc, self._as_subject(doc, None))
+        frame = self._subject(text, doc, candidates)
+        if frame is not None:
+            start, end, noun, writer = frame
+            seen_as = self._as_subject(doc, noun)
+            mentions = self._mentions(text, doc, seen_as)
+            mentions.append(Mention("subject", "other", start, end, text[start:end], AFFIRMED))
+            mentions.append(Mention("writer", writer, start, end, text[start:end], AFFIRMED))
+        mentions += self._quantities(text, about_other=frame is not None)
+        return sorted(mentions, key=lambda m: (m.start, -m.end))
+
+    def _mentions(self, text: str, doc: Doc, seen_as: Doc) -> List[Mention]:
+        """The pattern mentions read in `seen_as` (the same tokens as `doc`), with their context status."""
         by_entity: Dict[str, List[Tuple[Span, str]]] = {}
         for match_id, start, end in list(self._matcher(seen_as)) + list(self._phrases(seen_as)):
             key = self.nlp.vocab.strings[match_id]
@@ -185,7 +226,8 @@ class FactExtractor:
         words = [token.lower_ for token in seen_as]
         mentions: List[Mention] = []
         for entity, found in by_entity.items():
-            # Longest match wins inside one entity ("shoulder blade" over "shoulder").
+            # Longest match wins inside one entity ("shoulder blade" over "shoulder"); one mention per span
+            # (the same words may be in two pattern files).
             kept = {(s.start, s.end) for s in filter_spans([span for span, _ in found])}
             seen = set()
             for span, value in found:
@@ -203,15 +245,35 @@ class FactExtractor:
         # night pain that rest and moving don't ease).
         cancelled = set().union(*(self._overrides.get(f"{m.entity}|{m.value}", ()) for m in mentions if m.affirmed))
         mentions = [m for m in mentions if f"{m.entity}|{m.value}" not in cancelled]
+        # "tight traps", "my QL on the right": the muscle names its region (and a region word inside the muscle's
+        # name, "scapulae" in "levator scapulae", gives way to it).
+        for mention in list(mentions):
+            implied = self._implies.get(f"{mention.entity}|{mention.value}")
+            if not implied:
+                continue
+            inside = [m for m in mentions if m.entity == implied[0] and mention.start <= m.start and m.end <= mention.end]
+            mentions = [m for m in mentions if m not in inside]
+            if not any(m.entity == implied[0] and m.start < mention.end and mention.start < m.end for m in mentions):
+                mentions.append(Mention(implied[0], implied[1], mention.start, mention.end, mention.text, mention.status))
+        return mentions
+
+    def _quantities(self, text: str, about_other: bool) -> List[Mention]:
+        """Ages, durations and ratings. About someone else, the age is theirs ("he's 84"), not the writer's."""
         ages = list(quantities.find_ages(text))
-        mentions += [Mention("age", text[s:e], s, e, text[s:e], AFFIRMED) for s, e in ages]
+        if about_other:
+            nouns = getattr(self, "_context", None)
+            nouns = nouns.subject_nouns if nouns else ()
+            ages = [(s, e) for s, e in ages if not quantities.is_writers_age(text[s:e])]
+            ages += [(s, e) for s, e in quantities.find_subject_ages(text, nouns)
+                     if not any(s < e2 and s2 < e for s2, e2 in ages)]
+        mentions = [Mention("age", text[s:e], s, e, text[s:e], AFFIRMED) for s, e in ages]
         for entity, finder in (("duration", quantities.find_durations), ("severity", quantities.find_severities)):
             for start, end in finder(text):
                 if any(s < end and start < e for s, e in ages):
                     continue  # "67 years old" is an age, not a duration
                 words = text[start:end]
                 mentions.append(Mention(entity, words, start, end, words, AFFIRMED))
-        return sorted(mentions, key=lambda m: (m.start, -m.end))
+        return mentions
 
     def affirmed(self, text: str, doc: Optional[Doc] = None) -> List[Mention]:
         """Only the mentions that count: affirmed, about the person, not hypothetical."""
@@ -232,6 +294,92 @@ class FactExtractor:
         return Doc(doc.vocab, words=[ctx.proxy_words.get(w, w) for w in words],
                    spaces=[bool(token.whitespace_) for token in doc])
 
+
+    #: What hurts: the mentions whose owner tells whose pain the message is about.
+    _OWNED = frozenset({"body_region", "pain_quality", "red_flag", "muscle"})
+
+    def _subject(self, text: str, doc: Doc,
+                 mentions: Sequence[Mention]) -> Optional[Tuple[int, int, Optional[int], str]]:
+        """None when the message is about the writer (or does not say); else the span that says it is about
+        someone else, the token of the noun that names them ("dad" in "my dad is 84"), if any, and who writes:
+        `front_desk` (a caller, a patient, a clinical note) or `relative`."""
+        ctx = getattr(self, "_context", None)
+        if ctx is None or not ctx.subject_nouns:
+            return None
+        words = [token.lower_ for token in doc]
+        owners: Dict[str, int] = {}
+        owning_nouns: List[int] = []
+        conditions = [m for m in mentions if m.entity == "condition"]
+        for mention in mentions:
+            # A region inside a history ("his spine surgery") says nothing about whose pain it is.
+            if mention.entity in self._OWNED and not any(c.start < mention.end and mention.start < c.end
+                                                         for c in conditions):
+                token = next((t.i for t in doc if t.idx >= mention.start), len(doc))
+                found = self._owner(words, token)
+                if found is not None:
+                    owner, at = found
+                    owners.setdefault(owner, at)
+                    if owner == "other" and words[at] in ctx.subject_nouns and at not in owning_nouns:
+                        owning_nouns.append(at)
+        noun = self._subject_noun(words, owning_nouns, pronouns="other" in owners and words[owners["other"]]
+                                  in ctx.subject_pronouns or any(w in ctx.subject_pronouns for w in words))
+        for cues, writer in ((ctx.front_desk, "front_desk"), (ctx.proxy + ctx.proxy_more, "relative")):
+            for index in range(len(words)):
+                for cue in cues:
+                    if tuple(words[index:index + len(cue)]) == cue and not self._self_before(words, index):
+                        last = doc[index + len(cue) - 1]
+                        return doc[index].idx, last.idx + len(last), noun, writer
+        for start, end in quantities.find_frames(text):
+            return start, end, noun, "front_desk"
+        if "other" in owners and "self" not in owners:
+            token = owners["other"]
+            return doc[token].idx, doc[token].idx + len(doc[token]), noun, "relative"
+        return None
+
+    def _subject_noun(self, words: Sequence[str], owning: Sequence[int], pronouns: bool) -> Optional[int]:
+        """The noun that names the person the message is about: the writer's relative or the person in front of
+        them who has the pain ("my dad has ..."), else the one the pronouns stand for ("my dad is 84. he ..."),
+        else someone of theirs who has it ("a caller whose husband has a stiff neck"), else the first named."""
+        ctx = self._context
+        named = [i for i, w in enumerate(words) if w in ctx.subject_nouns and i and words[i - 1] in ctx.subject_determiners]
+        for index in owning:
+            if index in named:
+                return index
+        if pronouns and named:
+            return named[0]
+        if owning:
+            return owning[0]
+        return named[0] if named else None
+
+    def _self_before(self, words: Sequence[str], index: int) -> bool:
+        """ "I'm a patient": the writer speaking of themselves in a frame cue."""
+        head = list(words[max(0, index - 3):index])
+        while head and head[-1] in ("a", "an", "the"):
+            head.pop()
+        return any(self._ends_with(head, cue) for cue in self._context.self_before_frame)
+
+    def _owner(self, words: Sequence[str], start: int) -> Optional[Tuple[str, int]]:
+        """Whose a mention is, from the nearest person word before it in its sentence: ("self" or "other", where)."""
+        ctx = self._context
+        # Within the sentence, across "just" or "but" ("... and he just fainted"): any clause's person will do.
+        for index in range(start - 1, max(-1, start - 13), -1):
+            word = words[index]
+            if word in (".", "!", "?", ";"):
+                return None
+            if word in ctx.self_words:
+                return "self", index
+            if word in ctx.subject_pronouns or word in ctx.subject_nouns:
+                return "other", index
+        return None
+
+    def _as_subject(self, doc: Doc, noun: Optional[int]) -> Doc:
+        """The message about someone else as if they wrote it: their pronouns and the noun naming them as
+        "i", "my", "me" (other people named in it keep their words, so "his mum had cancer" stays hers)."""
+        ctx = self._context
+        words = [ctx.proxy_words.get(token.lower_, token.lower_) for token in doc]
+        if noun is not None:
+            words[noun] = "i"
+        return Doc(doc.vocab, words=words, spaces=[bool(token.whitespace_) for token in doc])
 
     @staticmethod
     def _ends_with(words: Sequence[str], cue: Tuple[str, ...]) -> bool:
@@ -294,11 +442,24 @@ class FactExtractor:
                     break
                 if any(self._ends_with(clause[: position + 1], cue) for cue in ctx.other_person):
                     return OTHER_PERSON
-        # Negation: a cue within the window just before the mention.
+        # Negation: a cue within the window just before the mention, or a long-reaching one anywhere in the clause
+        # ("denies dysuria, fever, night sweats or weight loss").
+        for position in range(len(clause)):
+            if any(self._ends_with(clause[: position + 1], cue) for cue in ctx.negation_long):
+                return NEGATED
         window = clause[-ctx.negation_window:] if ctx.negation_window else []
         for position in range(len(window)):
-            if any(self._ends_with(window[: position + 1], cue) for cue in ctx.negation):
-                return NEGATED
+            cue = next((c for c in ctx.negation if self._ends_with(window[: position + 1], c)), None)
+            if cue is None:
+                continue
+            after = window[position + 1:]
+            # "I can't turn my neck": the cue denies the moving, not the body part moved.
+            if entity in BODY_ENTITIES and any(word in ctx.negation_stopped_by for word in after):
+                continue
+            # "can't turn it without a sharp pain": "without" after a "can't" affirms the pain.
+            if cue == ("without",) and any(w in ("n't", "nt", "not", "cannot") for w in clause[:len(clause) - len(window) + position]):
+                continue
+            return NEGATED
         return AFFIRMED
 
 

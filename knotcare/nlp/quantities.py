@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Iterator, Optional, Tuple
+from typing import Collection, Iterator, Optional, Tuple
 
 Span = Tuple[int, int]
 
@@ -53,10 +53,15 @@ _RELATIVE_DAYS = {
 }
 
 
+#: Clinical shorthand: "3/7" three days, "2/52" two weeks, "6/12" six months (over 7, 52 and 12).
+_CLINICAL = re.compile(r"\b(\d{1,2})\s?/\s?(7|52|12)\b(?!\s*(?:/|out of|%))", re.IGNORECASE)
+_CLINICAL_DAYS = {"7": 1, "52": 7, "12": 30}
+
+
 def find_durations(text: str) -> Iterator[Span]:
     """Yield the character spans of every duration phrase in `text`."""
     taken: list[Span] = []
-    for regex in (_QUANTITY, _RELATIVE):
+    for regex in (_QUANTITY, _RELATIVE, _CLINICAL):
         for match in regex.finditer(text):
             span = match.span()
             if not any(s < span[1] and span[0] < e for s, e in taken):
@@ -81,6 +86,9 @@ def duration_to_days(phrase: str, today: Optional[dt.date] = None) -> Optional[f
     reading for triage. Returns None when the phrase holds no duration.
     """
     text = phrase.strip().lower()
+    clinical = _CLINICAL.fullmatch(text)
+    if clinical:
+        return float(int(clinical.group(1)) * _CLINICAL_DAYS[clinical.group(2)])
     match = re.search(
         rf"(?:\b({_NUM})\s*(?:-|to|or)\s*)?\b({_NUM})\s*(and a half\s+)?({_UNIT}|(?<=\d)\s?(?:d|w|y|h|mo))\b", text
     )
@@ -184,6 +192,57 @@ def find_ages(text: str) -> Iterator[Span]:
     for match in _AGE_RE.finditer(text):
         if age_to_years(match.group()) is not None:
             yield match.span()
+
+
+#: The age of the person written about, when the message is about someone else: "he's 84", "my dad is 84",
+#: "84M", "72 yo female", "a 60-year-old woman" (the forms above that are not the writer's own also count).
+_SUBJECT_AGE_RE = re.compile(
+    r"\b(?:he|she|hes|shes)\s*(?:'s|’s|is|was|turned|turns|just turned)?\s+(\d{2,3})\b"
+    r"(?!\s*(?:/|out of|%|percent|" + _UNIT + r"\b))"
+    r"|\b(?:is|aged?|'s|’s)\s+(\d{2,3})\b(?!\s*(?:/|out of|%|percent|" + _UNIT + r"\b))"
+    r"|(?:^|[\s,(;:])(\d{1,3})\s?(?:yo|y/o|y\.o\.|year old|years old|yr old|-year-old|-yr-old)?\s?"
+    r"(?:m|f|male|female|man|woman|gentleman|lady|gent)\b(?![/-])",
+    re.IGNORECASE,
+)
+#: A clinical or third-person opening: "84 year old male", "45M", "72 yo F", "a 60-year-old woman".
+_FRAME_RE = re.compile(
+    r"(?:^|[\s,(;:])(?:(?:a|an)\s+)?(\d{1,3})\s*(?:-|\s)?\s*(?:years?|yrs?|yr|y)?[\s-]*(?:old|o|/o|\.o\.)?[\s-]*"
+    r"(?:m|f|male|female|man|woman|gentleman|lady|gent|boy|girl)\b(?![/-])",
+    re.IGNORECASE,
+)
+_SELF_BEFORE = re.compile(r"(?:\bi'?m|\bi am|\bim)\s+(?:a|an)?\s*$", re.IGNORECASE)
+_BEFORE_MINUTES = re.compile(r"(?:\bfor|\babout|\bin|\bafter|\bevery|\bran|\bwalked|\blast)\s*$", re.IGNORECASE)
+
+
+def find_frames(text: str) -> Iterator[Span]:
+    """Yield the spans of a third-person or clinical opening ("84 year old male", "45M"), not the writer's own
+    ("I'm a 45 year old male") and not a time ("for 45m")."""
+    for match in _FRAME_RE.finditer(text):
+        before = text[:match.start(1)]
+        if _SELF_BEFORE.search(before) or _BEFORE_MINUTES.search(before):
+            continue
+        if age_to_years(match.group(1)) is not None:
+            yield match.start(1), match.end()
+
+
+def find_subject_ages(text: str, nouns: Collection[str] = ()) -> Iterator[Span]:
+    """Yield the spans of the ages stated for the person written about (the message is about someone else);
+    "is 84" counts only straight after one of `nouns` ("my dad is 84", not "his pain is 10")."""
+    for match in _SUBJECT_AGE_RE.finditer(text):
+        number = next(g for g in match.groups() if g)
+        start = match.start() if text[match.start()].isalnum() else match.start() + 1
+        before = text[:start]
+        if match.group(3) and (_SELF_BEFORE.search(before) or _BEFORE_MINUTES.search(before)):
+            continue
+        if match.group(2) and not (before.split() and before.split()[-1].lower().strip(",") in nouns):
+            continue
+        if age_to_years(number) is not None:
+            yield start, match.end()
+
+
+def is_writers_age(phrase: str) -> bool:
+    """ "I'm 35": an age the writer gives of themselves."""
+    return bool(re.match(r"\s*(?:i'?m|i am|im)\b", phrase, re.IGNORECASE))
 
 
 def age_to_years(phrase: str) -> Optional[int]:

@@ -7,6 +7,7 @@ from rasa.shared.nlu.training_data.message import Message
 
 from components.fact_extractor import KnotcareFactExtractor
 from components.red_flag_router import RedFlagRouter
+from components.scope_router import ScopeRouter
 
 
 def extract(text: str) -> Message:
@@ -101,3 +102,37 @@ def test_an_unsure_guess_that_says_where_and_what_is_a_description_even_with_a_q
     # a question the classifier placed keeps its intent, and a question naming only a region stays unsure
     assert answer_routed("how long do I hold a sore spot in my lower back?", "ask_hold_time") == "ask_hold_time"
     assert answer_routed("can you help with my lower back?", "nlu_fallback") == "nlu_fallback"
+
+
+def routed(text: str, intent: str = "describe_pain") -> Message:
+    message = extract(text)
+    message.set(INTENT, {"name": intent, "confidence": 0.6})
+    message.set(INTENT_RANKING_KEY, [{"name": intent, "confidence": 0.6}])
+    ScopeRouter(ScopeRouter.get_default_config()).process([message])
+    RedFlagRouter(RedFlagRouter.get_default_config()).process([message])
+    return message
+
+
+def test_a_part_we_do_not_cover_gets_the_scope_intent() -> None:
+    assert routed("my knee hurts", "nlu_fallback").get(INTENT)["name"] == "describe_other_part"
+    assert routed("my hip is killing me").get(INTENT)["name"] == "describe_other_part"
+
+
+def test_a_covered_region_beside_it_keeps_the_intake() -> None:
+    message = routed("my knee and lower back hurt")
+    assert message.get(INTENT)["name"] == "describe_pain"
+    assert {e["value"] for e in message.get(ENTITIES) if e["entity"] == "other_body_part"} == {"knee"}
+
+
+def test_pain_spreading_down_a_leg_is_not_called_out_of_scope() -> None:
+    message = routed("lower back pain going down my leg")
+    assert not [e for e in message.get(ENTITIES) if e["entity"] == "other_body_part"]
+
+
+def test_a_red_flag_about_a_part_we_do_not_cover_is_still_acted_on() -> None:
+    assert routed("my knee hurts and i can't control my bladder").get(INTENT)["name"] == "report_red_flag"
+    assert routed("crushing pain in my chest").get(INTENT)["name"] == "report_red_flag"
+
+
+def test_a_question_about_a_part_keeps_its_intent() -> None:
+    assert routed("how long should i hold it on my knee?", "ask_hold_time").get(INTENT)["name"] == "ask_hold_time"

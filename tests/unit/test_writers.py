@@ -1,0 +1,205 @@
+"""Whose pain it is, clinical words, everyday region words and parts we do not cover (the extractor alone).
+
+Sentences are the issue's own examples and their near misses: what must count for the subject of the
+conversation, and what must stay someone else's (family history, people mentioned in passing).
+"""
+
+from __future__ import annotations
+
+from typing import List, Set
+
+import pytest
+
+from knotcare.nlp.extractor import default_extractor
+
+
+def affirmed(text: str, entity: str) -> Set[str]:
+    return {m.value for m in default_extractor().affirmed(text) if m.entity == entity}
+
+
+def ages(text: str) -> List[str]:
+    return [m.text for m in default_extractor().affirmed(text) if m.entity == "age"]
+
+
+# ---------------------------------------------------------------- the subject
+@pytest.mark.parametrize("text, flags", [
+    ("My dad is 84, he has had severe back pain for an hour and he just fainted", {"sudden_severe_pain"}),
+    ("My husband has a stiff neck, a high fever and the light hurts his eyes", {"neck_stiffness_fever_headache"}),
+    ("my mum has lower back pain and she can't control her bladder", {"bladder_bowel_change"}),
+    ("my son fell off his bike and now his neck hurts really badly", {"major_trauma"}),
+    ("My husband is 60. He has a fever and a stiff neck", {"neck_stiffness_fever_headache"}),
+    ("He has a fever and a stiff neck", {"neck_stiffness_fever_headache"}),
+    ("I have a caller on the line, she says her legs have gone numb and her back is agony", {"bilateral_leg_symptoms"}),
+    ("I have a caller who says her husband has a stiff neck and a temperature of 39",
+     {"neck_stiffness_fever_headache"}),
+    ("it's not me, it's my wife: her lower back is sore and she's been really confused today",
+     {"reduced_consciousness"}),
+])
+def test_signs_of_the_person_written_about_count(text: str, flags: Set[str]) -> None:
+    assert flags <= affirmed(text, "red_flag")
+    assert affirmed(text, "subject") == {"other"}
+
+
+@pytest.mark.parametrize("text", [
+    "I have back pain, my dad had cancer",
+    "my lower back aches and my wife has a fever",
+    "I'm a patient at your clinic and my neck is stiff",
+    "my lower back hurts and my wife says I should rest",
+    "i've got a knot in my neck, it runs in the family",
+])
+def test_the_writers_own_pain_stays_theirs(text: str) -> None:
+    assert affirmed(text, "subject") == set()
+    assert affirmed(text, "condition") == set() and affirmed(text, "red_flag") == set()
+
+
+def test_someone_else_named_inside_a_proxy_message_stays_theirs() -> None:
+    text = "My husband is 60. He has a fever and a stiff neck. His mother had cancer."
+    assert affirmed(text, "condition") == set()
+    assert affirmed(text, "red_flag") == {"neck_stiffness_fever_headache"}
+
+
+@pytest.mark.parametrize("text, writer", [
+    ("I have a caller on the line, her neck is stiff", "front_desk"),
+    ("84 year old male, 1 hour of severe back pain", "front_desk"),
+    ("asking for my dad, his back is sore", "relative"),
+    ("my son fell off his bike and now his neck hurts", "relative"),
+])
+def test_who_is_writing(text: str, writer: str) -> None:
+    assert affirmed(text, "writer") == {writer}
+
+
+@pytest.mark.parametrize("text, age", [
+    ("My dad is 84, he has had severe back pain", "is 84"),
+    ("84 year old male, 1 hour of severe back pain", "84 year old"),
+    ("45M, LBP 2/52", "45M"),
+    ("she's 72 and her neck is stiff", "she's 72"),
+])
+def test_the_age_read_is_the_subjects(text: str, age: str) -> None:
+    assert ages(text) == [age]
+
+
+def test_the_writers_own_age_is_not_the_subjects() -> None:
+    assert ages("I'm 35 and my dad's neck is stiff since yesterday") == []
+    assert ages("his pain is 10 out of 10") == []
+
+
+# ---------------------------------------------------------------- clinical words
+@pytest.mark.parametrize("text, flag", [
+    ("84 year old male, severe back pain, syncope", "neuro_head_signs"),
+    ("gross haematuria and loin pain", "kidney_signs"),
+    ("LBP with hematuria", "kidney_signs"),
+    ("SOB and diaphoretic", "chest_pain"),
+    ("photophobia, neck stiffness", "neck_stiffness_fever_headache"),
+    ("pyrexial 38.9 with rigors", "fever"),
+    ("temp 39.2", "fever"),
+    ("new saddle anaesthesia", "saddle_numbness"),
+    ("saddle anesthesia since this morning", "saddle_numbness"),
+    ("paraesthesia in the left hand", "limb_numbness_tingling"),
+    ("IVDU, back pain for a week", "immunosuppression_or_iv_drugs"),
+    ("R foot drop", "limb_weakness"),
+    ("unsteady gait and clumsy hands", "coordination_change"),
+    ("urinary retention", "bladder_bowel_change"),
+    ("GCS 13", "reduced_consciousness"),
+    ("altered mental status", "reduced_consciousness"),
+    ("diplopia and dysarthria", "neuro_head_signs"),
+])
+def test_clinical_words_read_as_their_lay_signs(text: str, flag: str) -> None:
+    assert flag in affirmed(text, "red_flag")
+
+
+@pytest.mark.parametrize("text", [
+    "afebrile", "apyrexial", "denies dysuria", "nil weight loss", "saddle sensation intact", "GCS 15",
+    "neuro -ve", "no LOC", "denies fever, night sweats, weight loss or urinary symptoms", "no saddle anaesthesia",
+    "non-febrile", "neuro intact, no red flags",
+])
+def test_clinical_negations_are_not_signs(text: str) -> None:
+    assert affirmed(text, "red_flag") == set()
+
+
+@pytest.mark.parametrize("text, condition", [
+    ("hx of Ca prostate", "cancer_history"), ("known bony mets", "cancer_history"), ("on apixaban", "blood_thinners"),
+    ("L4/5 discectomy 2019", "spinal_surgery"),
+])
+def test_clinical_histories(text: str, condition: str) -> None:
+    assert condition in affirmed(text, "condition")
+
+
+def test_family_history_in_clinical_words_is_not_the_subjects() -> None:
+    assert affirmed("45M LBP 2/52, FHx of cancer", "condition") == set()
+
+
+# ---------------------------------------------------------------- everyday region words
+@pytest.mark.parametrize("text, region", [
+    ("I have back pain", "back"), ("back pain", "back"), ("pain in my spine", "back"), ("a bad back", "back"),
+    ("my back went yesterday", "back"), ("BACK PAIN!!", "back"), ("my dad's back is sore", "back"),
+    ("tight traps", "shoulders"), ("knots in my trapezius", "shoulders"), ("my rhomboids are killing me", "upper_back"),
+    ("QL pain on the right", "lower_back"), ("my lats are tight", "mid_back"), ("levator scapulae knot", "neck"),
+    ("erector spinae spasm", "lower_back"), ("I can't turn my neck to the left", "neck"),
+    ("I slept funny and now I can't turn my head", "neck"), ("wry neck", "neck"), ("LBP 3/7", "lower_back"),
+    ("L4-L5 pain", "lower_back"), ("tailbone pain", "lower_back"), ("C-spine tenderness", "neck"),
+])
+def test_the_ways_people_open(text: str, region: str) -> None:
+    assert region in affirmed(text, "body_region")
+
+
+@pytest.mark.parametrize("text", ["the pain came back", "i went back to work", "back to you", "back in the day",
+                                  "my spinal fusion was in 2019", "i can't sleep"])
+def test_back_only_as_the_body_part(text: str) -> None:
+    assert affirmed(text, "body_region") == set()
+
+
+def test_a_negation_denies_the_symptom_not_the_part_moved() -> None:
+    assert affirmed("I can't turn my neck without a sharp pain", "pain_quality") == {"sharp"}
+    assert affirmed("not my neck, my lower back", "body_region") == {"lower_back"}
+
+
+@pytest.mark.parametrize("text, flag", [
+    ("she can't control her bladder", "bladder_bowel_change"), ("i can't feel my legs", "bilateral_leg_symptoms"),
+    ("i can't lift my foot", "limb_weakness"), ("can't pee", "bladder_bowel_change"),
+])
+def test_an_inability_that_is_a_sign_is_affirmed(text: str, flag: str) -> None:
+    assert flag in affirmed(text, "red_flag")
+
+
+# ---------------------------------------------------------------- parts we do not cover
+@pytest.mark.parametrize("text, part", [
+    ("my knee hurts", "knee"), ("my knee and lower back hurt", "knee"), ("sore hip", "hip"),
+    ("my tummy aches", "abdomen"), ("pain in my wrist", "wrist"),
+])
+def test_parts_outside_the_regions_are_named_but_never_a_region(text: str, part: str) -> None:
+    assert part in affirmed(text, "other_body_part")
+    assert affirmed(text, "body_region") <= {"lower_back"}
+
+
+# ---------------------------------------------------------------- look-alikes
+@pytest.mark.parametrize("text, flag", [
+    ("30 weeks pregnant, lower back pain and some bleeding", "pregnancy_warning"),
+    ("baby is moving less than usual and my back aches", "pregnancy_warning"),
+    ("my period is late and i have sudden tummy pain and pain in my shoulder tip", "ectopic_signs"),
+    ("blotchy skin and he hasn't peed all day", "sepsis_signs"),
+    ("pain in my side going to my groin, and it burns when i pee", "kidney_signs"),
+    ("lower back pain with tummy pain and vomiting", "abdominal_signs"),
+    ("fell off a ladder, my shoulder looks a different shape and i can't move my arm", "shoulder_injury"),
+    ("it hurts to lift my arm and i can't lie on my shoulder at night", "shoulder_joint_signs"),
+    ("both shoulders and hips are stiff every morning", "polymyalgia_signs"),
+    ("aching shoulders and now my jaw hurts when i chew", "giant_cell_arteritis_signs"),
+    ("bone pain, tired all the time and always thirsty", "bone_pain_systemic"),
+    ("sudden tearing pain between my shoulder blades", "sudden_severe_pain"),
+])
+def test_look_alikes_are_read(text: str, flag: str) -> None:
+    assert flag in affirmed(text, "red_flag")
+
+
+@pytest.mark.parametrize("text", [
+    "i missed the gym this week and my lower back is tight",
+    "i'm 20 weeks pregnant with a knot in my upper back",
+    "my shoulder blade aches after sitting all day",
+])
+def test_look_alike_near_misses_are_not_read(text: str) -> None:
+    assert affirmed(text, "red_flag") == set()
+
+
+def test_a_long_message_is_read_whole() -> None:
+    filler = "I've been at my desk a lot and the knot near my shoulder blade is tight and achy. " * 12
+    text = filler + "Since yesterday I can't control my bladder. " + filler
+    assert "bladder_bowel_change" in affirmed(text, "red_flag")
