@@ -46,11 +46,13 @@ def reply_with_decision(dispatcher: CollectingDispatcher, tracker: Tracker, fact
     For self-care and consult-first the plan itself comes after the plan preferences
     (actions/plans.py): this only says the decision and sets `plan_pending`.
     """
+    subject = tracker.get_slot("subject")
     with provider.knowledge_base().unit_of_work() as uow:
         rules = uow.rules.all()
         routines = uow.routines.all()
-        messages = {key: uow.messages.get(key) for key in (*_HEADED_LEVELS, "comfort_advice",
-                                                            "red_flag_safety_net")}
+        messages = {key: uow.messages.for_subject(key, subject) for key in (*_HEADED_LEVELS, "comfort_advice",
+                                                                             "red_flag_safety_net")}
+        escalation = uow.messages.get("front_desk_escalation")
     decision = decide(facts, rules)
     # Rule ids only: what the person said stays out of the logs.
     logger.info("triage decision level=%s rules=%s", decision.level, ",".join(decision.rule_ids))
@@ -58,6 +60,10 @@ def reply_with_decision(dispatcher: CollectingDispatcher, tracker: Tracker, fact
     plan = build_plan(facts, decision, routines, tracker.get_slot("muscles") or [])
     if decision.level in _HEADED_LEVELS:
         say(dispatcher, messages[decision.level])
+    front_desk = default_profile().escalation.get(decision.level)
+    if front_desk and tracker.get_slot("writer") == "front_desk":
+        # The clinic's own steps for its staff, with the control for the next caller.
+        say(dispatcher, escalation, escalation=front_desk)
     if decision.messages and decision.level != "self_care":
         dispatcher.utter_message(text="Why: " + " ".join(decision.messages))
     if decision.level in ("see_clinician", "urgent"):

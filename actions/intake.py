@@ -11,6 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.say import concrete_action, say_key
+from actions.scope import say_scope_note
 from actions.slots import merged
 from knotcare.content import REGIONS
 from knotcare.triage.screen import SCREEN_CODES, codes_for_yes, screens_for
@@ -106,10 +107,13 @@ class _AskForSlot(Action, ABC):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[EventType]:
-        """Send the question with its buttons; the first screen question says why it is asked."""
+        """Send the question with its buttons, worded for whose pain it is; the first screen question says why it
+        is asked; a part outside the five regions named beside a region is said to be outside what we cover."""
+        subject = tracker.get_slot("subject")
+        say_scope_note(dispatcher, tracker)
         if self.slot.startswith("screen_") and all(tracker.get_slot(s) is None for s in SCREEN_CODES):
-            say_key(dispatcher, "screen_intro")
-        say_key(dispatcher, self.message_key(tracker))
+            say_key(dispatcher, "screen_intro", subject=subject)
+        say_key(dispatcher, self.message_key(tracker), subject=subject)
         return []
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Optional
+
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import provider
@@ -16,10 +18,10 @@ def say(dispatcher: CollectingDispatcher, message: Message, **values: object) ->
         dispatcher.utter_message(text=message.format(**values))
 
 
-def say_key(dispatcher: CollectingDispatcher, key: str, **values: object) -> None:
-    """Look a message up by key and send it (one short unit of work)."""
+def say_key(dispatcher: CollectingDispatcher, key: str, subject: Optional[str] = None, **values: object) -> None:
+    """Look a message up by key, worded for the conversation's `subject`, and send it (one short unit of work)."""
     with provider.knowledge_base().unit_of_work() as uow:
-        message = uow.messages.get(key)
+        message = uow.messages.for_subject(key, subject)
     say(dispatcher, message, **values)
 
 

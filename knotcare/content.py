@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Dict, Optional, Tuple
 
+#: The key suffix of a message's variant worded for someone writing for another person (the contract's subject).
+FOR_OTHER = "_for_other"
 #: The five regions a routine can be for, in the contract's words.
 REGIONS = ("neck", "shoulders", "upper_back", "mid_back", "lower_back")
 

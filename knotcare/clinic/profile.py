@@ -71,6 +71,8 @@ class ClinicProfile:
     parking: str = ""
     therapists: Tuple[Therapist, ...] = ()
     staff_reply: str = ""
+    #: What front-desk staff are told to do after an emergency or urgent decision, by level (the clinic's own words).
+    escalation: Dict[str, str] = field(default_factory=dict)
 
     @property
     def zone(self) -> ZoneInfo:
@@ -159,6 +161,7 @@ def parse_profile(data: Mapping[str, Any], source: str = "profile") -> ClinicPro
         insurance_note=str(insurance.get("note") or ""), cancellation=str(data.get("cancellation") or ""),
         first_visit=str(data.get("first_visit") or ""), parking=str(data.get("parking") or ""),
         therapists=tuple(therapists), staff_reply=str(data.get("staff_reply") or ""),
+        escalation={str(k): str(v).strip() for k, v in (data.get("escalation") or {}).items()},
     )
 
 

@@ -7,7 +7,7 @@ from typing import Dict, Iterable, List, Optional, Sequence
 from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
-from knotcare.content import Answer, Message, Referral, Routine, Step, Tool
+from knotcare.content import FOR_OTHER, Answer, Message, Referral, Routine, Step, Tool
 from knotcare.kb import tables as t
 from knotcare.triage.engine import Rule
 
@@ -201,6 +201,15 @@ class MessageRepository(_Repository):
         if not rows:
             raise KeyError(f"no message {key!r} in the knowledge base")
         return Message(rows[0]["key"], rows[0]["text"], tuple(rows[0]["buttons"] or ()))
+
+    def for_subject(self, key: str, subject: Optional[str]) -> Message:
+        """The message worded for the conversation's subject: its `_for_other` variant when the writer asks for
+        someone else and the message has one, else the message itself."""
+        if subject == "other":
+            rows = self._rows(select(t.messages).where(t.messages.c.key == key + FOR_OTHER))
+            if rows:
+                return Message(key, rows[0]["text"], tuple(rows[0]["buttons"] or ()))
+        return self.get(key)
 
     def add(self, message: Message) -> None:
         """Insert a message (seeding)."""

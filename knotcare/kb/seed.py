@@ -11,7 +11,7 @@ from typing import Any, Dict, List, Optional, Tuple
 import yaml
 
 from knotcare.config import DATA_DIR
-from knotcare.content import REGIONS, Answer, Message, Referral, Routine, Step, Tool
+from knotcare.content import FOR_OTHER, REGIONS, Answer, Message, Referral, Routine, Step, Tool
 from knotcare.kb.db import KnowledgeBase
 from knotcare.triage.engine import Rule, validate_rule
 
@@ -137,10 +137,13 @@ def load_content(data_dir: Path = DATA_DIR) -> Content:
         if missing:
             raise ContentError(f"referral {referral.muscle}: unknown routines {missing}")
         referrals.append(referral)
+    # `text_for_other`: the same message worded for someone writing for another person (contract: the subject),
+    # kept as its own key `<key>_for_other` with the same buttons.
     messages = tuple(
-        Message(key, spec["text"].strip(), tuple(dict(b) for b in spec.get("buttons") or ()))
+        Message(key + suffix, spec[field].strip(), tuple(dict(b) for b in spec.get("buttons") or ()))
         for name in MESSAGE_FILES
         for key, spec in (_read(data_dir, name).get("messages") or {}).items()
+        for field, suffix in (("text", ""), ("text_for_other", FOR_OTHER)) if field in spec
     )
     missing_messages = REQUIRED_MESSAGES - {m.key for m in messages}
     if missing_messages:
