@@ -6,11 +6,12 @@ import unicodedata
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType, UserUtteranceReverted
+from rasa_sdk.events import EventType, SlotSet, UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.clinic import hand_over_conversation
 from actions.say import say_key
+from actions.slots import entity_values
 
 #: The second failed understanding in a row hands the conversation to the clinic's staff.
 HANDOFF_AFTER = 2
@@ -65,4 +66,7 @@ class ActionDefaultFallback(Action):
             await hand_over_conversation(dispatcher, tracker, "not_understood")
         else:
             say_key(dispatcher, "default")
-        return [UserUtteranceReverted()]
+        # Whose pain it is outlives the revert: "it's not me, it's my husband" must not be forgotten with it.
+        kept = [SlotSet(name, value) for name in ("subject", "writer")
+                for value in entity_values(tracker, name)[:1] if tracker.get_slot(name) != value]
+        return [UserUtteranceReverted(), *kept]

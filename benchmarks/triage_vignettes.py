@@ -78,7 +78,8 @@ def main() -> int:
               f"{'  (' + outcome.error + ')' if outcome.error else ''}")
     for outcome in outcomes:
         if outcome.subject_right is False:
-            print(f"  SUBJECT {outcome.vignette.id}: gold {outcome.vignette.subject}, got {outcome.slots.get('subject')}")
+            v = outcome.vignette
+            print(f"  SUBJECT {v.id}: gold {v.subject}, got {outcome.slots.get('subject')}")
         if args.show_misses:
             print("    " + "\n    ".join(outcome.transcript))
     unsafe = [o for o in outcomes if o.vignette.gold in ("emergency", "urgent") and o.under_triaged]

@@ -76,10 +76,10 @@ class AnswerRouter(GraphComponent):
         if not words or not found:
             return False
         if phrased_as_question(text):
-            # An unsure guess that says where it hurts and what it is like is a description with a question
-            # attached ("there's a sore spot in my lower back. What massage would you suggest?"): the intake
+            # An unsure guess that says where it hurts and what it is like (or a condition) is a description with
+            # a question attached ("there's a sore spot in my lower back. What massage would you suggest?"): the intake
             # answers it. A question the classifier placed keeps its intent.
-            return unsure and "body_region" in found and bool(found & DETAILS)
+            return unsure and "body_region" in found and bool(found & DETAILS or "condition" in named)
         if (unsure and "body_region" in found) or "condition" in named:
             # "had an L4-L5 fusion in May ... a tight knot just above the scar": a history and a pain fact
             return True

@@ -6,8 +6,10 @@ red flag, is a `describe_other_part` (the classifier is never trained on it), wh
 answer says the assistant covers the neck and back and where to go instead. Beside a
 covered region the message keeps its intent: the intake goes on with the region, and
 the part outside is named in its reply. Parts that neck and back pain often spreads to
-(an arm, a leg, the head: `alone_only` in the pattern file) are dropped beside a region,
-so "lower back pain down my leg" is not told its leg is out of scope. Runs before the
+(an arm, a leg, the head: `alone_only` in the pattern file) never get the scope answer:
+alone they go to the intake, which asks where and screens; beside a region they are
+dropped, so "lower back pain down my leg" is not told its leg is out of scope. A named muscle
+("glute med") counts as covered, and questions keep their intent. Runs before the
 red-flag router, so a red flag in a message about a knee is still acted on.
 """
 
@@ -44,7 +46,7 @@ class ScopeRouter(GraphComponent):
         `patterns`: the pattern file of the parts."""
         return {"intent": "describe_other_part", "patterns": "data/patterns/other_parts.yml",
                 "from_intents": ["describe_pain", "request_routine", "report_red_flag", "nlu_fallback", "out_of_scope",
-                                 "greet", "affirm", "deny", "ask_question"]}
+                                 "greet", "affirm", "deny"]}
 
     def __init__(self, config: Dict[Text, Any]) -> None:
         self._intent = config["intent"]
@@ -67,12 +69,15 @@ class ScopeRouter(GraphComponent):
             names = {e.get("entity") for e in entities}
             if "other_body_part" not in names:
                 continue
-            if "body_region" in names:
+            if "body_region" in names or "muscle" in names:
                 kept = [e for e in entities
                         if not (e.get("entity") == "other_body_part" and e.get("value") in self._alone_only)]
                 message.set(ENTITIES, kept, add_to_output=True)
                 continue
+            parts = {e.get("value") for e in entities if e.get("entity") == "other_body_part"}
             current = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
-            if "red_flag" not in names and current in self._from:
+            # An arm, a leg or the head alone may be where a neck or back problem is felt ("both my legs r gone
+            # numb"): the intake asks where and screens, never the scope answer.
+            if "red_flag" not in names and current in self._from and parts - self._alone_only:
                 route_intent(message, self._intent)
         return messages

@@ -11,6 +11,7 @@ hypothetical ("what if it starts tingling?"). Durations and ratings come from
 from __future__ import annotations
 
 import functools
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Sequence, Tuple, Union
@@ -82,6 +83,8 @@ class _Context:
     proxy_more: Tuple[Tuple[str, ...], ...] = ()
     self_before_frame: Tuple[Tuple[str, ...], ...] = ()
     negation_long: Tuple[Tuple[str, ...], ...] = ()
+    clinical_markers: frozenset = frozenset()
+    clinical_marker_patterns: Tuple[Any, ...] = ()
     negation_stopped_by: frozenset = frozenset()
 
 
@@ -141,6 +144,8 @@ class FactExtractor:
             proxy_more=phrases("proxy_more"),
             self_before_frame=phrases("self_before_frame"),
             negation_long=phrases("negation_long"),
+            clinical_markers=frozenset(spec.get("clinical_markers", [])),
+            clinical_marker_patterns=tuple(re.compile(p) for p in spec.get("clinical_marker_patterns", [])),
             negation_stopped_by=frozenset(spec.get("negation_stopped_by", [])),
         )
 
@@ -251,10 +256,12 @@ class FactExtractor:
             implied = self._implies.get(f"{mention.entity}|{mention.value}")
             if not implied:
                 continue
-            inside = [m for m in mentions if m.entity == implied[0] and mention.start <= m.start and m.end <= mention.end]
+            inside = [m for m in mentions
+                      if m.entity == implied[0] and mention.start <= m.start and m.end <= mention.end]
             mentions = [m for m in mentions if m not in inside]
             if not any(m.entity == implied[0] and m.start < mention.end and mention.start < m.end for m in mentions):
-                mentions.append(Mention(implied[0], implied[1], mention.start, mention.end, mention.text, mention.status))
+                mentions.append(Mention(implied[0], implied[1], mention.start, mention.end, mention.text,
+                                        mention.status))
         return mentions
 
     def _quantities(self, text: str, about_other: bool) -> List[Mention]:
@@ -331,6 +338,18 @@ class FactExtractor:
                         return doc[index].idx, last.idx + len(last), noun, writer
         for start, end in quantities.find_frames(text):
             return start, end, noun, "front_desk"
+        if not any(w in ctx.self_words for w in words):
+            # A clinical note ("G2P1 at 30/40, 2/7 LBP, febrile"): someone's patient, written by staff.
+            for token in doc:
+                if token.lower_ in ctx.clinical_markers or any(p.match(token.lower_)
+                                                               for p in ctx.clinical_marker_patterns):
+                    return token.idx, token.idx + len(token), noun, "front_desk"
+            # Nobody but "he" or "she" in it ("only tenderness along the neck. She must be coming down with
+            # something"): it is about them.
+            if owners or any(m.entity in self._OWNED for m in mentions):
+                for token in doc:
+                    if token.lower_ in ctx.subject_pronouns:
+                        return token.idx, token.idx + len(token), noun, "relative"
         if "other" in owners and "self" not in owners:
             token = owners["other"]
             return doc[token].idx, doc[token].idx + len(doc[token]), noun, "relative"
@@ -341,7 +360,8 @@ class FactExtractor:
         them who has the pain ("my dad has ..."), else the one the pronouns stand for ("my dad is 84. he ..."),
         else someone of theirs who has it ("a caller whose husband has a stiff neck"), else the first named."""
         ctx = self._context
-        named = [i for i, w in enumerate(words) if w in ctx.subject_nouns and i and words[i - 1] in ctx.subject_determiners]
+        named = [i for i, w in enumerate(words)
+                 if w in ctx.subject_nouns and i and words[i - 1] in ctx.subject_determiners]
         for index in owning:
             if index in named:
                 return index
@@ -427,8 +447,9 @@ class FactExtractor:
         if after == NEGATED:
             return NEGATED
         clause = self._clause_before(words, start)
-        # Hypothetical: a cue anywhere earlier in the clause.
-        for position in range(len(clause)):
+        # Hypothetical: a cue anywhere earlier in the clause ("what if it starts tingling?"). Not for a body part:
+        # "what would cause shoulder aching?" still says where.
+        for position in range(len(clause) if entity not in BODY_ENTITIES else 0):
             head = clause[: position + 1]
             if any(self._ends_with(head, cue) for cue in ctx.hypothetical):
                 return HYPOTHETICAL
@@ -457,7 +478,8 @@ class FactExtractor:
             if entity in BODY_ENTITIES and any(word in ctx.negation_stopped_by for word in after):
                 continue
             # "can't turn it without a sharp pain": "without" after a "can't" affirms the pain.
-            if cue == ("without",) and any(w in ("n't", "nt", "not", "cannot") for w in clause[:len(clause) - len(window) + position]):
+            before = clause[:len(clause) - len(window) + position]
+            if cue == ("without",) and any(w in ("n't", "nt", "not", "cannot") for w in before):
                 continue
             return NEGATED
         return AFFIRMED

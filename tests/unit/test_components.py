@@ -136,3 +136,8 @@ def test_a_red_flag_about_a_part_we_do_not_cover_is_still_acted_on() -> None:
 
 def test_a_question_about_a_part_keeps_its_intent() -> None:
     assert routed("how long should i hold it on my knee?", "ask_hold_time").get(INTENT)["name"] == "ask_hold_time"
+
+
+def test_an_arm_or_a_leg_alone_goes_to_the_intake_not_the_scope_answer() -> None:
+    assert routed("my arm hurts", "nlu_fallback").get(INTENT)["name"] == "nlu_fallback"
+    assert routed("bak went tuesday and now both my legs r gone numb n weak").get(INTENT)["name"] == "report_red_flag"
