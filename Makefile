@@ -22,11 +22,15 @@ test: install $(SPACY_MODEL) train ## every test: unit, integration (SQLite + Po
 
 install: $(VENV)/.installed $(WEBCHAT) ## make .venv, install pinned dependencies and the web widget (only when they changed)
 
+# uv (from PyPI) installs the same pinned set as pip in a fraction of the time (downloads in parallel, no
+# resolver backtracking); pip is the fallback where uv cannot run.
+UV_VERSION := 0.9.5
 $(VENV)/.installed: pyproject.toml constraints.txt scripts/find-python.sh
 	@py=$$(bash scripts/find-python.sh) && echo "using $$py" && \
 	  { [ -x $(BIN)/python ] || $$py -m venv $(VENV); }
-	$(BIN)/python -m pip install --quiet --upgrade pip==24.0
-	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
+	@$(BIN)/python -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION) 2>/dev/null \
+	  && $(BIN)/uv pip install --quiet --python $(BIN)/python -c constraints.txt -e '.[dev]' \
+	  || { echo "uv failed: installing with pip"; $(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'; }
 	@touch $@
 
 # The web widget (rasa-webchat, pinned in package-lock.json): npm ci when the lock changed, then our
