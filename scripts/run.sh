@@ -17,16 +17,19 @@ stop() {
 trap stop EXIT INT TERM
 
 
+# The action server and Rasa start side by side (Rasa's model load is the long part); Rasa only calls the
+# action server once a message comes, and both answer before the page says it is ready.
 echo "starting the action server on $ACTIONS_HOST:$ACTIONS_PORT ..."
 .venv/bin/knotcare actions --host "$ACTIONS_HOST" --port "$ACTIONS_PORT" > var/log/actions.log 2>&1 &
 pids+=($!)
-wait_for "action server" "http://$ACTIONS_HOST:$ACTIONS_PORT/health" 60 "${pids[-1]}"
+actions_pid=$!
 
 echo "starting Rasa on $RASA_HOST:$RASA_PORT ..."
 .venv/bin/rasa run --model models/knotcare.tar.gz --enable-api --auth-token "$RASA_AUTH_TOKEN" \
   --interface "$RASA_HOST" --port "$RASA_PORT" --cors "$WEB_ORIGIN" \
   --credentials "${RASA_CREDENTIALS:-credentials.yml}" --endpoints endpoints.yml > var/log/rasa.log 2>&1 &
 pids+=($!)
+wait_for "action server" "http://$ACTIONS_HOST:$ACTIONS_PORT/health" 60 "$actions_pid"
 wait_for "Rasa" "http://$RASA_HOST:$RASA_PORT/" 180 "${pids[-1]}"
 
 echo "starting the web page on $WEB_HOST:$WEB_PORT ..."

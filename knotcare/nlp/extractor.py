@@ -262,7 +262,11 @@ class FactExtractor:
             if not any(m.entity == implied[0] and m.start < mention.end and mention.start < m.end for m in mentions):
                 mentions.append(Mention(implied[0], implied[1], mention.start, mention.end, mention.text,
                                         mention.status))
-        return mentions
+        # "cervical disc", "lumbar spinal stenosis": the generic back word after a named part is that part.
+        named_parts = [m for m in mentions if m.entity == "body_region" and m.value != "back"]
+        return [m for m in mentions if not (
+            m.entity == "body_region" and m.value == "back"
+            and any(p.end <= m.start and not text[p.end:m.start].strip(" -") for p in named_parts))]
 
     def _quantities(self, text: str, about_other: bool) -> List[Mention]:
         """Ages, durations and ratings. About someone else, the age is theirs ("he's 84"), not the writer's."""
