@@ -1,7 +1,9 @@
 """Print NLU accuracy from a `rasa test nlu` report folder; with --gate, fail below the targets.
 
 Usage: python benchmarks/nlu_accuracy.py results/nlu [--gate]
-Targets (issue: foundation): intent macro-F1 >= 0.95 and body_region F1 >= 0.95.
+Targets: intent macro-F1 >= 0.941 (at most 0.01 below the 0.951 of the two-transformer-layer DIET it replaced,
+for a training a seventh as long; the mean over three seeds is benchmarks/nlu_seeds.py's) and body_region
+F1 >= 0.95.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ import json
 import sys
 from pathlib import Path
 
-INTENT_MACRO_F1_TARGET = 0.95
+INTENT_MACRO_F1_TARGET = 0.941
 ENTITY_F1_TARGETS = {"body_region": 0.95}
 EXTRACTOR = "KnotcareFactExtractor"
 
