@@ -52,3 +52,11 @@ def test_without_a_red_flag_the_person_is_told_and_the_conversation_resumes(acti
     assert slots["body_region"] == "neck"
     assert slots["pain_quality"] == "dull_ache" and slots["pain_severity"] == 4
     assert slots["requested_slot"], replies
+
+
+def test_a_proxys_emergency_is_worded_for_the_person_they_ask_for(actions_down: Servers) -> None:
+    person = sender()
+    replies = actions_down.say(person, "my dad is 84, he has had severe back pain for an hour and he just fainted")
+    text = all_text(replies)
+    assert "for them" in text and "Stay with them" in text, replies
+    assert actions_down.slots(person)["triage_level"] == "emergency"

@@ -203,3 +203,15 @@ def test_a_long_message_is_read_whole() -> None:
     filler = "I've been at my desk a lot and the knot near my shoulder blade is tight and achy. " * 12
     text = filler + "Since yesterday I can't control my bladder. " + filler
     assert "bladder_bowel_change" in affirmed(text, "red_flag")
+
+
+def test_a_stiff_neck_then_a_fever_in_a_later_message_is_the_meningitis_emergency() -> None:
+    from knotcare.kb.seed import load_content
+    from knotcare.triage.engine import Facts, decide
+
+    rules = load_content().rules
+    for flag in ("fever", "light_sensitivity"):
+        facts = Facts(region="neck", pain_quality="stiffness", red_flags=frozenset({flag}))
+        assert decide(facts, rules).level == "emergency", flag
+    assert decide(Facts(region="lower_back", pain_quality="stiffness", red_flags=frozenset({"fever"})),
+                  rules).level == "urgent"
