@@ -15,7 +15,6 @@ import argparse
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -26,18 +25,13 @@ from typing import Dict, List, Optional
 
 import requests
 
+from knotcare.stack import free_port
+
 ROOT = Path(__file__).resolve().parents[1]
 FIRST_MESSAGE = "I have back pain"
 EXPECTED = "which part of your back"
 #: The markers `make run` prints (scripts/train-if-changed.sh, scripts/run.sh).
 TRAIN_START, TRAIN_END, SERVERS_START = "training data changed", "trained in", "starting the action server"
-
-
-def free_port() -> int:
-    """A free loopback port."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class MakeRun:

@@ -11,15 +11,11 @@ from __future__ import annotations
 
 import argparse
 import sys
-import tempfile
-import uuid
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from knotcare.config import ROOT
-from knotcare.real_phrases import figures, load_messages, read
-from knotcare.stack import Stack
-from knotcare.vignettes import Assistant
+from knotcare.real_phrases import figures, load_messages, read_all
+from knotcare.vignettes import assistant_at
 
 DEFAULT_FILE = ROOT / "tests" / "nlu" / "real_phrases" / "messages.yml"
 
@@ -35,18 +31,8 @@ def main() -> int:
     args = parser.parse_args()
 
     messages = load_messages(args.file)
-    stack = None
-    if args.url:
-        assistant = Assistant(args.url, args.token)
-    else:
-        stack = Stack(model=args.model, work=Path(tempfile.mkdtemp(prefix="real-phrases-"))).start()
-        assistant = Assistant(stack.rasa_url, stack.token)
-    try:
-        with ThreadPoolExecutor(max_workers=4) as pool:
-            readings = list(pool.map(lambda m: read(assistant, m, f"real-{uuid.uuid4().hex[:10]}"), messages))
-    finally:
-        if stack:
-            stack.stop()
+    with assistant_at(args.url, args.token, args.model) as assistant:
+        readings = read_all(assistant, messages)
 
     result = figures(readings)
     print(f"real messages: {result.messages}  ({args.file})")

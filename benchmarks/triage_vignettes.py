@@ -14,26 +14,13 @@ from __future__ import annotations
 
 import argparse
 import sys
-import tempfile
-import uuid
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import List, Sequence
 
 from knotcare.config import ROOT
-from knotcare.stack import Stack
-from knotcare.vignettes import Assistant, Outcome, load_vignettes, run_vignette, summarise
+from knotcare.vignettes import assistant_at, hold_all, load_vignettes, summarise
 
 #: The bar in clinical-red-flags.md: every emergency and urgent case caught, 90% at exactly the right level.
 EXACT_TARGET = 0.90
-
-
-def run_all(assistant: Assistant, path: Path, only: Sequence[str] = ()) -> List[Outcome]:
-    """Every vignette of the file (or only the named ones), four conversations at a time."""
-    vignettes = [v for v in load_vignettes(path) if not only or v.id in only]
-    with ThreadPoolExecutor(max_workers=4) as pool:
-        return list(pool.map(lambda v: run_vignette(assistant, v, f"vignette-{v.id}-{uuid.uuid4().hex[:6]}"),
-                             vignettes))
 
 
 def main() -> int:
@@ -48,17 +35,10 @@ def main() -> int:
     parser.add_argument("--only", default="", help="comma-separated vignette ids to run")
     args = parser.parse_args()
 
-    stack = None
-    if args.url:
-        assistant = Assistant(args.url, args.token)
-    else:
-        stack = Stack(model=args.model, work=Path(tempfile.mkdtemp(prefix="vignettes-"))).start()
-        assistant = Assistant(stack.rasa_url, stack.token)
-    try:
-        outcomes = run_all(assistant, args.file, [x for x in args.only.split(",") if x])
-    finally:
-        if stack:
-            stack.stop()
+    only = [x for x in args.only.split(",") if x]
+    vignettes = [v for v in load_vignettes(args.file) if not only or v.id in only]
+    with assistant_at(args.url, args.token, args.model) as assistant:
+        outcomes = list(hold_all(assistant, vignettes).values())
 
     summary = summarise(outcomes)
     print(f"vignettes: {summary.total}  ({args.file})")

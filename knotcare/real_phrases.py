@@ -11,6 +11,8 @@ is not false when the gold names any part of the back.
 
 from __future__ import annotations
 
+import uuid
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Dict, List, Sequence, Set
@@ -70,6 +72,12 @@ def read(assistant: Assistant, message: RealMessage, sender: str) -> Reading:
     assistant.say(sender, message.text)
     subject = assistant.slots(sender).get("subject") or "self"
     return Reading(message, regions, subject)
+
+
+def read_all(assistant: Assistant, messages: Sequence[RealMessage]) -> List[Reading]:
+    """Every message read, four at a time, each the first message of a conversation of its own."""
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        return list(pool.map(lambda m: read(assistant, m, f"real-{uuid.uuid4().hex[:10]}"), messages))
 
 
 @dataclass(frozen=True)

@@ -10,9 +10,13 @@ benchmarks/ and the end-to-end test share it.
 
 from __future__ import annotations
 
+import tempfile
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Dict, List, Mapping, Optional, Sequence
+from typing import Any, Dict, Iterator, List, Mapping, Optional, Sequence
 
 import requests
 import yaml
@@ -113,6 +117,29 @@ class Assistant:
                                  params={"token": self.token}, timeout=30)
         response.raise_for_status()
         return response.json()["slots"]
+
+
+@contextmanager
+def assistant_at(url: Optional[str], token: str, model: Path) -> Iterator[Assistant]:
+    """The running assistant at `url`; without one, a stack started with `model` on free ports, then stopped."""
+    if url:
+        yield Assistant(url, token)
+        return
+    from knotcare.stack import Stack
+
+    stack = Stack(model=model, work=Path(tempfile.mkdtemp(prefix="assistant-"))).start()
+    try:
+        yield Assistant(stack.rasa_url, stack.token)
+    finally:
+        stack.stop()
+
+
+def hold_all(assistant: Assistant, vignettes: Sequence[Vignette], prefix: str = "vignette") -> Dict[str, Outcome]:
+    """Every vignette held once, four conversations at a time, by id."""
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        outcomes = pool.map(lambda v: run_vignette(assistant, v, f"{prefix}-{v.id}-{uuid.uuid4().hex[:6]}"),
+                            vignettes)
+        return {o.vignette.id: o for o in outcomes}
 
 
 def _reply(vignette: Vignette, requested: str) -> Optional[str]:

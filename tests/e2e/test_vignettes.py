@@ -7,13 +7,11 @@ CI names any under-triaged one.
 
 from __future__ import annotations
 
-import uuid
-from concurrent.futures import ThreadPoolExecutor
 from typing import Dict
 
 import pytest
 
-from knotcare.vignettes import Assistant, Outcome, load_vignettes, run_vignette, summarise
+from knotcare.vignettes import Assistant, Outcome, hold_all, load_vignettes, summarise
 from tests.e2e.conftest import ROOT, Servers
 
 pytestmark = pytest.mark.e2e
@@ -27,10 +25,7 @@ VIGNETTES = [v for name in ("vignettes.yml", "vignettes_blind.yml")
 @pytest.fixture(scope="module")
 def outcomes(servers: Servers) -> Dict[str, Outcome]:
     """Every vignette held once against the running stack, four at a time."""
-    assistant = Assistant(servers.rasa_url, servers.token)
-    with ThreadPoolExecutor(max_workers=4) as pool:
-        results = pool.map(lambda v: run_vignette(assistant, v, f"vig-{v.id}-{uuid.uuid4().hex[:6]}"), VIGNETTES)
-        return {o.vignette.id: o for o in results}
+    return hold_all(Assistant(servers.rasa_url, servers.token), VIGNETTES, prefix="vig")
 
 
 def test_there_are_enough_vignettes_at_every_level() -> None:

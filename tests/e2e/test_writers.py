@@ -9,13 +9,12 @@ docs/measurements.md. Here each serious vignette is its own case, so CI names an
 from __future__ import annotations
 
 import uuid
-from concurrent.futures import ThreadPoolExecutor
 from typing import Dict
 
 import pytest
 
-from knotcare.real_phrases import figures, load_messages, read
-from knotcare.vignettes import Assistant, Outcome, load_vignettes, run_vignette, summarise
+from knotcare.real_phrases import figures, load_messages, read_all
+from knotcare.vignettes import Assistant, Outcome, hold_all, load_vignettes, summarise
 from tests.e2e.conftest import ROOT, Servers, all_text, buttons
 from tests.e2e.test_conversations import answer_screen_no
 
@@ -44,7 +43,7 @@ def test_a_relative_from_first_message_to_the_decision(servers: Servers) -> None
     assert "/affirm" in buttons(replies)
     replies = servers.say(sender, "he has a temperature of 39 now and the light hurts his eyes")
     slots = servers.slots(sender)
-    assert slots["triage_level"] == "emergency" and "neck_stiffness_fever_headache" in slots["red_flags"]
+    assert slots["triage_level"] == "emergency" and "stiff_neck_then_fever" in slots["triage_rule_ids"]
     assert slots["age"] == 60
     text = all_text(replies)
     assert "for them" in text and "Stay with them" in text, replies
@@ -108,10 +107,7 @@ def test_back_pain_alone_asks_which_part(servers: Servers) -> None:
 @pytest.fixture(scope="module")
 def outcomes(servers: Servers) -> Dict[str, Outcome]:
     """Every blind writers' vignette held once against the running stack, four at a time."""
-    assistant = Assistant(servers.rasa_url, servers.token)
-    with ThreadPoolExecutor(max_workers=4) as pool:
-        results = pool.map(lambda v: run_vignette(assistant, v, f"w-{v.id}-{uuid.uuid4().hex[:6]}"), WRITERS)
-        return {o.vignette.id: o for o in results}
+    return hold_all(Assistant(servers.rasa_url, servers.token), WRITERS, prefix="w")
 
 
 @pytest.mark.parametrize("vignette_id", [v.id for v in WRITERS if v.gold in ("emergency", "urgent")])
@@ -131,10 +127,7 @@ def test_writers_vignettes_exact_level_and_subject(outcomes) -> None:
 def test_real_messages_regions_and_subject(servers: Servers) -> None:
     """Region recall at the 95% target; false regions and subject at the floor of today's figures (below their
     targets: docs/measurements.md says which messages and why), so that neither can slip."""
-    assistant = Assistant(servers.rasa_url, servers.token)
-    with ThreadPoolExecutor(max_workers=4) as pool:
-        readings = list(pool.map(lambda m: read(assistant, m, f"real-{uuid.uuid4().hex[:10]}"), REAL))
-    result = figures(readings)
+    result = figures(read_all(Assistant(servers.rasa_url, servers.token), REAL))
     assert result.recall >= 0.95, result
     assert result.false_rate <= 0.05, result
     assert result.subject_rate >= 0.85, result
