@@ -65,14 +65,14 @@ def reply_with_decision(dispatcher: CollectingDispatcher, tracker: Tracker, fact
         # The clinic's own steps for its staff, with the control for the next caller.
         say(dispatcher, escalation, escalation=front_desk)
     if decision.messages and decision.level != "self_care":
-        dispatcher.utter_message(text="Why: " + " ".join(decision.messages))
+        dispatcher.utter_message(text="Why: " + " ".join(decision.messages_for(subject)))
     if decision.level in ("see_clinician", "urgent"):
         say(dispatcher, messages["comfort_advice"])
     if decision.level == "see_clinician":
         # The clinic front desk: how to book here (knotcare.clinic).
         dispatcher.utter_message(text=see_clinician_offer(default_profile()))
     if decision.level == "self_care" and decision.messages:
-        dispatcher.utter_message(text=" ".join(decision.messages))
+        dispatcher.utter_message(text=" ".join(decision.messages_for(subject)))
     plan_follows = plan is not None and decision.level in PLAN_LEVELS
     if decision.level != "emergency" and not plan_follows:
         say(dispatcher, messages["red_flag_safety_net"])

@@ -79,7 +79,8 @@ class SafetyNetPolicy(Policy):
         """Copy the reviewed triage rules into the model, so the safety net needs no database or server."""
         self._rules = list(load_rules(DATA_DIR))
         with self._model_storage.write_to(self._resource) as path:
-            rows = [{"id": r.id, "level": r.level, "when": dict(r.when), "message": r.message, "source": r.source}
+            rows = [{"id": r.id, "level": r.level, "when": dict(r.when), "message": r.message, "source": r.source,
+                     "message_for_other": r.message_for_other}
                     for r in self._rules]
             (Path(path) / RULES_FILE).write_text(json.dumps(rows))
         return self._resource
@@ -90,7 +91,8 @@ class SafetyNetPolicy(Policy):
         """Load the rules copied at training time."""
         with model_storage.read_from(resource) as path:
             rows = json.loads((Path(path) / RULES_FILE).read_text())
-        rules = [Rule(r["id"], r["level"], r["when"], r["message"], r["source"]) for r in rows]
+        rules = [Rule(r["id"], r["level"], r["when"], r["message"], r["source"], r.get("message_for_other", ""))
+                 for r in rows]
         return cls(config, model_storage, resource, execution_context, rules=rules)
 
     def predict_action_probabilities(self, tracker: DialogueStateTracker, domain: Domain,

@@ -6,7 +6,7 @@ import functools
 from contextlib import contextmanager
 from typing import Iterator, Optional
 
-from sqlalchemy import create_engine, event
+from sqlalchemy import create_engine, delete, event, inspect
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -46,8 +46,28 @@ class KnowledgeBase:
         self._sessions = sessionmaker(self.engine, future=True, expire_on_commit=False)
 
     def create_schema(self) -> None:
-        """Create any missing tables (idempotent)."""
+        """Create any missing tables (idempotent); rebuild the content tables when their columns changed."""
+        self._rebuild_changed_content_tables()
         tables.metadata.create_all(self.engine)
+
+    def _rebuild_changed_content_tables(self) -> None:
+        """Drop the reviewed-content tables when a column was added or removed, so they are made anew.
+
+        They hold only what the next seed writes again from the reviewed files (never personal data), so
+        the whole migration is: drop them, create them, seed. The seeded digest is cleared to force that seed.
+        """
+        existing = inspect(self.engine)
+        changed = [
+            table for table in tables.CONTENT_TABLES
+            if existing.has_table(table.name)
+            and {c["name"] for c in existing.get_columns(table.name)} != set(table.columns.keys())
+        ]
+        if not changed:
+            return
+        tables.metadata.drop_all(self.engine, tables=list(tables.CONTENT_TABLES))
+        if existing.has_table(tables.kb_meta.name):
+            with self.engine.begin() as connection:
+                connection.execute(delete(tables.kb_meta).where(tables.kb_meta.c.key == "content_digest"))
 
     @contextmanager
     def unit_of_work(self) -> Iterator[UnitOfWork]:

@@ -135,14 +135,15 @@ class TriageRuleRepository(_Repository):
     def all(self) -> List[Rule]:
         """Every rule, in the order of the reviewed file."""
         return [
-            Rule(r["id"], r["level"], dict(r["conditions"] or {}), r["message"], r["source"])
+            Rule(r["id"], r["level"], dict(r["conditions"] or {}), r["message"], r["source"],
+                 r["message_for_other"] or "")
             for r in self._rows(select(t.triage_rules).order_by(t.triage_rules.c.position))
         ]
 
     def add_all(self, rules: Iterable[Rule]) -> None:
         """Insert rules, keeping their order (seeding)."""
         rows = [{"id": r.id, "position": i, "level": r.level, "conditions": dict(r.when), "message": r.message,
-                 "source": r.source} for i, r in enumerate(rules)]
+                 "source": r.source, "message_for_other": r.message_for_other} for i, r in enumerate(rules)]
         if rows:
             self.session.execute(insert(t.triage_rules), rows)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Tuple
@@ -77,10 +78,15 @@ def content_digest(data_dir: Path = DATA_DIR) -> str:
     return sha.hexdigest()
 
 
+#: Words that address the person reading (a rule's reason worded this way needs a variant for a proxy).
+_ADDRESSES_WRITER = re.compile(r"\b(?:you|your|yours|yourself)\b", re.IGNORECASE)
+
+
 def load_rules(data_dir: Path = DATA_DIR) -> Tuple[Rule, ...]:
     """Read and check the reviewed triage rules (also used by the dialogue's safety net, without the DB)."""
     rules = tuple(
-        Rule(r["id"], r["level"], dict(r.get("when") or {}), r["message"].strip(), r.get("source", ""))
+        Rule(r["id"], r["level"], dict(r.get("when") or {}), r["message"].strip(), r.get("source", ""),
+             (r.get("message_for_other") or "").strip())
         for r in _read(data_dir, "kb/triage_rules.yml").get("rules", [])
     )
     for rule in rules:
@@ -88,6 +94,9 @@ def load_rules(data_dir: Path = DATA_DIR) -> Tuple[Rule, ...]:
             validate_rule(rule)
         except ValueError as error:
             raise ContentError(str(error)) from error
+        # A reason that speaks to "you" would misaddress a relative or a front desk asking for someone else.
+        if _ADDRESSES_WRITER.search(rule.message) and not rule.message_for_other:
+            raise ContentError(f"rule {rule.id}: its message says 'you' but has no message_for_other")
     return rules
 
 

@@ -76,6 +76,7 @@ triage_rules = Table(
     Column("conditions", JSON, nullable=False),
     Column("message", Text, nullable=False),
     Column("source", Text, nullable=False),
+    Column("message_for_other", Text, nullable=False, default=""),
 )
 answers = Table(
     "answers", metadata,

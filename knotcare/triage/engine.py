@@ -63,6 +63,13 @@ class Rule:
     when: Mapping[str, Any]
     message: str
     source: str
+    #: The same reason worded for someone writing for another person (contract: the subject); empty when
+    #: `message` already reads right for both.
+    message_for_other: str = ""
+
+    def message_for(self, subject: Optional[str]) -> str:
+        """The reason worded for the conversation's subject (`self` or `other`)."""
+        return self.message_for_other if subject == "other" and self.message_for_other else self.message
 
     def matches(self, facts: Facts) -> bool:
         """True when every condition of the rule holds for these facts."""
@@ -120,6 +127,10 @@ class Decision:
     def messages(self) -> List[str]:
         """Why, in plain words: the messages of the rules at the deciding level."""
         return [rule.message for rule in self.deciding]
+
+    def messages_for(self, subject: Optional[str]) -> List[str]:
+        """The same reasons, worded for the conversation's subject."""
+        return [rule.message_for(subject) for rule in self.deciding]
 
     def as_dict(self) -> Dict[str, Any]:
         """JSON-ready form for audits and `knotcare triage`."""

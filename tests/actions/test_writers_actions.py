@@ -37,6 +37,16 @@ async def test_the_emergency_message_tells_a_proxy_what_to_do_for_the_person(dom
     assert "for them" in said and "Stay with them" in said
 
 
+async def test_the_reason_given_to_a_proxy_speaks_of_the_person(domain) -> None:
+    for subject, words in (("other", "their clinician"), ("self", "your clinician")):
+        dispatcher = CollectingDispatcher()
+        tracker = make_tracker("she has osteoporosis", conditions=["osteoporosis"], body_region="mid_back",
+                               pain_quality="dull_ache", pain_duration_days=5, pain_severity=4, subject=subject)
+        await ActionDecideCare().run(dispatcher, tracker, domain)
+        why = [t for t in texts(dispatcher) if t.startswith("Why: ")]
+        assert why and words in why[0], texts(dispatcher)
+
+
 async def test_a_front_desk_gets_the_clinics_escalation_and_the_next_caller_control(domain) -> None:
     dispatcher = CollectingDispatcher()
     tracker = make_tracker("caller says she fainted", intent="report_red_flag", red_flags=["neuro_head_signs"],

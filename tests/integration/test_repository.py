@@ -66,3 +66,15 @@ def test_an_empty_database_is_seeded_on_demand(tmp_path) -> None:
     with kb.unit_of_work() as uow:
         assert uow.routines.all()
     kb.dispose()
+
+
+def test_content_tables_with_an_old_column_set_are_rebuilt_and_reseeded(kb: KnowledgeBase, content) -> None:
+    """A knowledge base seeded before a content column existed is rebuilt by the next seed, not left broken."""
+    from sqlalchemy import text
+
+    with kb.engine.begin() as connection:
+        connection.execute(text("ALTER TABLE triage_rules DROP COLUMN message_for_other"))
+    assert ensure_seeded(kb)
+    with kb.unit_of_work() as uow:
+        assert uow.rules.all() == list(content.rules)
+    assert not ensure_seeded(kb)

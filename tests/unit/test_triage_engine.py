@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import re
+import shutil
+
 import pytest
 
+from knotcare.config import DATA_DIR
+from knotcare.kb.seed import ContentError, load_rules
 from knotcare.triage.engine import LEVELS, Facts, Rule, decide, validate_rule
 
 RULES = [
@@ -123,3 +128,28 @@ def test_a_plain_knot_is_self_care(content) -> None:
 def test_every_rule_has_a_source_and_a_message(content) -> None:
     for rule in content.rules:
         assert rule.level in LEVELS and rule.source.strip() and rule.message.strip(), rule.id
+
+
+def test_reasons_are_worded_for_whose_pain_it_is() -> None:
+    rule = Rule("night", "see_clinician", {}, "It wakes you.", "NHS", "It wakes them.")
+    decision = decide(Facts(), [rule])
+    assert decision.messages_for("self") == ["It wakes you."]
+    assert decision.messages_for("other") == ["It wakes them."]
+    assert Rule("x", "urgent", {}, "Call now.", "NHS").message_for("other") == "Call now."
+
+
+def test_proxy_wordings_speak_of_the_person_not_to_them(content) -> None:
+    # "you" in a proxy wording may only be the writer reporting ("you said", "you've told me").
+    for rule in content.rules:
+        if rule.message_for_other:
+            text = re.sub(r"\b[Yy]ou(?: said|'ve told me)\b", "", rule.message_for_other)
+            assert not re.search(r"\byour?\b", text, re.I), rule.id
+
+
+def test_a_rule_saying_you_without_a_proxy_wording_is_refused(tmp_path) -> None:
+    (tmp_path / "kb").mkdir()
+    shutil.copy(DATA_DIR / "kb" / "triage_rules.yml", tmp_path / "kb" / "triage_rules.yml")
+    path = tmp_path / "kb" / "triage_rules.yml"
+    path.write_text(path.read_text().replace("message_for_other:", "unused_note:", 1))
+    with pytest.raises(ContentError, match="message_for_other"):
+        load_rules(tmp_path)
