@@ -40,12 +40,20 @@ def main() -> int:
     print(f"false regions   {result.with_false_region}/{result.messages} messages = {result.false_rate:.1%}"
           "  (target <= 2%)")
     print(f"subject right   {result.subject_right}/{result.messages} = {result.subject_rate:.1%}  (target 98%)")
+    if result.flagged or result.unflagged:
+        print(f"red flag read   {result.flag_read}/{result.flagged} messages with one"
+              f"   false red flag {result.false_flag}/{result.unflagged} messages with none")
+        print(f"serious, decided at once at their level or above  {result.serious_in_time}/{result.serious}"
+              f"   dangerous misses {result.dangerous_misses}  (target 0)")
     if args.show_misses:
         for r in readings:
             missed = set(r.message.regions) - r.recalled
-            if missed or r.false_regions or r.subject != r.message.subject:
-                print(f"  {r.message.id}: gold {sorted(r.message.regions)} {r.message.subject}; read "
-                      f"{sorted(r.regions)} {r.subject} :: {r.message.text[:160]!r}")
+            flags = r.message.red_flags
+            wrong_flags = flags is not None and bool(flags) != bool(r.red_flags)
+            if missed or r.false_regions or r.subject != r.message.subject or wrong_flags or r.under_triaged:
+                print(f"  {r.message.id}: gold {sorted(r.message.regions)} {r.message.subject}"
+                      f" {sorted(flags or ())} {r.message.level or ''}; read {sorted(r.regions)} {r.subject}"
+                      f" {sorted(r.red_flags)} {r.level or ''} :: {r.message.text[:160]!r}")
     return 0
 
 

@@ -4,6 +4,11 @@ The set (tests/nlu/real_phrases/messages.yml) holds messages real people wrote i
 each labelled from the contract alone for the regions it names and whose pain it is. Regions are read
 with `POST /model/parse`; the subject from the tracker after the message is sent over REST.
 
+Sets that also label the red flags each message affirms and the least level it demands (the blind
+openers, tests/nlu/blind_openers) are scored on those too, from the tracker after that one message: a
+red flag is acted on at once (contract), so a message whose gold level is emergency or urgent must have
+been decided at that level or a more urgent one already.
+
 Scoring, by value: a gold region is recalled when the parse has it, or, for a gold `back` (no part said),
 any part of the back. A predicted region is false when the gold names no such region; a predicted `back`
 is not false when the gold names any part of the back.
@@ -15,11 +20,12 @@ import uuid
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Dict, List, Sequence, Set
+from typing import Any, Dict, List, Optional, Sequence, Set
 
 import yaml
 
-from knotcare.vignettes import Assistant
+from knotcare.triage.engine import urgency
+from knotcare.vignettes import SERIOUS, Assistant
 
 BACK_PARTS = frozenset({"back", "upper_back", "mid_back", "lower_back"})
 
@@ -32,6 +38,10 @@ class RealMessage:
     text: str
     regions: frozenset
     subject: str
+    #: the red-flag codes affirmed in it, when the set labels them (None: not labelled)
+    red_flags: Optional[frozenset] = None
+    #: the least level it demands on its own (emergency or urgent), when it has red flags
+    level: Optional[str] = None
 
 
 @dataclass(frozen=True)
@@ -41,6 +51,21 @@ class Reading:
     message: RealMessage
     regions: frozenset
     subject: str
+    red_flags: frozenset = frozenset()
+    #: the triage level decided after this one message, or None
+    level: Optional[str] = None
+
+    @property
+    def dangerous_miss(self) -> bool:
+        """A message that demands emergency or urgent care got no decision, or a less urgent one."""
+        gold = self.message.level
+        return gold in SERIOUS and (self.level is None or urgency(self.level) > urgency("urgent"))
+
+    @property
+    def under_triaged(self) -> bool:
+        """Decided less urgently than the message demands (or not at all)."""
+        gold = self.message.level
+        return gold is not None and (self.level is None or urgency(self.level) > urgency(gold))
 
     @property
     def recalled(self) -> Set[str]:
@@ -59,7 +84,9 @@ def load_messages(path: Path) -> List[RealMessage]:
     """Read the labelled set."""
     rows = yaml.safe_load(path.read_text(encoding="utf-8"))["messages"]
     return [RealMessage(id=str(r["id"]), text=str(r["text"]), regions=frozenset(r.get("regions") or ()),
-                        subject=r.get("subject") or "self") for r in rows]
+                        subject=r.get("subject") or "self",
+                        red_flags=frozenset(r["red_flags"] or ()) if "red_flags" in r else None,
+                        level=r.get("level")) for r in rows]
 
 
 def read(assistant: Assistant, message: RealMessage, sender: str) -> Reading:
@@ -70,8 +97,9 @@ def read(assistant: Assistant, message: RealMessage, sender: str) -> Reading:
     entities: List[Dict[str, Any]] = response.json().get("entities") or []
     regions = frozenset(e["value"] for e in entities if e.get("entity") == "body_region")
     assistant.say(sender, message.text)
-    subject = assistant.slots(sender).get("subject") or "self"
-    return Reading(message, regions, subject)
+    slots = assistant.slots(sender)
+    return Reading(message, regions, slots.get("subject") or "self", frozenset(slots.get("red_flags") or ()),
+                   slots.get("triage_level"))
 
 
 def read_all(assistant: Assistant, messages: Sequence[RealMessage]) -> List[Reading]:
@@ -89,6 +117,17 @@ class Figures:
     recalled: int
     with_false_region: int
     subject_right: int
+    #: messages labelled with red flags (0 when the set does not label them)
+    flagged: int = 0
+    #: of those, messages where at least one red flag was read
+    flag_read: int = 0
+    #: labelled messages with no red flag in which one was read
+    unflagged: int = 0
+    false_flag: int = 0
+    #: messages with a gold level (emergency or urgent), and those decided at it or above after that message
+    serious: int = 0
+    serious_in_time: int = 0
+    dangerous_misses: int = 0
 
     @property
     def recall(self) -> float:
@@ -108,7 +147,15 @@ class Figures:
 
 def figures(readings: Sequence[Reading]) -> Figures:
     """Sum the readings up."""
+    labelled = [r for r in readings if r.message.red_flags is not None]
+    flagged = [r for r in labelled if r.message.red_flags]
+    unflagged = [r for r in labelled if not r.message.red_flags]
+    serious = [r for r in readings if r.message.level in SERIOUS]
     return Figures(messages=len(readings), gold_regions=sum(len(r.message.regions) for r in readings),
                    recalled=sum(len(r.recalled) for r in readings),
                    with_false_region=sum(bool(r.false_regions) for r in readings),
-                   subject_right=sum(r.subject == r.message.subject for r in readings))
+                   subject_right=sum(r.subject == r.message.subject for r in readings),
+                   flagged=len(flagged), flag_read=sum(bool(r.red_flags) for r in flagged),
+                   unflagged=len(unflagged), false_flag=sum(bool(r.red_flags) for r in unflagged),
+                   serious=len(serious), serious_in_time=sum(not r.under_triaged for r in serious),
+                   dangerous_misses=sum(r.dangerous_miss for r in serious))
