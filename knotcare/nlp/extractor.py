@@ -40,6 +40,8 @@ MAX_LOOKBACK = 40
 #: Entities that name a body part: a negation reaches them only when nothing is done with the part between
 #: ("not my neck" denies the neck; "I can't turn my neck" does not).
 BODY_ENTITIES = frozenset({"body_region", "muscle", "other_body_part"})
+#: The parts of the back the contract names (a generic `back` beside one of them is that one).
+BACK_PARTS = frozenset({"upper_back", "mid_back", "lower_back"})
 #: Entities whose value is the person's own words (normalised later into slots).
 VERBATIM_ENTITIES = ("duration", "severity")
 
@@ -86,6 +88,17 @@ class _Context:
     clinical_markers: frozenset = frozenset()
     clinical_marker_patterns: Tuple[Any, ...] = ()
     negation_stopped_by: frozenset = frozenset()
+    #: "no fever, chills or any weight loss": across one of these a negation reaches a list's later items
+    negation_coordinators: frozenset = frozenset()
+    negation_coordinated_window: int = 0
+    #: "my back is totally fine": said straight after a body part, it denies it
+    denied_after: Tuple[Tuple[str, ...], ...] = ()
+    #: "neck of the woods", "got my back": a body word in a figure of speech names no region
+    region_idioms: Tuple[Tuple[str, ...], ...] = ()
+    #: "my mate says it's text neck": a person who only speaks owns nothing of what follows
+    speech_verbs: frozenset = frozenset()
+    #: "lifting a sofa with my brother": a person after one of these is company, not whose pain it is
+    company_words: frozenset = frozenset()
 
 
 def _load_yaml(path: Path) -> Dict[str, Any]:
@@ -147,6 +160,12 @@ class FactExtractor:
             clinical_markers=frozenset(spec.get("clinical_markers", [])),
             clinical_marker_patterns=tuple(re.compile(p) for p in spec.get("clinical_marker_patterns", [])),
             negation_stopped_by=frozenset(spec.get("negation_stopped_by", [])),
+            negation_coordinators=frozenset(spec.get("negation_coordinators", [])),
+            negation_coordinated_window=int(spec.get("negation_coordinated_window", 0)),
+            denied_after=phrases("denied_after"),
+            region_idioms=phrases("region_idioms"),
+            speech_verbs=frozenset(spec.get("speech_verbs", [])),
+            company_words=frozenset(spec.get("company_words", [])),
         )
 
     def _add_patterns(self, spec: Dict[str, Any]) -> None:
@@ -262,11 +281,31 @@ class FactExtractor:
             if not any(m.entity == implied[0] and m.start < mention.end and mention.start < m.end for m in mentions):
                 mentions.append(Mention(implied[0], implied[1], mention.start, mention.end, mention.text,
                                         mention.status))
-        # "cervical disc", "lumbar spinal stenosis": the generic back word after a named part is that part.
+        # "cervical disc", "lumbar spinal stenosis": the generic back word after a named part is that part; and
+        # "between my shoulder blade and spine", "my back, the lower part mostly": a part of the back named in the
+        # same message says which part the generic word meant.
         named_parts = [m for m in mentions if m.entity == "body_region" and m.value != "back"]
-        return [m for m in mentions if not (
+        back_parts = [p for p in named_parts if p.value in BACK_PARTS and p.affirmed]
+        mentions = [m for m in mentions if not (
             m.entity == "body_region" and m.value == "back"
-            and any(p.end <= m.start and not text[p.end:m.start].strip(" -") for p in named_parts))]
+            and (back_parts or any(p.end <= m.start and not text[p.end:m.start].strip(" -") for p in named_parts)))]
+        idioms = self._idiom_spans(seen_as)
+        return [m for m in mentions if not (
+            m.entity in BODY_ENTITIES and any(start <= m.start and m.end <= end for start, end in idioms))]
+
+    def _idiom_spans(self, doc: Doc) -> List[Tuple[int, int]]:
+        """Character spans of the figures of speech in `doc` that name no body region."""
+        ctx = getattr(self, "_context", None)
+        if ctx is None or not ctx.region_idioms:
+            return []
+        words = [token.lower_ for token in doc]
+        spans = []
+        for index in range(len(words)):
+            for idiom in ctx.region_idioms:
+                if tuple(words[index:index + len(idiom)]) == idiom:
+                    last = doc[index + len(idiom) - 1]
+                    spans.append((doc[index].idx, last.idx + len(last)))
+        return spans
 
     def _quantities(self, text: str, about_other: bool) -> List[Mention]:
         """Ages, durations and ratings. About someone else, the age is theirs ("he's 84"), not the writer's."""
@@ -307,7 +346,7 @@ class FactExtractor:
 
 
     #: What hurts: the mentions whose owner tells whose pain the message is about.
-    _OWNED = frozenset({"body_region", "pain_quality", "red_flag", "muscle"})
+    _OWNED = frozenset({"body_region", "pain_quality", "red_flag", "muscle", "other_body_part"})
 
     def _subject(self, text: str, doc: Doc,
                  mentions: Sequence[Mention]) -> Optional[Tuple[int, int, Optional[int], str]]:
@@ -386,13 +425,26 @@ class FactExtractor:
         """Whose a mention is, from the nearest person word before it in its sentence: ("self" or "other", where)."""
         ctx = self._context
         # Within the sentence, across "just" or "but" ("... and he just fainted"): any clause's person will do.
+        skip_to = start
         for index in range(start - 1, max(-1, start - 13), -1):
+            if index >= skip_to:
+                continue
             word = words[index]
             if word in (".", "!", "?", ";"):
                 return None
+            is_person = word in ctx.subject_pronouns or word in ctx.subject_nouns
+            # "my mate says it's text neck": the speaker owns nothing of what they say; "lifting a sofa with my
+            # brother, lower back on the left": company owns nothing either. Skip the person and "my" before them.
+            if is_person and (index + 1 < len(words) and words[index + 1] in ctx.speech_verbs
+                              or any(w in ctx.company_words for w in words[max(0, index - 2):index])):
+                skip_to = index - 1 if index and words[index - 1] in ctx.subject_determiners else index
+                continue
+            # "a friend of mine has a tight trap": "mine" there is the friend
+            if word == "mine" and index >= 2 and words[index - 1] == "of" and words[index - 2] in ctx.subject_nouns:
+                return "other", index - 2
             if word in ctx.self_words:
                 return "self", index
-            if word in ctx.subject_pronouns or word in ctx.subject_nouns:
+            if is_person:
                 return "other", index
         return None
 
@@ -423,12 +475,14 @@ class FactExtractor:
             clause.insert(0, word)
         return clause
 
-    def _after(self, words: Sequence[str], end: int) -> Optional[str]:
+    def _after(self, words: Sequence[str], end: int, entity: str = "") -> Optional[str]:
         """A cue straight after the mention: NEGATED for "fever? no", OTHER_PERSON for "... runs in my family"."""
         ctx = self._context
         rest = list(words[end:end + 8])
         if any(tuple(rest[:len(cue)]) == cue for cue in ctx.other_person_after):
             return OTHER_PERSON
+        if entity in BODY_ENTITIES and any(tuple(rest[:len(cue)]) == cue for cue in ctx.denied_after):
+            return NEGATED
         index = 0
         while index < len(rest) and rest[index] in ctx.negation_after_separators:
             index += 1
@@ -445,7 +499,7 @@ class FactExtractor:
         ctx = getattr(self, "_context", None)
         if ctx is None:
             return AFFIRMED
-        after = self._after(words, end) if end is not None else None
+        after = self._after(words, end, entity) if end is not None else None
         if after == OTHER_PERSON and entity in PERSONAL_ENTITIES:
             return OTHER_PERSON
         if after == NEGATED:
@@ -486,6 +540,13 @@ class FactExtractor:
             if cue == ("without",) and any(w in ("n't", "nt", "not", "cannot") for w in before):
                 continue
             return NEGATED
+        # "I don't have a fever or any weight loss": the cue reaches the later items of a list joined by "or".
+        coordinated = ctx.negation_coordinated_window if entity not in BODY_ENTITIES else 0
+        reach = clause[-coordinated:] if coordinated else []
+        for position in range(max(0, len(reach) - len(window))):
+            if any(self._ends_with(reach[: position + 1], c) for c in ctx.negation) \
+                    and any(w in ctx.negation_coordinators for w in reach[position + 1:]):
+                return NEGATED
         return AFFIRMED
 
 

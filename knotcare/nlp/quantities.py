@@ -138,12 +138,33 @@ _SEVERITY_NUMBER_RE = re.compile(
 _BARE_NUMBER_RE = re.compile(r"^\s*(?:(?:about|around|like|maybe|prob|probably)\s+)?(?:an?\s+)?(\d{1,2})\s*[.!]?\s*$", re.IGNORECASE)
 
 
+# An answer to "how bad is it, 0 to 10?" that opens with the number, alone or reported: "he says 3", "she said
+# 4", "6 when training", "7, it was 3 before", "about 6 when it tightens". The number must end there (a
+# comma, "when", "now", the end...), so "2 weeks", "2-3 days" or "3 knots" is never one. A later "4 now" in the same
+# answer is the rating now ("7 on the stairs, 4 now").
+_ANSWER_RATING_RE = re.compile(
+    r"^\s*(?:(?:he|she|they|i|we|mum|dad|the patient|patient|pt|caller)\s+(?:says?|said|reckons?|thinks?|would say|'d say|"
+    r"rates? it|rated it|puts? it at|scores? it)\s+(?:it'?s\s+|its\s+|it is\s+|about\s+|around\s+|maybe\s+|like\s+)?)?"
+    r"(?:(?:about|around|like|maybe|prob|probably|roughly|honestly)\s+)?(?:an?\s+)?(\d{1,2})(?:\s*/\s*10)?"
+    r"(?=\s*(?:$|[,.;!)(]|when|whenever|on|at|but|if|now|right|today|and|during|while|most|in|out|though|tops|max|ish|"
+    r"at\s+worst|at\s+best))",
+    re.IGNORECASE,
+)
+_NOW_RATING_RE = re.compile(r"\b(\d{1,2})\s+(?:right\s+)?(?:now|at the moment|atm|today)\b", re.IGNORECASE)
+
+
 def find_severities(text: str) -> Iterator[Span]:
     """Yield the character spans of every pain rating in `text`."""
     spans: list[Span] = []
+    # Not in an answer that gives a time ("2, maybe 3 weeks"): there the number is part of the duration.
+    answer = _ANSWER_RATING_RE.match(text)
+    if answer and 0 <= int(answer.group(1)) <= 10 and not any(find_durations(text)):
+        spans.append(answer.span(1))
+        spans += [m.span(1) for m in _NOW_RATING_RE.finditer(text, answer.end())
+                  if 0 <= int(m.group(1)) <= 10]
     for match in _SEVERITY_NUMBER_RE.finditer(text):
         number = next(g for g in match.groups() if g is not None)
-        if 0 <= float(number) <= 10:
+        if 0 <= float(number) <= 10 and not any(s < match.end() and match.start() < e for s, e in spans):
             spans.append(match.span())
     bare = _BARE_NUMBER_RE.match(text)
     if bare and 0 <= int(bare.group(1)) <= 10 and not spans:
