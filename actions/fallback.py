@@ -66,7 +66,7 @@ class ActionDefaultFallback(Action):
             await hand_over_conversation(dispatcher, tracker, "not_understood")
         else:
             say_key(dispatcher, "default")
-        # Whose pain it is outlives the revert: "it's not me, it's my husband" must not be forgotten with it.
-        kept = [SlotSet(name, value) for name in ("subject", "writer")
-                for value in entity_values(tracker, name)[:1] if tracker.get_slot(name) != value]
+        # Whose pain it is outlives the revert: "it's not me, it's my husband" must not be forgotten with it. Set
+        # again even when the slot already holds the value: the message itself set it, and the revert undoes that.
+        kept = [SlotSet(name, value) for name in ("subject", "writer") for value in entity_values(tracker, name)[:1]]
         return [UserUtteranceReverted(), *kept]

@@ -122,6 +122,8 @@ class FactExtractor:
         #: asked about in "what if I'm pregnant?", "asking for my wife" or "why don't I feel it where the knot
         #: is?", but not in "no chest pain or breathing problems, just a knot"
         self._negation_only: set = set()
+        #: "lower part", "middle bit" -> the part of the back they name after a generic "back" (body_regions.yml)
+        self._back_part_words: List[Tuple[Tuple[str, ...], str]] = []
         #: "entity|value" -> (entity, value) it also names: a muscle names its region (muscles.yml `region`)
         self._implies: Dict[str, Tuple[str, str]] = {}
         for path in sorted(self.pattern_dir.glob("*.yml")):
@@ -130,6 +132,11 @@ class FactExtractor:
                 self._context = self._read_context(spec)
             elif "entity" in spec:
                 self._add_patterns(spec)
+
+    def _templated(self, spec: Dict[str, Any], key: str) -> List[Tuple[str, ...]]:
+        """Cues written once with `{noun}` for each subject noun ("it's my {noun}": "it's my grandad", ...)."""
+        return [tuple(t.text.lower() for t in self.nlp.make_doc(template.replace("{noun}", noun)))
+                for template in spec.get(key, []) for noun in spec.get("subject_nouns", [])]
 
     def _read_context(self, spec: Dict[str, Any]) -> _Context:
         def phrases(key: str) -> Tuple[Tuple[str, ...], ...]:
@@ -154,7 +161,8 @@ class FactExtractor:
             subject_determiners=frozenset(spec.get("subject_determiners", [])),
             subject_pronouns=frozenset(spec.get("subject_pronouns", [])),
             front_desk=phrases("front_desk"),
-            proxy_more=phrases("proxy_more"),
+            proxy_more=tuple(sorted(set(phrases("proxy_more")) | set(self._templated(spec, "proxy_templates")),
+                                    key=len, reverse=True)),
             self_before_frame=phrases("self_before_frame"),
             negation_long=phrases("negation_long"),
             clinical_markers=frozenset(spec.get("clinical_markers", [])),
@@ -170,6 +178,9 @@ class FactExtractor:
 
     def _add_patterns(self, spec: Dict[str, Any]) -> None:
         entity = spec["entity"]
+        for value, words in (spec.get("back_part_words") or {}).items():
+            self._back_part_words += [(tuple(t.text for t in self.nlp.make_doc(str(w).lower())), value) for w in words]
+        self._back_part_words.sort(key=lambda item: len(item[0]), reverse=True)
         if spec.get("context") == "negation":
             self._negation_only.add(entity)
         for value, rules in (spec.get("values") or {}).items():
@@ -250,6 +261,12 @@ class FactExtractor:
         words = [token.lower_ for token in seen_as]
         mentions: List[Mention] = []
         for entity, found in by_entity.items():
+            if entity == "body_region":
+                # "my upper back is killing me": a named part of the back wins over the longer generic phrase
+                # ("back is killing") that overlaps it.
+                parts = [span for span, value in found if value in BACK_PARTS]
+                found = [(span, value) for span, value in found if value != "back"
+                         or not any(span.start < p.end and p.start < span.end for p in parts)]
             # Longest match wins inside one entity ("shoulder blade" over "shoulder"); one mention per span
             # (the same words may be in two pattern files).
             kept = {(s.start, s.end) for s in filter_spans([span for span, _ in found])}
@@ -289,9 +306,31 @@ class FactExtractor:
         mentions = [m for m in mentions if not (
             m.entity == "body_region" and m.value == "back"
             and (back_parts or any(p.end <= m.start and not text[p.end:m.start].strip(" -") for p in named_parts)))]
+        # "my back is stiff, middle part", "back's gone again, the low bit": which part, said after the generic word.
+        generic = [m for m in mentions if m.entity == "body_region" and m.value == "back" and m.affirmed]
+        if generic and not back_parts and self._back_part_words:
+            said = self._back_part_said(seen_as, after=generic[0].end)
+            if said is not None:
+                value, start, end = said
+                mentions = [m for m in mentions if m not in generic]
+                mentions.append(Mention("body_region", value, start, end, text[start:end], AFFIRMED))
         idioms = self._idiom_spans(seen_as)
         return [m for m in mentions if not (
             m.entity in BODY_ENTITIES and any(start <= m.start and m.end <= end for start, end in idioms))]
+
+    def _back_part_said(self, doc: Doc, after: int) -> Optional[Tuple[str, int, int]]:
+        """The part of the back a phrase such as "the lower part" names, after character `after`, with its span."""
+        words = [token.lower_ for token in doc]
+        for index, token in enumerate(doc):
+            if token.idx < after:
+                continue
+            for phrase, value in self._back_part_words:
+                end = index + len(phrase)
+                # "the lower part of my leg" names another part of the body
+                if tuple(words[index:end]) == phrase and (end >= len(words) or words[end] != "of"):
+                    last = doc[end - 1]
+                    return value, token.idx, last.idx + len(last)
+        return None
 
     def _idiom_spans(self, doc: Doc) -> List[Tuple[int, int]]:
         """Character spans of the figures of speech in `doc` that name no body region."""
@@ -362,8 +401,8 @@ class FactExtractor:
         conditions = [m for m in mentions if m.entity == "condition"]
         for mention in mentions:
             # A region inside a history ("his spine surgery") says nothing about whose pain it is.
-            if mention.entity in self._OWNED and not any(c.start < mention.end and mention.start < c.end
-                                                         for c in conditions):
+            if mention.entity in self._OWNED and mention.status not in (NEGATED, HYPOTHETICAL) \
+                    and not any(c.start < mention.end and mention.start < c.end for c in conditions):
                 token = next((t.i for t in doc if t.idx >= mention.start), len(doc))
                 found = self._owner(words, token)
                 if found is not None:
@@ -376,11 +415,16 @@ class FactExtractor:
         for cues, writer in ((ctx.front_desk, "front_desk"), (ctx.proxy + ctx.proxy_more, "relative")):
             for index in range(len(words)):
                 for cue in cues:
-                    if tuple(words[index:index + len(cue)]) == cue and not self._self_before(words, index):
+                    # "I'm a patient at your clinic" is the writer; "I'm writing about my husband" is not.
+                    if tuple(words[index:index + len(cue)]) == cue and (writer == "relative"
+                                                                         or not self._self_before(words, index)):
                         last = doc[index + len(cue) - 1]
                         return doc[index].idx, last.idx + len(last), noun, writer
         for start, end in quantities.find_frames(text):
-            return start, end, noun, "front_desk"
+            # "36M, lower back knot ... when i cough": the writer describing themselves the clinical way, in first
+            # person, with nobody else ("he", "she") in it and no clinical shorthand beside the frame.
+            if not self._writer_speaks_of_self(words, owners):
+                return start, end, noun, "front_desk"
         if not any(w in ctx.self_words for w in words):
             # A clinical note ("G2P1 at 30/40, 2/7 LBP, febrile"): someone's patient, written by staff.
             for token in doc:
@@ -397,6 +441,15 @@ class FactExtractor:
             token = owners["other"]
             return doc[token].idx, doc[token].idx + len(doc[token]), noun, "relative"
         return None
+
+    def _writer_speaks_of_self(self, words: Sequence[str], owners: Dict[str, int]) -> bool:
+        """True when the writer says "I" about the pain and nobody else is in the message."""
+        ctx = self._context
+        if "self" in owners:
+            return True
+        first_person = {"i", "i'm", "im", "'m", "i've", "ive", "me", "i'd"}
+        return (any(w in first_person for w in words) and not any(w in ctx.subject_pronouns for w in words)
+                and not any(w in ctx.clinical_markers for w in words) and "other" not in owners)
 
     def _subject_noun(self, words: Sequence[str], owning: Sequence[int], pronouns: bool) -> Optional[int]:
         """The noun that names the person the message is about: the writer's relative or the person in front of

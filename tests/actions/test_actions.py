@@ -145,6 +145,15 @@ async def test_fallback_is_kind_and_forgets_the_message(domain) -> None:
         assert expected in texts(dispatcher)[0]
 
 
+async def test_fallback_keeps_whose_pain_it_is_though_the_message_set_it(domain) -> None:
+    """The tracker Rasa sends already holds the slot the reverted message set: it is set again after the revert."""
+    tracker = make_tracker("In this patient with back pain, how do you diagnose arachnoiditis?", intent="nlu_fallback",
+                           entities=[entity("subject", "other"), entity("writer", "front_desk")], subject="other",
+                           writer="front_desk")
+    events = await ActionDefaultFallback().run(CollectingDispatcher(), tracker, domain)
+    assert events == [UserUtteranceReverted(), SlotSet("subject", "other"), SlotSet("writer", "front_desk")]
+
+
 async def test_a_suspected_red_flag_puts_the_screen_first(domain) -> None:
     ranking = [{"name": "describe_pain", "confidence": 1.0}, {"name": "report_red_flag", "confidence": 0.93}]
     tracker = make_tracker("trouble with my wee since the back pain started", ranking=ranking)
