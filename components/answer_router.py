@@ -79,7 +79,11 @@ class AnswerRouter(GraphComponent):
             # An unsure guess that says where it hurts and what it is like (or a condition) is a description with
             # a question attached ("there's a sore spot in my lower back. What massage would you suggest?"): the intake
             # answers it. A question the classifier placed keeps its intent.
-            return unsure and "body_region" in found and bool(found & DETAILS or "condition" in named)
+            # So is a question about someone else's case that says where and what, or where and a condition
+            # ("A client (35F) ... C5/6 disc bulge ... just a neck knot. Should we go ahead with the booking?"): whose
+            # pain it is and what it is come first, the booking after.
+            case = "body_region" in found and bool(found & DETAILS or "condition" in named)
+            return case and (unsure or "subject" in named)
         if (unsure and "body_region" in found) or "condition" in named:
             # "had an L4-L5 fusion in May ... a tight knot just above the scar": a history and a pain fact
             return True

@@ -40,6 +40,8 @@ MAX_LOOKBACK = 40
 #: Entities that name a body part: a negation reaches them only when nothing is done with the part between
 #: ("not my neck" denies the neck; "I can't turn my neck" does not).
 BODY_ENTITIES = frozenset({"body_region", "muscle", "other_body_part"})
+#: The writer speaking of themselves (not "my", which also names a relative: "my dad").
+_FIRST_PERSON = frozenset({"i", "i'm", "im", "'m", "i've", "ive", "me", "myself", "i'd", "mine", "id"})
 #: The parts of the back the contract names (a generic `back` beside one of them is that one).
 BACK_PARTS = frozenset({"upper_back", "mid_back", "lower_back"})
 #: Entities whose value is the person's own words (normalised later into slots).
@@ -99,6 +101,10 @@ class _Context:
     speech_verbs: frozenset = frozenset()
     #: "lifting a sofa with my brother": a person after one of these is company, not whose pain it is
     company_words: frozenset = frozenset()
+    #: "hypothetically if someone couldn't feel their bum ... (it's me)": the writer owning up to a made-up someone
+    self_reveal: Tuple[Tuple[str, ...], ...] = ()
+    #: the made-up someone's words read as the writer's once revealed ("their" -> "my")
+    someone_words: Dict[str, str] = field(default_factory=dict)
 
 
 def _load_yaml(path: Path) -> Dict[str, Any]:
@@ -174,6 +180,8 @@ class FactExtractor:
             region_idioms=phrases("region_idioms"),
             speech_verbs=frozenset(spec.get("speech_verbs", [])),
             company_words=frozenset(spec.get("company_words", [])),
+            self_reveal=phrases("self_reveal"),
+            someone_words=dict(spec.get("someone_words") or {}),
         )
 
     def _add_patterns(self, spec: Dict[str, Any]) -> None:
@@ -240,6 +248,13 @@ class FactExtractor:
             mentions = self._mentions(text, doc, seen_as)
             mentions.append(Mention("subject", "other", start, end, text[start:end], AFFIRMED))
             mentions.append(Mention("writer", writer, start, end, text[start:end], AFFIRMED))
+        elif self._reveals_self(doc):
+            # The someone of a "hypothetically" is the writer: their signs are the writer's, and not made up.
+            revealed = Doc(doc.vocab, words=[ctx.someone_words.get(t.lower_, t.lower_) for t in doc],
+                           spaces=[bool(t.whitespace_) for t in doc])
+            mentions = [m if m.status != HYPOTHETICAL or m.entity not in PERSONAL_ENTITIES
+                        else Mention(m.entity, m.value, m.start, m.end, m.text, AFFIRMED)
+                        for m in self._mentions(text, doc, revealed)]
         mentions += self._quantities(text, about_other=frame is not None)
         return sorted(mentions, key=lambda m: (m.start, -m.end))
 
@@ -331,6 +346,14 @@ class FactExtractor:
                     last = doc[end - 1]
                     return value, token.idx, last.idx + len(last)
         return None
+
+    def _reveals_self(self, doc: Doc) -> bool:
+        """ "(it's me)", "I mean me": the writer says the someone they asked about is themselves."""
+        ctx = getattr(self, "_context", None)
+        if ctx is None or not ctx.self_reveal:
+            return False
+        words = [token.lower_ for token in doc]
+        return any(tuple(words[i:i + len(cue)]) == cue for i in range(len(words)) for cue in ctx.self_reveal)
 
     def _idiom_spans(self, doc: Doc) -> List[Tuple[int, int]]:
         """Character spans of the figures of speech in `doc` that name no body region."""
@@ -440,15 +463,28 @@ class FactExtractor:
         if "other" in owners and "self" not in owners:
             token = owners["other"]
             return doc[token].idx, doc[token].idx + len(doc[token]), noun, "relative"
+        # "My mother was just diagnosed with breast cancer. She is 84 ...": nobody in it but the writer's relative
+        # and their pronouns ("my" only ever names them), so it is about them, pain or not.
+        if noun is not None and self._only_about(words, noun):
+            return doc[noun].idx, doc[noun].idx + len(doc[noun]), noun, "relative"
         return None
+
+    def _only_about(self, words: Sequence[str], noun: int) -> bool:
+        """No "I" or "me" in the message, every "my" names a relative, and their pronouns follow the noun."""
+        ctx = self._context
+        if any(w in _FIRST_PERSON for w in words):
+            return False
+        mine = [i for i, w in enumerate(words) if w in ("my", "our")]
+        if any(i + 1 >= len(words) or words[i + 1] not in ctx.subject_nouns for i in mine):
+            return False
+        return any(w in ctx.subject_pronouns for w in words[noun + 1:])
 
     def _writer_speaks_of_self(self, words: Sequence[str], owners: Dict[str, int]) -> bool:
         """True when the writer says "I" about the pain and nobody else is in the message."""
         ctx = self._context
         if "self" in owners:
             return True
-        first_person = {"i", "i'm", "im", "'m", "i've", "ive", "me", "i'd"}
-        return (any(w in first_person for w in words) and not any(w in ctx.subject_pronouns for w in words)
+        return (any(w in _FIRST_PERSON for w in words) and not any(w in ctx.subject_pronouns for w in words)
                 and not any(w in ctx.clinical_markers for w in words) and "other" not in owners)
 
     def _subject_noun(self, words: Sequence[str], owning: Sequence[int], pronouns: bool) -> Optional[int]:
@@ -488,8 +524,9 @@ class FactExtractor:
             is_person = word in ctx.subject_pronouns or word in ctx.subject_nouns
             # "my mate says it's text neck": the speaker owns nothing of what they say; "lifting a sofa with my
             # brother, lower back on the left": company owns nothing either. Skip the person and "my" before them.
-            if is_person and (index + 1 < len(words) and words[index + 1] in ctx.speech_verbs
-                              or any(w in ctx.company_words for w in words[max(0, index - 2):index])):
+            company = (word in ctx.subject_nouns and index >= 2 and words[index - 1] in ctx.subject_determiners
+                       and words[index - 2] in ctx.company_words)
+            if is_person and (index + 1 < len(words) and words[index + 1] in ctx.speech_verbs or company):
                 skip_to = index - 1 if index and words[index - 1] in ctx.subject_determiners else index
                 continue
             # "a friend of mine has a tight trap": "mine" there is the friend

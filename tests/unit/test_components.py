@@ -141,3 +141,12 @@ def test_a_question_about_a_part_keeps_its_intent() -> None:
 def test_an_arm_or_a_leg_alone_goes_to_the_intake_not_the_scope_answer() -> None:
     assert routed("my arm hurts", "nlu_fallback").get(INTENT)["name"] == "nlu_fallback"
     assert routed("bak went tuesday and now both my legs r gone numb n weak").get(INTENT)["name"] == "report_red_flag"
+
+
+def test_a_question_about_someone_elses_case_that_says_where_and_what_is_a_description() -> None:
+    text = ("Hi, reception at a sports massage studio. A client (35F) wrote in her notes: MRI showed a C5/6 disc "
+            "bulge, just a neck knot. Should we go ahead with the deep tissue neck booking?")
+    assert answer_routed(text, "ask_booking") == "describe_pain"
+    # the writer's own question keeps its intent, and so does someone else's question with no case in it
+    assert answer_routed("how long do I hold a sore spot in my lower back?", "ask_hold_time") == "ask_hold_time"
+    assert answer_routed("can my husband book a neck massage?", "ask_booking") == "ask_booking"

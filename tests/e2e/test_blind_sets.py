@@ -1,0 +1,71 @@
+"""The blind sets written from the contract and the clinical facts alone, as CI gates on the running stack.
+
+- tests/triage/vignettes_published.yml: 90 whole conversations in the style of published cases, clinical notes
+  and relatives' accounts;
+- tests/nlu/blind_openers/messages.yml: 300 first messages as people type them, labelled for region, whose
+  pain it is, the red flags they affirm and the least level they demand.
+
+Their first run, before any fix, is in docs/measurements.md. Here each serious case is its own test, so CI names
+any dangerous miss; the other figures are held at their targets.
+"""
+
+from __future__ import annotations
+
+from typing import Dict, List
+
+import pytest
+
+from knotcare.real_phrases import Reading, figures, load_messages, read_all
+from knotcare.vignettes import SERIOUS, Assistant, Outcome, hold_all, load_vignettes, summarise
+from tests.e2e.conftest import ROOT, Servers
+
+pytestmark = pytest.mark.e2e
+
+PUBLISHED = load_vignettes(ROOT / "tests" / "triage" / "vignettes_published.yml")
+OPENERS = load_messages(ROOT / "tests" / "nlu" / "blind_openers" / "messages.yml")
+
+
+@pytest.fixture(scope="module")
+def outcomes(servers: Servers) -> Dict[str, Outcome]:
+    """Every published-style vignette held once against the running stack, four at a time."""
+    return hold_all(Assistant(servers.rasa_url, servers.token), PUBLISHED, prefix="pv")
+
+
+@pytest.fixture(scope="module")
+def readings(servers: Servers) -> List[Reading]:
+    """Every opener sent once, each as the first message of a conversation of its own."""
+    return read_all(Assistant(servers.rasa_url, servers.token), OPENERS)
+
+
+@pytest.mark.parametrize("vignette_id", [v.id for v in PUBLISHED if v.gold in SERIOUS])
+def test_no_serious_published_vignette_is_a_dangerous_miss_or_under_triaged(outcomes, vignette_id: str) -> None:
+    outcome = outcomes[vignette_id]
+    assert not outcome.dangerous and not outcome.under_triaged, "\n".join(
+        [f"got {outcome.level}, gold {outcome.vignette.gold}"] + outcome.transcript)
+
+
+def test_published_vignettes_exact_level_and_subject(outcomes) -> None:
+    summary = summarise(list(outcomes.values()))
+    right, judged = (int(x) for x in summary.subject.split("/"))
+    assert summary.exact_rate >= 0.90, [f"{o.vignette.id}: {o.level}" for o in outcomes.values() if not o.exact]
+    assert right / judged >= 0.98, [o.vignette.id for o in outcomes.values() if o.subject_right is False]
+
+
+@pytest.mark.parametrize("message_id", [m.id for m in OPENERS if m.level in SERIOUS])
+def test_a_serious_first_message_is_decided_at_once(readings, message_id: str) -> None:
+    """A red flag is acted on at once (contract): decided at its level or above after that one message."""
+    reading = next(r for r in readings if r.message.id == message_id)
+    assert not reading.under_triaged, (reading.message.text, reading.message.level, reading.level,
+                                       sorted(reading.red_flags))
+
+
+def test_openers_regions_subject_and_red_flags(readings) -> None:
+    result = figures(readings)
+    assert result.recall >= 0.95, result
+    assert result.false_rate <= 0.02, result
+    assert result.subject_rate >= 0.98, result
+    assert result.flag_read == result.flagged, [r.message.id for r in readings
+                                                 if r.message.red_flags and not r.red_flags]
+    # messages with no red flag in which one was read: at most 3% (over-triage, never a miss)
+    assert result.false_flag <= 0.03 * result.unflagged, [r.message.id for r in readings
+                                                           if r.message.red_flags == frozenset() and r.red_flags]
