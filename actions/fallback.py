@@ -11,7 +11,8 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.clinic import hand_over_conversation
 from actions.say import say_key
-from actions.slots import entity_values
+from actions.slots import entity_values, merged
+from knotcare.nlp.quantities import age_to_years
 
 #: The second failed understanding in a row hands the conversation to the clinic's staff.
 HANDOFF_AFTER = 2
@@ -66,7 +67,20 @@ class ActionDefaultFallback(Action):
             await hand_over_conversation(dispatcher, tracker, "not_understood")
         else:
             say_key(dispatcher, "default")
-        # Whose pain it is outlives the revert: "it's not me, it's my husband" must not be forgotten with it. Set
-        # again even when the slot already holds the value: the message itself set it, and the revert undoes that.
-        kept = [SlotSet(name, value) for name in ("subject", "writer") for value in entity_values(tracker, name)[:1]]
-        return [UserUtteranceReverted(), *kept]
+        return [UserUtteranceReverted(), *kept_facts(tracker)]
+
+
+def kept_facts(tracker: Tracker) -> List[EventType]:
+    """What the message said that outlives its revert: whose pain it is ("it's not me, it's my husband") and the
+    facts that only add up ("hes 47 and on apixaban"). Set again even when the slots already hold them: the
+    message itself set them, and the revert undoes that."""
+    events: List[EventType] = [SlotSet(name, value) for name in ("subject", "writer")
+                               for value in entity_values(tracker, name)[:1]]
+    for slot, entity in (("red_flags", "red_flag"), ("conditions", "condition"), ("muscles", "muscle")):
+        new = entity_values(tracker, entity)
+        if new:
+            events.append(SlotSet(slot, merged(tracker.get_slot(slot) or [], new)))
+    ages = [a for a in (age_to_years(v) for v in entity_values(tracker, "age")) if a is not None]
+    if ages:
+        events.append(SlotSet("age", float(ages[-1])))
+    return events

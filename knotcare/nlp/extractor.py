@@ -482,10 +482,10 @@ class FactExtractor:
     def _writer_speaks_of_self(self, words: Sequence[str], owners: Dict[str, int]) -> bool:
         """True when the writer says "I" about the pain and nobody else is in the message."""
         ctx = self._context
-        if "self" in owners:
-            return True
-        return (any(w in _FIRST_PERSON for w in words) and not any(w in ctx.subject_pronouns for w in words)
-                and not any(w in ctx.clinical_markers for w in words) and "other" not in owners)
+        if any(w in ctx.subject_pronouns for w in words):
+            return False  # "41-year-old man with a lump in his neck. I think it's a spasm": the clinician's "I"
+        return "self" in owners or (any(w in _FIRST_PERSON for w in words)
+                                    and not any(w in ctx.clinical_markers for w in words) and "other" not in owners)
 
     def _subject_noun(self, words: Sequence[str], owning: Sequence[int], pronouns: bool) -> Optional[int]:
         """The noun that names the person the message is about: the writer's relative or the person in front of

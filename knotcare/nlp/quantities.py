@@ -143,7 +143,9 @@ _BARE_NUMBER_RE = re.compile(r"^\s*(?:(?:about|around|like|maybe|prob|probably)\
 # comma, "when", "now", the end...), so "2 weeks", "2-3 days" or "3 knots" is never one. A later "4 now" in the same
 # answer is the rating now ("7 on the stairs, 4 now").
 _ANSWER_RATING_RE = re.compile(
-    r"^\s*(?:(?:he|she|they|i|we|mum|dad|the patient|patient|pt|caller)\s+(?:says?|said|reckons?|thinks?|would say|'d say|"
+    r"^\s*(?:(?:not stated|not sure|unsure|dunno|don'?t know|hard to say|difficult to say|no idea|not given|unknown|"
+    r"not said|didn'?t say)\s*[,;:.-]?\s*)?"
+    r"(?:(?:he|she|they|i|we|mum|dad|the patient|patient|pt|caller)\s+(?:says?|said|reckons?|thinks?|would say|'d say|"
     r"rates? it|rated it|puts? it at|scores? it)\s+(?:it'?s\s+|its\s+|it is\s+|about\s+|around\s+|maybe\s+|like\s+)?)?"
     r"(?:(?:about|around|like|maybe|prob|probably|roughly|honestly)\s+)?(?:an?\s+)?(\d{1,2})(?:\s*/\s*10)?"
     r"(?=\s*(?:$|[,.;!)(]|when|whenever|on|at|but|if|now|right|today|and|during|while|most|in|out|though|tops|max|ish|"

@@ -154,6 +154,15 @@ async def test_fallback_keeps_whose_pain_it_is_though_the_message_set_it(domain)
     assert events == [UserUtteranceReverted(), SlotSet("subject", "other"), SlotSet("writer", "front_desk")]
 
 
+async def test_fallback_keeps_the_facts_that_add_up(domain) -> None:
+    tracker = make_tracker("I should say its my partner not me lol. hes 47 and on apixaban", intent="nlu_fallback",
+                           entities=[entity("subject", "other"), entity("condition", "blood_thinners"),
+                                     entity("age", "47")], subject="other", conditions=["blood_thinners"])
+    events = await ActionDefaultFallback().run(CollectingDispatcher(), tracker, domain)
+    assert events == [UserUtteranceReverted(), SlotSet("subject", "other"), SlotSet("conditions", ["blood_thinners"]),
+                      SlotSet("age", 47.0)]
+
+
 async def test_a_suspected_red_flag_puts_the_screen_first(domain) -> None:
     ranking = [{"name": "describe_pain", "confidence": 1.0}, {"name": "report_red_flag", "confidence": 0.93}]
     tracker = make_tracker("trouble with my wee since the back pain started", ranking=ranking)
