@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 QUESTION_WORDS = frozenset({
     "how", "what", "whats", "what's", "why", "when", "which", "where", "who", "should", "shall", "can", "could",
     "is", "are", "does", "do", "did", "will", "would", "may", "might", "any", "anything", "tips", "advice", "tell",
@@ -9,10 +11,18 @@ QUESTION_WORDS = frozenset({
 })
 
 
+#: A question tagged on at the end without its "?": "my traps are tender after yesterday's session is that ok".
+_TAG_QUESTION = re.compile(
+    r"\b(?:(?:is|was|are|isn'?t)\s+(?:that|this|it)\s+(?:ok|okay|normal|expected|fine|bad|serious|right|common|usual|"
+    r"alright|all right)|should i (?:worry|be worried)|do i need to worry)\s*[.!]*\s*$")
+
+
 def phrased_as_question(text: str) -> bool:
-    """A "?" anywhere, or a question word first ("how long do i hold it", "any tips for my neck")."""
+    """A "?" anywhere, a question word first ("how long do i hold it", "any tips for my neck"), or a question
+    tagged on at the end ("... is that normal")."""
     words = text.strip().lower().replace(",", " ").split()
-    return "?" in text or (bool(words) and words[0] in QUESTION_WORDS)
+    return ("?" in text or (bool(words) and words[0] in QUESTION_WORDS)
+            or bool(_TAG_QUESTION.search(text.strip().lower())))
 
 
 #: Words that open a question wherever a clause starts ("I don't get it, why would squeezing help").

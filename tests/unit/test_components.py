@@ -150,3 +150,8 @@ def test_a_question_about_someone_elses_case_that_says_where_and_what_is_a_descr
     # the writer's own question keeps its intent, and so does someone else's question with no case in it
     assert answer_routed("how long do I hold a sore spot in my lower back?", "ask_hold_time") == "ask_hold_time"
     assert answer_routed("can my husband book a neck massage?", "ask_booking") == "ask_booking"
+
+
+def test_a_question_tagged_on_at_the_end_keeps_its_intent() -> None:
+    assert answer_routed("my traps are tender after yesterdays session is that ok", "ask_soreness") == "ask_soreness"
+    assert answer_routed("my traps are tender after yesterdays session", "ask_soreness") == "describe_pain"
