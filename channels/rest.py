@@ -10,13 +10,28 @@ model out of the garbage collector's reach once it has started (`channels.heap`)
 
 from __future__ import annotations
 
-from typing import Any, Text
+import re
+from typing import Any, Optional, Text
 
 from rasa.core.channels.rest import RestInput as RasaRestInput
 from sanic import Blueprint, Sanic
+from sanic.request import Request
+from sanic.response import HTTPResponse
 
 from channels import heap
-from channels.guard import LengthCapped, OnNewMessage, check_json_body, install_api_guard
+from channels.guard import (
+    BadBody,
+    LengthCapped,
+    OnNewMessage,
+    bad_request,
+    check_json_body,
+    install_api_guard,
+    json_body,
+)
+
+#: A REST sender id (contract.md): other channels' ids are namespaced ("telegram:…", "slack:…", "web:…"), so
+#: a REST caller can never name their conversations.
+SENDER = re.compile(r"[A-Za-z0-9_.-]{1,64}")
 
 #: The fields Rasa's REST channel reads, and the JSON types it can handle (absent or null is fine).
 FIELDS = {"sender": (str, int), "message": (str,), "metadata": (dict,), "input_channel": (str,)}
@@ -34,6 +49,18 @@ class RestInput(LengthCapped, RasaRestInput):
         blueprint = super().blueprint(on_new_message)
         check_json_body(blueprint, FIELDS)
 
+        @blueprint.middleware("request")
+        async def sender_of_its_own(request: Request) -> Optional[HTTPResponse]:
+            if request.method != "POST":
+                return None
+            try:
+                sender = json_body(request).get("sender")
+            except (BadBody, AttributeError):
+                return None  # the body check above has answered already
+            if sender is not None and not SENDER.fullmatch(str(sender)):
+                return bad_request("`sender` must be 1 to 64 letters, digits, '_', '.' or '-'")
+            return None
+
         @blueprint.listener("before_server_start")
         async def guard_http_api(app: Sanic, _loop: Any) -> None:
             install_api_guard(app)
@@ -43,3 +70,7 @@ class RestInput(LengthCapped, RasaRestInput):
             heap.freeze()  # the model is loaded by now (Rasa loads it before the server starts)
 
         return blueprint
+
+    def _extract_input_channel(self, req: Request) -> Text:
+        """Always `rest`: a caller cannot say its message came in over Telegram or Slack."""
+        return self.name()
