@@ -138,7 +138,7 @@ def _cmd_retention(args: argparse.Namespace) -> int:
     tracker_url = args.tracker_url or privacy.tracker_store_url(Path(args.endpoints))
     conversations = 0
     if tracker_url:
-        engine = create_engine(tracker_url, future=True)
+        engine = create_engine(tracker_url, future=True, hide_parameters=True)
         conversations = privacy.expire_conversations(engine, args.days)
         engine.dispose()
     rows = privacy.expire_personal_rows(get_knowledge_base().engine, args.days)

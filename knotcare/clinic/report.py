@@ -74,7 +74,7 @@ def tracker_url_from_endpoints(path: str = "endpoints.yml") -> str:
 
 def read_events(tracker_url: str) -> List[Dict[str, Any]]:
     """Every event of the tracker store, in order: sender, type, timestamp, action, and the event's JSON."""
-    engine = create_engine(tracker_url, future=True)
+    engine = create_engine(tracker_url, future=True, hide_parameters=True)
     try:
         events = Table("events", MetaData(), autoload_with=engine)
         with engine.connect() as connection:

@@ -39,7 +39,8 @@ class KnowledgeBase:
 
     def __init__(self, url: Optional[str] = None) -> None:
         self.url = url or database_url()
-        self.engine: Engine = create_engine(self.url, future=True, pool_pre_ping=True)
+        # hide_parameters: a failed statement's error (and so the log) never carries personal values.
+        self.engine: Engine = create_engine(self.url, future=True, pool_pre_ping=True, hide_parameters=True)
         if self.engine.dialect.name == "sqlite":
             # SQLite leaves foreign keys off unless asked, per connection.
             event.listen(self.engine, "connect", _sqlite_foreign_keys)

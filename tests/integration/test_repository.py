@@ -78,3 +78,17 @@ def test_content_tables_with_an_old_column_set_are_rebuilt_and_reseeded(kb: Know
     with kb.unit_of_work() as uow:
         assert uow.rules.all() == list(content.rules)
     assert not ensure_seeded(kb)
+
+
+def test_a_failed_statement_never_shows_its_values(kb: KnowledgeBase) -> None:
+    """hide_parameters: the error of a failed insert (what a log would print) holds no personal value."""
+    from sqlalchemy import insert
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from knotcare.kb import tables
+
+    marker = "Zqx-private-Ümlaut-marker"
+    with pytest.raises(SQLAlchemyError) as failed, kb.unit_of_work() as uow:
+        uow.session.execute(insert(tables.kb_meta), [{"key": "k", "value": marker}, {"key": "k", "value": marker}])
+        uow.commit()
+    assert marker not in str(failed.value)
