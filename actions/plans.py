@@ -27,6 +27,17 @@ from knotcare.triage import decide
 logger = logging.getLogger(__name__)
 
 PREFERENCE_SLOTS = ("tools_available", "session_minutes", "limited_mobility")
+#: Reminder kinds. Rasa 3.6 uses a reminder's name as the scheduler's job id and replaces a job of the same id,
+#: so each name carries the person (pseudonymously): one person's check-in never replaces another's.
+CHECK_IN = "knotcare_check_in"
+HOLD = "knotcare_hold"
+
+
+def reminder_name(kind: str, sender_id: str) -> str:
+    """The reminder's name (and so its job id) for this kind and this person."""
+    return f"{kind}_{person_id(sender_id)}"
+
+
 #: Channels whose output Rasa can rebuild for a reminder (ReminderScheduled); not REST or socket.io.
 REMINDER_CHANNELS = ("slack", "telegram")
 
@@ -208,7 +219,8 @@ class ActionGivePlan(Action):
         if can_remind(tracker):
             # A day or two later, unprompted; a message in between must not cancel it.
             events.append(ReminderScheduled("EXTERNAL_check_in", trigger_date_time=now + check_in_after(),
-                                            name="knotcare_check_in", kill_on_user_message=False))
+                                            name=reminder_name(CHECK_IN, tracker.sender_id),
+                                            kill_on_user_message=False))
         return events
 
 
@@ -288,7 +300,7 @@ class ActionGuideStep(Action):
             # A "time's up" message after the hold; any message from the person cancels it.
             events.append(ReminderScheduled("EXTERNAL_hold_done",
                                             trigger_date_time=utcnow() + dt.timedelta(seconds=hold),
-                                            name="knotcare_hold", kill_on_user_message=True))
+                                            name=reminder_name(HOLD, tracker.sender_id), kill_on_user_message=True))
         return events
 
 

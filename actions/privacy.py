@@ -6,10 +6,11 @@ import logging
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType
+from rasa_sdk.events import EventType, ReminderCancelled
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import provider
+from actions.plans import CHECK_IN, HOLD, reminder_name
 from actions.say import say_key
 from knotcare import privacy
 
@@ -35,4 +36,5 @@ class ActionForgetMe(Action):
         deleted = privacy.forget_person(provider.knowledge_base().engine, tracker.sender_id)
         logger.info("forget me: %d personal rows deleted", deleted)
         say_key(dispatcher, "forgotten")
-        return []
+        # Nothing scheduled for the person may arrive after they asked to be forgotten.
+        return [ReminderCancelled(name=reminder_name(kind, tracker.sender_id)) for kind in (CHECK_IN, HOLD)]

@@ -99,6 +99,18 @@ async def test_on_slack_the_plan_schedules_a_check_in_that_a_message_does_not_ca
     assert reminders[0]["kill_on_user_msg"] is False
     due = dt.datetime.fromisoformat(reminders[0]["date_time"])
     assert dt.timedelta(hours=23) < due - utcnow() <= dt.timedelta(days=2)
+    # Its name (Rasa's job id) is the person's own, pseudonymous: another person's plan cannot replace it.
+    assert reminders[0]["name"] == f"knotcare_check_in_{person_id(tracker.sender_id)}"
+    assert tracker.sender_id not in reminders[0]["name"]
+
+
+async def test_forget_me_cancels_the_persons_reminders(domain) -> None:
+    from actions.privacy import ActionForgetMe
+
+    tracker = on_channel("telegram")
+    events = await ActionForgetMe().run(CollectingDispatcher(), tracker, domain)
+    assert sorted(e["name"] for e in events if e["event"] == "cancel_reminder") == [
+        f"knotcare_check_in_{person_id(tracker.sender_id)}", f"knotcare_hold_{person_id(tracker.sender_id)}"]
 
 
 async def test_step_by_step_start_next_repeat_stop(domain) -> None:

@@ -43,3 +43,13 @@ def test_slack_gets_the_check_in_unprompted_and_the_answer_is_taken(world) -> No
     world.slack.wait_for("chat.postMessage", lambda p: p.get("channel") == channel
                          and "Good to hear" in p.get("text", ""))
     assert world.servers.slots(user)["triage_level"] == "self_care"
+
+
+def test_two_people_each_get_their_own_check_in(world) -> None:
+    """Rasa replaces a scheduled job of the same name: each person's check-in must carry a name of its own."""
+    first = over_telegram(world, after=["skip"])
+    second = over_telegram(world, after=["skip"])
+    for chat_id in (first, second):
+        asked = world.telegram.wait_for("sendMessage", lambda p, c=chat_id: str(p.get("chat_id")) == c
+                                        and CHECK_IN in p.get("text", ""), timeout=CHECK_IN_SECONDS + 40)
+        assert len(asked) == 1, chat_id
