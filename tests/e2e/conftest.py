@@ -107,3 +107,19 @@ def all_text(replies: List[Dict[str, Any]]) -> str:
 
 def buttons(replies: List[Dict[str, Any]]) -> List[str]:
     return [b["payload"] for r in replies for b in r.get("buttons") or []]
+
+
+def assert_held_safely(outcome: Any) -> None:
+    """A serious vignette (emergency or urgent): no dangerous miss and no under-triage; the transcript if not."""
+    assert not outcome.dangerous and not outcome.under_triaged, "\n".join(
+        [f"got {outcome.level}, gold {outcome.vignette.gold}"] + outcome.transcript)
+
+
+def assert_exact_and_subject(outcomes: Dict[str, Any]) -> None:
+    """At least 90% of the vignettes at exactly the gold level, and 98% with the right subject."""
+    from knotcare.vignettes import summarise
+
+    summary = summarise(list(outcomes.values()))
+    right, judged = (int(x) for x in summary.subject.split("/"))
+    assert summary.exact_rate >= 0.90, [f"{o.vignette.id}: {o.level}" for o in outcomes.values() if not o.exact]
+    assert right / judged >= 0.98, [o.vignette.id for o in outcomes.values() if o.subject_right is False]

@@ -16,8 +16,8 @@ from typing import Dict, List
 import pytest
 
 from knotcare.real_phrases import Reading, figures, load_messages, read_all
-from knotcare.vignettes import SERIOUS, Assistant, Outcome, hold_all, load_vignettes, summarise
-from tests.e2e.conftest import ROOT, Servers
+from knotcare.vignettes import SERIOUS, Assistant, Outcome, hold_all, load_vignettes
+from tests.e2e.conftest import ROOT, Servers, assert_exact_and_subject, assert_held_safely
 
 pytestmark = pytest.mark.e2e
 
@@ -39,16 +39,11 @@ def readings(servers: Servers) -> List[Reading]:
 
 @pytest.mark.parametrize("vignette_id", [v.id for v in PUBLISHED if v.gold in SERIOUS])
 def test_no_serious_published_vignette_is_a_dangerous_miss_or_under_triaged(outcomes, vignette_id: str) -> None:
-    outcome = outcomes[vignette_id]
-    assert not outcome.dangerous and not outcome.under_triaged, "\n".join(
-        [f"got {outcome.level}, gold {outcome.vignette.gold}"] + outcome.transcript)
+    assert_held_safely(outcomes[vignette_id])
 
 
 def test_published_vignettes_exact_level_and_subject(outcomes) -> None:
-    summary = summarise(list(outcomes.values()))
-    right, judged = (int(x) for x in summary.subject.split("/"))
-    assert summary.exact_rate >= 0.90, [f"{o.vignette.id}: {o.level}" for o in outcomes.values() if not o.exact]
-    assert right / judged >= 0.98, [o.vignette.id for o in outcomes.values() if o.subject_right is False]
+    assert_exact_and_subject(outcomes)
 
 
 @pytest.mark.parametrize("message_id", [m.id for m in OPENERS if m.level in SERIOUS])

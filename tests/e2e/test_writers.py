@@ -14,8 +14,8 @@ from typing import Dict
 import pytest
 
 from knotcare.real_phrases import figures, load_messages, read_all
-from knotcare.vignettes import Assistant, Outcome, hold_all, load_vignettes, summarise
-from tests.e2e.conftest import ROOT, Servers, all_text, buttons
+from knotcare.vignettes import Assistant, Outcome, hold_all, load_vignettes
+from tests.e2e.conftest import ROOT, Servers, all_text, assert_exact_and_subject, assert_held_safely, buttons
 from tests.e2e.test_conversations import answer_screen_no
 
 pytestmark = pytest.mark.e2e
@@ -112,16 +112,11 @@ def outcomes(servers: Servers) -> Dict[str, Outcome]:
 
 @pytest.mark.parametrize("vignette_id", [v.id for v in WRITERS if v.gold in ("emergency", "urgent")])
 def test_no_serious_writers_vignette_is_a_dangerous_miss_or_under_triaged(outcomes, vignette_id: str) -> None:
-    outcome = outcomes[vignette_id]
-    assert not outcome.dangerous and not outcome.under_triaged, "\n".join(
-        [f"got {outcome.level}, gold {outcome.vignette.gold}"] + outcome.transcript)
+    assert_held_safely(outcomes[vignette_id])
 
 
 def test_writers_vignettes_exact_level_and_subject(outcomes) -> None:
-    summary = summarise(list(outcomes.values()))
-    right, judged = (int(x) for x in summary.subject.split("/"))
-    assert summary.exact_rate >= 0.90, [f"{o.vignette.id}: {o.level}" for o in outcomes.values() if not o.exact]
-    assert right / judged >= 0.98, [o.vignette.id for o in outcomes.values() if o.subject_right is False]
+    assert_exact_and_subject(outcomes)
 
 
 def test_real_messages_regions_and_subject(servers: Servers) -> None:
