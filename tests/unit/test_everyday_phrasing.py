@@ -53,6 +53,8 @@ def test_numbers_that_are_not_ratings(text: str) -> None:
     ("it's way worse than before I started, I can barely turn my head", "worse_after_self_care"),
     ("hypothetically if someone couldnt feel their bum on the loo seat? (its me, since this morning)",
      "saddle_numbness"),
+    ("stiff for 4 months, worst first thing and takes ages to loosen up", "inflammatory_features"),
+    ("6 months of low back pain. Morning stiffness about 1 h", "inflammatory_features"),
 ])
 def test_red_flags_said_plainly(text: str, flag: str) -> None:
     assert flag in affirmed(text, "red_flag")
@@ -64,6 +66,8 @@ def test_red_flags_said_plainly(text: str, flag: str) -> None:
     "I fell asleep on the sofa and woke with a stiff neck",
     "i fell in love with foam rolling",
     "hypothetically if someone couldnt feel their bum on the loo seat, is that bad?",
+    "my neck is a bit stiff in the morning but it loosens up after a shower",
+    "stiff in the morning for about 2 weeks now",
 ])
 def test_near_misses_affirm_no_red_flag(text: str) -> None:
     assert affirmed(text, "red_flag") == set()
@@ -118,3 +122,13 @@ def test_the_writer(text: str) -> None:
 def test_twenty_forty_is_eyesight_not_a_gestation() -> None:
     assert affirmed("my son had an eye exam and he had 20/40 in one eye", "condition") == set()
     assert affirmed("G2P1 at 30/40, 2/7 LBP", "condition") == {"pregnancy"}
+
+
+def test_inflammatory_features_send_long_standing_pain_to_a_clinician(content) -> None:
+    from knotcare.triage.engine import Facts, decide
+
+    def level(days: int) -> str:
+        facts = Facts(region="lower_back", duration_days=days, red_flags=frozenset({"inflammatory_features"}))
+        return decide(facts, content.rules).level
+
+    assert level(120) == "see_clinician" and level(14) == "self_care"
