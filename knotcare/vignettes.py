@@ -137,7 +137,8 @@ def assistant_at(url: Optional[str], token: str, model: Path) -> Iterator[Assist
 def hold_all(assistant: Assistant, vignettes: Sequence[Vignette], prefix: str = "vignette") -> Dict[str, Outcome]:
     """Every vignette held once, four conversations at a time, by id."""
     with ThreadPoolExecutor(max_workers=4) as pool:
-        outcomes = pool.map(lambda v: run_vignette(assistant, v, f"{prefix}-{v.id}-{uuid.uuid4().hex[:6]}"),
+        # A REST sender is at most 64 characters (contract): the unique part first, the id as far as it fits.
+        outcomes = pool.map(lambda v: run_vignette(assistant, v, f"{prefix}-{uuid.uuid4().hex[:6]}-{v.id}"[:64]),
                             vignettes)
         return {o.vignette.id: o for o in outcomes}
 
