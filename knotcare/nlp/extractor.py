@@ -107,6 +107,14 @@ class _Context:
     someone_words: Dict[str, str] = field(default_factory=dict)
 
 
+def _by_first_word(cues: Sequence[Tuple[str, ...]]) -> Dict[str, Tuple[Tuple[str, ...], ...]]:
+    """Cues grouped by their first word, longest first within each group, for a look-up per token."""
+    grouped: Dict[str, List[Tuple[str, ...]]] = {}
+    for cue in sorted(cues, key=len, reverse=True):
+        grouped.setdefault(cue[0], []).append(cue)
+    return {word: tuple(group) for word, group in grouped.items()}
+
+
 def _load_yaml(path: Path) -> Dict[str, Any]:
     with path.open(encoding="utf-8") as handle:
         return yaml.safe_load(handle) or {}
@@ -136,6 +144,8 @@ class FactExtractor:
             spec = _load_yaml(path)
             if path.stem == "context":
                 self._context = self._read_context(spec)
+                self._front_desk_cues = _by_first_word(self._context.front_desk)
+                self._relative_cues = _by_first_word(self._context.proxy + self._context.proxy_more)
             elif "entity" in spec:
                 self._add_patterns(spec)
 
@@ -435,9 +445,10 @@ class FactExtractor:
                         owning_nouns.append(at)
         noun = self._subject_noun(words, owning_nouns, pronouns="other" in owners and words[owners["other"]]
                                   in ctx.subject_pronouns or any(w in ctx.subject_pronouns for w in words))
-        for cues, writer in ((ctx.front_desk, "front_desk"), (ctx.proxy + ctx.proxy_more, "relative")):
-            for index in range(len(words)):
-                for cue in cues:
+        for cues, writer in ((self._front_desk_cues, "front_desk"), (self._relative_cues, "relative")):
+            for index, word in enumerate(words):
+                # Only the cues that start with this word (there are ~2,000, most from `proxy_templates`).
+                for cue in cues.get(word, ()):
                     # "I'm a patient at your clinic" is the writer; "I'm writing about my husband" is not.
                     if tuple(words[index:index + len(cue)]) == cue and (writer == "relative"
                                                                          or not self._self_before(words, index)):
