@@ -71,7 +71,7 @@ test-unit: install $(SPACY_MODEL) ## unit tests only (no servers, no trained mod
 test-rasa: install train ## rasa test nlu (held-out set, report in results/) and rasa test core (test stories)
 	@$(ENV) bash scripts/rasa-tests.sh
 
-scale: install $(SPACY_MODEL) train ## scale mode: 2 Rasa + 2 action servers behind nginx, PostgreSQL + Redis (see README "Scale")
+scale: install $(SPACY_MODEL) train ## scale mode: 2 Rasa + 2 action servers behind nginx, PostgreSQL + Redis (docs/scale.md)
 	@bash scripts/scale.sh
 
 load-benchmark: install train ## load test: one instance, two behind nginx, and the stock bot (benchmarks/load.py)
