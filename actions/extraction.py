@@ -38,7 +38,7 @@ class ActionExtractPainFacts(Action):
         if intent.startswith("ask_") or tracker.get_slot("requested_slot") in NOT_PAIN_HISTORY_SLOTS:
             # "how long do I hold it, 30 seconds?" is a question, not a history; "10 minutes" or "a 4"
             # answering a plan question is about the session, not how long or how bad the pain is.
-            return self._accumulated(tracker)
+            return accumulated(tracker)
         durations = [d for d in (duration_to_days(v) for v in entity_values(tracker, "duration")) if d is not None]
         # A number the person gave ("9/10") outranks a word in the same message ("crippling", "mild").
         said = entity_values(tracker, "severity")
@@ -53,12 +53,10 @@ class ActionExtractPainFacts(Action):
             events.append(SlotSet("pain_duration_days", durations[-1]))
         if severities:
             events.append(SlotSet("pain_severity", severities[-1]))
-        ages = [a for a in (age_to_years(v) for v in entity_values(tracker, "age")) if a is not None]
-        if ages:
-            events.append(SlotSet("age", float(ages[-1])))
+        events += stated_age(tracker)
         if self._red_flag_suspected(tracker) and not tracker.get_slot("screen_first"):
             events.append(SlotSet("screen_first", True))
-        return events + self._accumulated(tracker)
+        return events + accumulated(tracker)
 
     @staticmethod
     def _red_flag_suspected(tracker: Tracker) -> bool:
@@ -69,13 +67,21 @@ class ActionExtractPainFacts(Action):
         return any(r.get("name") == "report_red_flag" and (r.get("confidence") or 0) >= SUSPICION_THRESHOLD
                    for r in ranking)
 
-    @staticmethod
-    def _accumulated(tracker: Tracker) -> List[EventType]:
-        """Red flags, conditions and muscles: added to, never replaced."""
-        events: List[EventType] = []
-        for slot, entity in (("red_flags", "red_flag"), ("conditions", "condition"), ("muscles", "muscle")):
-            new = entity_values(tracker, entity)
-            current = tracker.get_slot(slot) or []
-            if new and any(v not in current for v in new):
-                events.append(SlotSet(slot, merged(current, new)))
-        return events
+
+
+def accumulated(tracker: Tracker, even_if_held: bool = False) -> List[EventType]:
+    """Red flags, conditions and muscles: added to, never replaced. `even_if_held` sets them again when the slot
+    already holds them (after a revert, which undoes what the message itself set)."""
+    events: List[EventType] = []
+    for slot, entity in (("red_flags", "red_flag"), ("conditions", "condition"), ("muscles", "muscle")):
+        new = entity_values(tracker, entity)
+        current = tracker.get_slot(slot) or []
+        if new and (even_if_held or any(v not in current for v in new)):
+            events.append(SlotSet(slot, merged(current, new)))
+    return events
+
+
+def stated_age(tracker: Tracker) -> List[EventType]:
+    """The age the latest message states, if any."""
+    ages = [a for a in (age_to_years(v) for v in entity_values(tracker, "age")) if a is not None]
+    return [SlotSet("age", float(ages[-1]))] if ages else []

@@ -10,9 +10,9 @@ from rasa_sdk.events import EventType, SlotSet, UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.clinic import hand_over_conversation
+from actions.extraction import accumulated, stated_age
 from actions.say import say_key
-from actions.slots import entity_values, merged
-from knotcare.nlp.quantities import age_to_years
+from actions.slots import entity_values
 
 #: The second failed understanding in a row hands the conversation to the clinic's staff.
 HANDOFF_AFTER = 2
@@ -76,11 +76,4 @@ def kept_facts(tracker: Tracker) -> List[EventType]:
     message itself set them, and the revert undoes that."""
     events: List[EventType] = [SlotSet(name, value) for name in ("subject", "writer")
                                for value in entity_values(tracker, name)[:1]]
-    for slot, entity in (("red_flags", "red_flag"), ("conditions", "condition"), ("muscles", "muscle")):
-        new = entity_values(tracker, entity)
-        if new:
-            events.append(SlotSet(slot, merged(tracker.get_slot(slot) or [], new)))
-    ages = [a for a in (age_to_years(v) for v in entity_values(tracker, "age")) if a is not None]
-    if ages:
-        events.append(SlotSet("age", float(ages[-1])))
-    return events
+    return events + accumulated(tracker, even_if_held=True) + stated_age(tracker)
