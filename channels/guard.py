@@ -4,7 +4,8 @@ Shared by all our input channels (REST, socket.io, Slack, Telegram):
 - `capped()` wraps the `on_new_message` a channel gets from Rasa. A message longer than
   `KNOTCARE_MAX_MESSAGE_CHARS` (default 2000) is answered with a kind request for a shorter one, sent
   through the channel's own output, and never reaches NLU or the tracker (a 100 KB message can exhaust
-  DIET's memory, and the conversation, its form and slots, stay as they were);
+  DIET's memory, and the conversation, its form and slots, stay as they were); a typed
+  `/intent{...}` keeps only the entity values our own buttons can carry (`knotcare.nlp.payloads`);
 - `install_api_guard()` makes Rasa's HTTP API answer 400 where Rasa 3.6.21 answers 500 to a body that
   is not valid JSON or not the JSON an endpoint reads (server.py catches the parse error, and its own
   400s, with every other error and re-raises them as a 500). It only changes responses Rasa already
@@ -26,6 +27,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from channels import action_validation, log_privacy
+from knotcare.nlp import payloads
 
 logger = logging.getLogger(__name__)
 
@@ -68,8 +70,10 @@ def capped(on_new_message: OnNewMessage, limit: Optional[int] = None) -> OnNewMe
         if isinstance(message.text, str) and len(message.text) > cap:
             logger.info("a message of %d characters (over %d) from %s was not read: asked for a shorter one",
                         len(message.text), cap, message.input_channel)
-            await message.output_channel.send_text_message(message.sender_id, TOO_LONG_REPLY)
+            await message.output_channel.send_response(message.sender_id, {"text": TOO_LONG_REPLY})
             return None
+        # A typed /intent{...} carries only values our own buttons can carry (knotcare.nlp.payloads).
+        message.text = payloads.checked(message.text)
         log_privacy.remember(message.text)  # only what goes on to be read: nothing else logs a text
         return await on_new_message(message)
 

@@ -87,14 +87,11 @@ def _cmd_actions(args: argparse.Namespace) -> int:
     except ProfileError as error:
         print(f"knotcare actions: {error}", file=sys.stderr)
         return 2
-    from rasa_sdk.endpoint import run
-
     # The `actions` package lives at the repository root, beside config.yml.
     sys.path.insert(0, str(ROOT))
-    # rasa-sdk reads its bind address from SANIC_HOST and defaults to 0.0.0.0:
-    # keep the action server on loopback unless told otherwise.
-    os.environ["SANIC_HOST"] = args.host
-    run(action_package_name="actions", port=args.port, auto_reload=False)
+    from actions.server import serve
+
+    serve(args.host, args.port)
     return 0
 
 
@@ -148,6 +145,27 @@ def _cmd_retention(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_migrate_ids(args: argparse.Namespace) -> int:
+    """Move stored conversations and personal rows to the per-channel conversation ids (run once; safe again)."""
+    from sqlalchemy import create_engine
+
+    from knotcare import identity, privacy
+    from knotcare.kb import get_knowledge_base
+
+    tracker_url = args.tracker_url or privacy.tracker_store_url(Path(args.endpoints))
+    if not tracker_url:
+        print("migrate-ids: the tracker store is not SQL; nothing to move", file=sys.stderr)
+        return 1
+    engine = create_engine(tracker_url, future=True, hide_parameters=True)
+    try:
+        moved = identity.migrate_ids(engine, get_knowledge_base().engine, args.slack_team)
+    finally:
+        engine.dispose()
+    print(f"migrate-ids: {moved.conversations} conversations ({moved.events} events) and "
+          f"{moved.personal_rows} personal rows moved to their channel's ids", file=sys.stderr)
+    return 0
+
+
 def _cmd_tickets(args: argparse.Namespace) -> int:
     """List, show or close handoff tickets (closing also updates the ticket's Slack message)."""
     import asyncio
@@ -155,7 +173,7 @@ def _cmd_tickets(args: argparse.Namespace) -> int:
 
     from knotcare.clinic.profile import default_profile
     from knotcare.clinic.slack import SlackSettings, update_ticket_message
-    from knotcare.clinic.tickets import TicketRepository, summary_lines
+    from knotcare.clinic.tickets import TicketRepository, shown, summary_lines
     from knotcare.kb import KnowledgeBase
 
     kb = KnowledgeBase(args.database_url)
@@ -186,7 +204,7 @@ def _cmd_tickets(args: argparse.Namespace) -> int:
         return 0
     print(f"Ticket #{ticket.id} ({ticket.status}, {ticket.reason}), opened {ticket.created_at:%Y-%m-%d %H:%M}")
     if ticket.closed_at:
-        print(f"Closed {ticket.closed_at:%Y-%m-%d %H:%M} by {ticket.closed_by}")
+        print(f"Closed {ticket.closed_at:%Y-%m-%d %H:%M} by {shown(ticket.closed_by)}")
     print(f"Conversation: {ticket.conversation}  (GET on the Rasa server, with ?token=)")
     print("\n".join(summary_lines(ticket.summary)))
     return 0
@@ -259,6 +277,12 @@ def build_parser() -> argparse.ArgumentParser:
     retention.add_argument("--endpoints", default="endpoints.yml", help="where the SQL tracker store is configured")
     retention.add_argument("--tracker-url", default=None, help="the tracker store's SQLAlchemy URL (overrides)")
     retention.set_defaults(func=_cmd_retention)
+
+    migrate = sub.add_parser("migrate-ids", help="move conversations and personal rows to per-channel ids")
+    migrate.add_argument("--endpoints", default="endpoints.yml", help="where the SQL tracker store is configured")
+    migrate.add_argument("--tracker-url", default=None, help="the tracker store's SQLAlchemy URL (overrides)")
+    migrate.add_argument("--slack-team", default=None, help="the Slack workspace id (T...) of stored Slack chats")
+    migrate.set_defaults(func=_cmd_migrate_ids)
 
     tickets = sub.add_parser("tickets", help="handoff tickets: list, show, close").add_subparsers(
         dest="tickets_command", required=True)

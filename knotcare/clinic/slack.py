@@ -14,7 +14,7 @@ from typing import Any, Dict, List, Mapping, Optional
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from knotcare.clinic.tickets import Ticket, summary_lines
+from knotcare.clinic.tickets import Ticket, shown, summary_lines
 
 logger = logging.getLogger(__name__)
 
@@ -48,15 +48,20 @@ class SlackSettings:
         return AsyncWebClient(token=self.token, base_url=self.api_url, timeout=10)
 
 
+def escaped(text: str) -> str:
+    """Text for a Slack mrkdwn field: &, < and > escaped, so no value can mention, link or format."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
 def ticket_blocks(ticket: Ticket, clinic_name: str) -> List[Dict[str, Any]]:
     """Block Kit for a ticket: what happened, the summary, and a Close button (or who closed it)."""
     why = "asked to talk to a person" if ticket.reason == "asked" else "was not understood twice in a row"
     # No conversation link in Slack: the link holds the channel's sender id, which
     # on Slack or Telegram is a real account. Staff open it with `knotcare tickets show`.
     blocks: List[Dict[str, Any]] = [
-        {"type": "section", "text": {"type": "mrkdwn",
-                                     "text": f"*Handoff ticket #{ticket.id}* ({clinic_name}): someone {why}."}},
-        {"type": "section", "text": {"type": "mrkdwn", "text": "\n".join(summary_lines(ticket.summary))}},
+        {"type": "section", "text": {"type": "mrkdwn", "text":
+                                     f"*Handoff ticket #{ticket.id}* ({escaped(clinic_name)}): someone {why}."}},
+        {"type": "section", "text": {"type": "mrkdwn", "text": escaped("\n".join(summary_lines(ticket.summary)))}},
         {"type": "context", "elements": [{"type": "mrkdwn",
                                           "text": f"Conversation: `knotcare tickets show {ticket.id}`"}]},
     ]
@@ -66,7 +71,7 @@ def ticket_blocks(ticket: Ticket, clinic_name: str) -> List[Dict[str, Any]]:
              "text": {"type": "plain_text", "text": "Close"}}]})
     else:
         blocks.append({"type": "context", "elements": [
-            {"type": "mrkdwn", "text": f"Closed by {ticket.closed_by or 'staff'}."}]})
+            {"type": "mrkdwn", "text": f"Closed by {escaped(shown(ticket.closed_by or 'staff'))}."}]})
     return blocks
 
 

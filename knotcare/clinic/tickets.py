@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from typing import Any, Dict, List, Mapping, Optional
 from urllib.parse import quote
@@ -46,6 +47,18 @@ def summary_from_slots(slots: Mapping[str, Any]) -> Dict[str, Any]:
     }
 
 
+#: Control characters (a terminal's escape sequences among them) never reach a screen from a summary.
+CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+#: The longest value a summary line shows: canonical codes are far shorter, so more is not ours.
+MAX_SHOWN = 60
+
+
+def shown(value: Any) -> str:
+    """One value of a summary or a ticket as it may be shown: no control characters, at most MAX_SHOWN long."""
+    text = CONTROL.sub(" ", str(value))
+    return text if len(text) <= MAX_SHOWN else text[:MAX_SHOWN - 1] + "…"
+
+
 def summary_lines(summary: Mapping[str, Any]) -> List[str]:
     """The summary as short lines for a person to read (CLI and Slack)."""
     def show(value: Any) -> str:
@@ -53,10 +66,10 @@ def summary_lines(summary: Mapping[str, Any]) -> List[str]:
             return "—"
         if isinstance(value, float) and value.is_integer():
             return str(int(value))
-        return ", ".join(map(str, value)) if isinstance(value, list) else str(value)
+        return ", ".join(map(shown, value)) if isinstance(value, list) else shown(value)
 
     screen = summary.get("screen") or {}
-    asked = [f"{SCREEN_SLOTS.get(k, k)}: {v}" for k, v in screen.items() if v != "not asked"]
+    asked = [f"{SCREEN_SLOTS.get(k, shown(k))}: {shown(v)}" for k, v in screen.items() if v != "not asked"]
     return [
         f"Region: {show(summary.get('region'))}",
         f"Pain: {show(summary.get('pain_quality'))}",

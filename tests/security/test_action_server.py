@@ -1,0 +1,45 @@
+"""The action server gives nothing of a conversation away: a failed action is answered and logged without
+the tracker it was sent, and browsers get no CORS permission (only Rasa calls it)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
+import requests
+
+from knotcare.stack import free_port, wait_until_up
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_a_failed_action_leaks_nothing_and_browsers_are_not_let_in(tmp_path: Path) -> None:
+    port = free_port()
+    log = tmp_path / "actions.log"
+    marker = f"Quökka{uuid.uuid4().hex[:8]}Ünï"
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'kb.db'}"}
+    with log.open("w") as out:
+        server = subprocess.Popen([str(Path(sys.executable).parent / "knotcare"), "actions", "--host", "127.0.0.1",
+                                   "--port", str(port)], cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+    try:
+        url = f"http://127.0.0.1:{port}"
+        wait_until_up(f"{url}/health", server, log, 90)
+        # A tracker the action cannot read (its latest message is not an object), full of the person's words.
+        body = {"next_action": "action_extract_pain_facts", "sender_id": marker,
+                "tracker": {"sender_id": marker, "slots": {"body_region": marker}, "latest_message": 5,
+                            "events": [{"event": "user", "text": marker}]}, "domain": {}}
+        response = requests.post(f"{url}/webhook", json=body, timeout=30)
+        assert response.status_code == 500
+        assert marker not in response.text and "request_body" not in response.json()
+        preflight = requests.options(f"{url}/webhook", timeout=10, headers={
+            "Origin": "https://evil.example", "Access-Control-Request-Method": "POST"})
+        assert "access-control-allow-origin" not in {k.lower() for k in preflight.headers}
+    finally:
+        server.terminate()
+        server.wait(30)
+    written = log.read_text(encoding="utf-8", errors="replace")
+    assert "AttributeError" in written  # the failure is logged ...
+    assert marker not in written and marker.lower() not in written.lower()  # ... without what was sent
