@@ -4,7 +4,8 @@ Use it in credentials.yml as `channels.slack.SlackInput` (the webhook stays `/we
 Rasa's own connector already checks the signing secret and the five-minute replay window; it ignores
 only retries whose reason is `http_timeout`, so a retry for any other reason (`http_error`,
 `connection_failed`, ...) would be answered twice. This one remembers Slack's `event_id` (and the
-`trigger_id` of a button press) and answers a repeat with 200 and no reply.
+`trigger_id` of a button press) and answers a repeat with 200 and no reply. A conversation's id is
+`slack:<team>:<user>` (`knotcare.identity`), so no other channel, and no other workspace, can name it.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from channels.dedupe import RecentIds
 from channels.guard import LengthCapped, OnNewMessage, check_json_body
+from knotcare.identity import SLACK, local_part, slack_id
 
 logger = logging.getLogger(__name__)
 
@@ -47,6 +49,10 @@ class SlackBot(RasaSlackBot):
                  proxy: Optional[Text] = None, api_url: Text = SLACK_API_URL) -> None:
         super().__init__(token, slack_channel, thread_id, proxy)
         self.client = AsyncWebClient(token, proxy=proxy, base_url=api_url.rstrip("/") + "/")
+
+    async def send_response(self, recipient_id: Text, message: Dict[Text, Any]) -> None:
+        """Rasa's dispatch of one reply; a conversation id `slack:<team>:<user>` is posted to the user."""
+        await super().send_response(local_part(recipient_id, SLACK), message)
 
     async def send_text_message(self, recipient_id: Text, text: Text, **kwargs: Any) -> None:
         """Rasa's text message, with **bold** turned into Slack's *bold*."""
@@ -111,7 +117,18 @@ class SlackInput(LengthCapped, RasaSlackInput):
             logger.info("Slack delivery %s seen before (retry #%s): not answered again", delivery,
                         request.headers.get(self.retry_num_header))
             return response.text("", status=HTTPStatus.OK, headers={"X-Slack-No-Retry": "1"})
-        return await super().process_message(request, on_new_message, text, sender_id, metadata)
+        conversation = slack_id(self.team_id(request), sender_id) if sender_id else sender_id
+        return await super().process_message(request, on_new_message, text, conversation, metadata)
+
+    @staticmethod
+    def team_id(request: Request) -> Optional[Text]:
+        """The workspace a signed request comes from: `team_id` of an event, `team.id` of a button press."""
+        try:
+            if request.headers.get("content-type") == "application/json":
+                return request.json.get("team_id")
+            return (json.loads(request.form["payload"][0]).get("team") or {}).get("id")
+        except (KeyError, IndexError, TypeError, ValueError, AttributeError):
+            return None
 
     def get_output_channel(self, channel: Optional[Text] = None, thread_id: Optional[Text] = None) -> OutputChannel:
         """Our SlackBot, pointed at the configured Web API."""

@@ -1,33 +1,35 @@
-"""Rasa's socket.io channel with the room join that session persistence needs, and checked payloads.
+"""Rasa's socket.io channel with server-issued session ids, one session per socket, and checked payloads.
 
-Rasa 3.6.21 calls ``sio.enter_room(sid, session_id)`` without ``await``. With the
-python-socketio that Rasa's own pins resolve to (5.x, where the async server's
-``enter_room`` is a coroutine) the call does nothing, so with
-``session_persistence: true`` every reply goes to a room nobody is in and the web
-widget never hears back. This subclass makes that call schedule the join.
-
-Rasa's handlers also trust the payload: a `user_uttered` that is not an object, or whose `message` is
-not a string, raises inside the handler (python-socketio logs the traceback); a message over the length
-cap (`channels.guard`) would reach NLU. Here such events are dropped with a warning (the text is never
-logged), a `session_request` that is not an object gets a new session, and long messages get the cap's
-reply. All the rest is Rasa's channel unchanged (same name, same URL, same settings).
+Rasa 3.6.21's channel takes whatever `session_id` a client names, in `session_request` and again in every
+`user_uttered`, as the conversation id: anyone could read or write anyone's conversation. Here:
+- the server issues session ids, signed (`knotcare.identity`); a `session_request` naming an id this server
+  did not issue gets a new one, and an issued id comes back on reconnect (the widget's persistence);
+- a `user_uttered` is handled only on a socket whose session was confirmed, and only when it names that
+  session (or none): another socket's session id is refused;
+- the conversation id is `web:<session id>`, a namespace no other channel can name, and the socket joins
+  the room of that name, where Rasa's output sends the replies (also of reminders);
+- a payload that is not an object, or a `message` that is not a string, is dropped with a warning (the
+  text is never logged), and long messages get the cap's reply (`channels.guard`).
+Rasa's own `session_request` also calls `sio.enter_room` without `await`, which does nothing with the
+python-socketio 5 that Rasa's pins resolve to; the handler here awaits it. Same name, URL and settings.
 """
 
 from __future__ import annotations
 
-import asyncio
+import inspect
 import json
 import logging
-from typing import Any, Awaitable, Callable, Optional
+from typing import Any, Dict, Optional
 
+from rasa.core.channels.channel import UserMessage
 from rasa.core.channels.socketio import SocketIOInput as RasaSocketIOInput
+from rasa.core.channels.socketio import SocketIOOutput
 from sanic import Blueprint
 
-from channels.guard import LengthCapped, OnNewMessage
+from channels.guard import OnNewMessage, capped
+from knotcare import identity
 
 logger = logging.getLogger(__name__)
-
-Handler = Callable[..., Awaitable[Any]]
 
 
 def _metadata_ok(metadata: Any) -> bool:
@@ -41,43 +43,57 @@ def _metadata_ok(metadata: Any) -> bool:
     return False
 
 
-class SocketIOInput(LengthCapped, RasaSocketIOInput):
-    """Rasa's socket.io input; session persistence joins the session's room for real; payloads are checked."""
+class SocketIOInput(RasaSocketIOInput):
+    """Rasa's socket.io input with signed server-issued sessions bound to their socket, and checked payloads."""
 
     def blueprint(self, on_new_message: OnNewMessage) -> Blueprint:
-        """Rasa's blueprint (with the length cap), `enter_room` usable without `await`, checked handlers."""
+        """Rasa's blueprint (health route, connect and JWT check) with our session and message handlers."""
         blueprint = super().blueprint(on_new_message)
         server = self.sio
-        join = server.enter_room
-        if asyncio.iscoroutinefunction(join):
-            def enter_room(sid: str, room: str, namespace: Optional[str] = None) -> "asyncio.Future[Any]":
-                # Runs before Rasa's next `await` (the session_confirm emit) completes.
-                return asyncio.ensure_future(join(sid, room, namespace=namespace))
+        namespace = self.namespace or "/"
+        handle = capped(on_new_message)
+        #: socket id → the session confirmed to it (one per socket; dropped when it disconnects)
+        confirmed: Dict[str, str] = {}
+        rasa_disconnect = server.handlers[namespace]["disconnect"]
 
-            server.enter_room = enter_room  # type: ignore[method-assign]
-        handlers = server.handlers[self.namespace or "/"]
-        handlers["session_request"] = self._checked_session_request(handlers["session_request"])
-        handlers[self.user_message_evt] = self._checked_message(handlers[self.user_message_evt])
-        return blueprint
-
-    @staticmethod
-    def _checked_session_request(handler: Handler) -> Handler:
         async def session_request(sid: str, data: Any = None) -> None:
-            if not isinstance(data, dict) or not isinstance(data.get("session_id"), str | None):
-                data = None  # Rasa's handler then starts a new session
-            await handler(sid, data)
+            requested = data.get("session_id") if isinstance(data, dict) else None
+            session = requested if identity.issued(requested) else identity.new_session_id()
+            previous = confirmed.get(sid)
+            if previous is not None and previous != session:  # one session per socket: leave the old one's room
+                left = server.leave_room(sid, identity.web_id(previous), namespace=self.namespace)
+                if inspect.isawaitable(left):
+                    await left
+            confirmed[sid] = session
+            joined = server.enter_room(sid, identity.web_id(session), namespace=self.namespace)
+            if inspect.isawaitable(joined):
+                await joined
+            await server.emit("session_confirm", session, room=sid, namespace=self.namespace)
 
-        return session_request
-
-    def _checked_message(self, handler: Handler) -> Handler:
         async def handle_message(sid: str, data: Any = None) -> None:
             problem = self.payload_problem(data)
+            session = confirmed.get(sid)
+            if problem is None and session is None:
+                problem = "no session confirmed to this socket (send session_request first)"
+            elif problem is None and data.get("session_id") not in (None, session):
+                problem = "a session id that is not this socket's"
             if problem is not None:
-                logger.warning("socket.io %s from %s dropped: %s", self.user_message_evt, sid, problem)
+                logger.warning("socket.io %s from %s refused: %s", self.user_message_evt, sid, problem)
                 return None
-            await handler(sid, data)
+            metadata = data.get(self.metadata_key) or {}
+            if isinstance(metadata, str):
+                metadata = json.loads(metadata)
+            await handle(UserMessage(data.get("message", ""), SocketIOOutput(server, self.bot_message_evt),
+                                     identity.web_id(session), input_channel=self.name(), metadata=metadata))
 
-        return handle_message
+        async def disconnect(sid: str, *args: Any) -> None:
+            confirmed.pop(sid, None)
+            await rasa_disconnect(sid)
+
+        server.on("session_request", session_request, namespace=self.namespace)
+        server.on(self.user_message_evt, handle_message, namespace=self.namespace)
+        server.on("disconnect", disconnect, namespace=self.namespace)
+        return blueprint
 
     def payload_problem(self, data: Any) -> Optional[str]:
         """Why a user message event cannot be handled (names the fields, never their content), or None."""

@@ -11,6 +11,7 @@ What it changes from Rasa's own:
   press is answered (`answerCallbackQuery`, so the client stops its spinner) and its keyboard removed;
 - a redelivered update (same `update_id`) is not answered twice, and errors give 200, not a retry storm;
 - `/start` (the first thing every Telegram user sends) becomes the greeting;
+- a conversation's id is `telegram:<chat id>` (`knotcare.identity`), so no other channel can name it;
 - a message over the length cap is answered with a request for a shorter one (`channels.guard`).
 """
 
@@ -40,6 +41,7 @@ from sanic.response import HTTPResponse
 
 from channels.dedupe import RecentIds
 from channels.guard import capped
+from knotcare.identity import TELEGRAM, local_part, telegram_id
 
 logger = logging.getLogger(__name__)
 
@@ -63,6 +65,10 @@ class TelegramOutput(RasaTelegramOutput):
 
     def __init__(self, access_token: Text, api_url: Text = TELEGRAM_API_URL) -> None:
         Bot.__init__(self, access_token, server=TelegramAPIServer.from_base(api_url))
+
+    async def send_response(self, recipient_id: Text, message: Dict[Text, Any]) -> None:
+        """Rasa's dispatch of one reply, to the chat that the conversation id `telegram:<chat id>` names."""
+        await super().send_response(local_part(recipient_id, TELEGRAM), message)
 
     async def send_text_message(self, recipient_id: Text, text: Text, **kwargs: Any) -> None:
         """Text in parts (split at blank lines, as Rasa's), **bold** shown bold."""
@@ -233,7 +239,7 @@ class TelegramInput(RasaTelegramInput):
                 return response.text("success")
             text, chat_id = found
             try:
-                await on_new_message(UserMessage(text, self.get_output_channel(), str(chat_id),
+                await on_new_message(UserMessage(text, self.get_output_channel(), telegram_id(chat_id),
                                                  input_channel=self.name(), metadata=self.get_metadata(request)))
             except Exception:  # noqa: BLE001 - a failed turn must not make Telegram redeliver it forever
                 logger.exception("handling a Telegram update failed")

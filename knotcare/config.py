@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import secrets
 from pathlib import Path
 
 #: The repository root (where config.yml, domain/ and data/ live).
@@ -27,3 +28,19 @@ def database_url() -> str:
 def check_in_after() -> dt.timedelta:
     """How long after a plan the unprompted check-in comes (Slack, Telegram): `KNOTCARE_CHECK_IN_AFTER_HOURS`, 48."""
     return dt.timedelta(hours=float(os.environ.get("KNOTCARE_CHECK_IN_AFTER_HOURS", "48")))
+
+
+def local_secret(env: str, filename: str) -> bytes:
+    """A key: the environment variable `env`, else one made once and kept in var/`filename` (owner-only).
+
+    Local runs need no set-up; deployments set the variable (and every instance shares it).
+    """
+    value = os.environ.get(env)
+    if value:
+        return value.encode()
+    path = VAR_DIR / filename
+    if not path.exists():
+        VAR_DIR.mkdir(parents=True, exist_ok=True)
+        path.touch(mode=0o600)
+        path.write_text(secrets.token_hex(32))
+    return path.read_text().strip().encode()

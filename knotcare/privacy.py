@@ -13,7 +13,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import os
-import secrets
 import time
 from datetime import datetime, timezone
 from functools import lru_cache
@@ -24,7 +23,7 @@ import yaml
 from sqlalchemy import Table, delete, inspect, text
 from sqlalchemy.engine import URL, Engine
 
-from knotcare.config import ROOT, VAR_DIR
+from knotcare.config import ROOT, local_secret
 from knotcare.kb import tables
 
 KEY_ENV = "KNOTCARE_PSEUDONYM_KEY"
@@ -33,15 +32,7 @@ KEY_ENV = "KNOTCARE_PSEUDONYM_KEY"
 @lru_cache(maxsize=1)
 def _key() -> bytes:
     """The pseudonym key: $KNOTCARE_PSEUDONYM_KEY, else one made once and kept in var/ (local runs)."""
-    value = os.environ.get(KEY_ENV)
-    if value:
-        return value.encode()
-    path = VAR_DIR / "pseudonym-key"
-    if not path.exists():
-        VAR_DIR.mkdir(parents=True, exist_ok=True)
-        path.write_text(secrets.token_hex(32))
-        path.chmod(0o600)
-    return path.read_text().strip().encode()
+    return local_secret(KEY_ENV, "pseudonym-key")
 
 
 def person_id(sender_id: str) -> str:

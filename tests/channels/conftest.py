@@ -9,6 +9,7 @@ import json
 import threading
 import time
 import uuid
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Dict, Iterator, Optional
@@ -23,6 +24,10 @@ from tests.e2e.conftest import MODEL, Servers
 
 SLACK_SECRET = "test-signing-secret-" + uuid.uuid4().hex
 TELEGRAM_SECRET = "tg_" + uuid.uuid4().hex
+#: The clinic staff's Slack channel (handoff tickets), on the fake Slack.
+STAFF_CHANNEL = "C0STAFF"
+#: The Slack workspace the fake events come from.
+SLACK_TEAM = "T0TEST"
 #: Seconds from a plan to the check-in a reminder brings, in these tests.
 CHECK_IN_SECONDS = 8
 TELEGRAM_TOKEN = "123456789:AAE_fake-token-for-tests_0123456789ab"
@@ -70,7 +75,7 @@ class ChannelWorld:
     def slack_event(self, user: str, channel: str, text: str, event_id: Optional[str] = None, **kwargs: Any):
         """Send an Events API `message` event from a direct message; return the response and the body."""
         body = json.dumps({
-            "token": "unused", "team_id": "T0TEST", "api_app_id": "A0TEST", "type": "event_callback",
+            "token": "unused", "team_id": SLACK_TEAM, "api_app_id": "A0TEST", "type": "event_callback",
             "event_id": event_id or f"Ev{uuid.uuid4().hex[:10].upper()}", "event_time": int(time.time()),
             "authorizations": [{"user_id": "UKNOTCARE", "is_bot": True}],
             "event": {"type": "message", "channel_type": "im", "channel": channel, "user": user, "text": text,
@@ -82,11 +87,16 @@ class ChannelWorld:
         """Press a Block Kit button: an interactivity payload, form-encoded, as Slack sends it."""
         from urllib.parse import urlencode
 
-        payload = {"type": "block_actions", "user": {"id": user}, "channel": {"id": channel},
-                   "trigger_id": uuid.uuid4().hex, "message": {"ts": f"{time.time():.6f}"},
+        payload = {"type": "block_actions", "team": {"id": SLACK_TEAM}, "user": {"id": user},
+                   "channel": {"id": channel}, "trigger_id": uuid.uuid4().hex, "message": {"ts": f"{time.time():.6f}"},
                    "actions": [{"type": "button", "value": value, "action_ts": f"{time.time():.6f}"}]}
         body = urlencode({"payload": json.dumps(payload)}).encode()
         return self.slack_post(body, "application/x-www-form-urlencoded")
+
+    @staticmethod
+    def slack_conversation(user: str) -> str:
+        """The conversation id Rasa keeps a Slack user's tracker under (knotcare.identity)."""
+        return f"slack:{SLACK_TEAM}:{user}"
 
     def slack_replies(self, channel: str):
         return self.slack.matching("chat.postMessage", lambda p: p.get("channel") == channel)
@@ -116,17 +126,21 @@ class ChannelWorld:
                         "chat": {"id": chat_id, "type": "private"}}}})
         return response, query_id
 
-    def telegram_sent(self, chat_id: int):
-        return self.telegram.matching("sendMessage", lambda p: str(p.get("chat_id")) == str(chat_id))
+    def telegram_sent(self, chat_id: Any):
+        """What was sent to a chat (named by its chat id or its conversation id `telegram:<chat id>`)."""
+        chat = str(chat_id).removeprefix("telegram:")
+        return self.telegram.matching("sendMessage", lambda p: str(p.get("chat_id")) == chat)
 
 
-# Package scope: stopped after the last channel test, so it is not still running beside tests/e2e's servers.
-@pytest.fixture(scope="package")
-def world(tmp_path_factory) -> Iterator[ChannelWorld]:
-    """Fakes, Rasa with all channels (plus the action server), and the web page on loopback."""
+@contextmanager
+def channel_world(work: Path, env: Optional[Dict[str, str]] = None, **stack: Any) -> Iterator[ChannelWorld]:
+    """Fakes, Rasa with all channels (plus the action server), and the web page on loopback.
+
+    `env` adds to the servers' environment; `stack` goes to the servers (a PostgreSQL knowledge base and
+    tracker store, a Redis lock store, ...).
+    """
     if not MODEL.exists():
         pytest.fail(f"no trained model at {MODEL}: run `make train` (make test does)")
-    work = tmp_path_factory.mktemp("channels")
     slack = FakeApi(slack_respond).start()
     telegram = FakeApi(TelegramResponder()).start()
     credentials = work / "credentials.yml"
@@ -138,7 +152,11 @@ def world(tmp_path_factory) -> Iterator[ChannelWorld]:
                       extra_env={"KNOTCARE_TEST_SLACK_SIGNING_SECRET": SLACK_SECRET,
                                  "KNOTCARE_TEST_TELEGRAM_SECRET": TELEGRAM_SECRET,
                                  # the unprompted check-in, two days after a plan in real life
-                                 "KNOTCARE_CHECK_IN_AFTER_HOURS": str(CHECK_IN_SECONDS / 3600)})
+                                 "KNOTCARE_CHECK_IN_AFTER_HOURS": str(CHECK_IN_SECONDS / 3600),
+                                 # handoff tickets go to the staff channel on the same fake Slack
+                                 "KNOTCARE_SLACK_BOT_TOKEN": "xoxb-staff", "KNOTCARE_SLACK_CHANNEL": STAFF_CHANNEL,
+                                 "KNOTCARE_SLACK_API_URL": f"{slack.url}/api/", **(env or {})},
+                      **stack)
     web = None
     try:
         servers.start()
@@ -153,6 +171,14 @@ def world(tmp_path_factory) -> Iterator[ChannelWorld]:
         servers.stop()
         slack.stop()
         telegram.stop()
+
+
+# Package scope: stopped after the last channel test, so it is not still running beside tests/e2e's servers.
+@pytest.fixture(scope="package")
+def world(tmp_path_factory) -> Iterator[ChannelWorld]:
+    """Every channel on one Rasa, with SQLite stores."""
+    with channel_world(tmp_path_factory.mktemp("channels")) as running:
+        yield running
 
 
 RESULTS = Path(__file__).resolve().parents[2] / "results" / "screenshots"

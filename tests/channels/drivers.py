@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import threading
 import time
 import uuid
 from typing import Any, Callable, Dict, List, Sequence
@@ -73,14 +72,17 @@ def over_socketio(world: ChannelWorld) -> str:
 
     client = socketio.Client()
     received: List[Dict[str, Any]] = []
-    confirmed = threading.Event()
-    session_id = uuid.uuid4().hex
+    confirmed: List[str] = []
     client.on("bot_uttered", lambda data: received.append(data))
-    client.on("session_confirm", lambda data: confirmed.set())
+    client.on("session_confirm", confirmed.append)
     client.connect(world.servers.rasa_url, socketio_path="/socket.io/", transports=["polling"])
     try:
-        client.emit("session_request", {"session_id": session_id})
-        assert confirmed.wait(20), "no session_confirm from Rasa's socketio channel"
+        client.emit("session_request", {"session_id": None})
+        deadline = time.monotonic() + 20
+        while not confirmed and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert confirmed, "no session_confirm from Rasa's socketio channel"
+        session_id = confirmed[0]  # issued by the server
         turns = 0
 
         def send(text: str) -> List[str]:
@@ -88,7 +90,7 @@ def over_socketio(world: ChannelWorld) -> str:
             before = len(received)
             client.emit("user_uttered", {"message": text, "session_id": session_id})
             turns += 1
-            wait_turns(world, session_id, turns)
+            wait_turns(world, f"web:{session_id}", turns)
             # bot_uttered events can arrive after the turn is stored: wait until they stop coming
             deadline, seen, since = time.monotonic() + 10, -1, time.monotonic()
             while time.monotonic() < deadline and not (len(received) > before and time.monotonic() - since > 0.7):
@@ -99,12 +101,14 @@ def over_socketio(world: ChannelWorld) -> str:
 
         run_script(send)
     finally:
-        client.disconnect()
-    return session_id
+        # engine.io's close, without waiting out the pending long-poll (up to the 25 s ping interval)
+        client.eio.disconnect(abort=True)
+    return f"web:{session_id}"
 
 
 # --- Slack ---------------------------------------------------------------------------------------------------
 def over_slack(world: ChannelWorld, after: Sequence[str] = (), channel: str = "") -> str:
+    """The scripted conversation from a new Slack user; the conversation id."""
     user, channel = f"U{uuid.uuid4().hex[:9].upper()}", channel or f"D{uuid.uuid4().hex[:9].upper()}"
     turns = 0
 
@@ -117,14 +121,14 @@ def over_slack(world: ChannelWorld, after: Sequence[str] = (), channel: str = ""
             response, _ = world.slack_event(user, channel, text)
         assert response.status_code == 200, response.text
         turns += 1
-        wait_turns(world, user, turns)
+        wait_turns(world, world.slack_conversation(user), turns)
         time.sleep(0.3)  # posts to the Web API follow the stored turn
         return [element["value"] for post in world.slack_replies(channel)[before:]
                 for block in post["params"].get("blocks") or [] if block["type"] == "actions"
                 for element in block["elements"]]
 
     run_script(send, after)
-    return user
+    return world.slack_conversation(user)
 
 
 # --- Telegram ------------------------------------------------------------------------------------------------
@@ -138,6 +142,7 @@ def keyboard(call: Dict[str, Any]) -> List[str]:
 
 
 def over_telegram(world: ChannelWorld, after: Sequence[str] = ()) -> str:
+    """The scripted conversation from a new Telegram chat; the conversation id `telegram:<chat id>`."""
     chat_id = int(uuid.uuid4().int % 10**9) + 10**9
 
     def send(text: str) -> List[str]:
@@ -150,4 +155,4 @@ def over_telegram(world: ChannelWorld, after: Sequence[str] = ()) -> str:
         return [data for call in world.telegram_sent(chat_id)[before:] for data in keyboard(call)]
 
     run_script(send, after)
-    return str(chat_id)
+    return f"telegram:{chat_id}"

@@ -56,37 +56,37 @@ def test_rest_at_the_cap_is_read(world) -> None:
 def test_telegram_over_the_cap_mid_form(world) -> None:
     chat_id = int(uuid.uuid4().int % 10**9) + 10**9
     assert world.telegram_text(chat_id, OPENING).status_code == 200
-    before = tracker(world, str(chat_id))
+    before = tracker(world, f"telegram:{chat_id}")
     sent = len(world.telegram_sent(chat_id))
     assert world.telegram_text(chat_id, LONG).status_code == 200
     replies = world.telegram_sent(chat_id)[sent:]
     assert [r["params"]["text"] for r in replies] == [TOO_LONG_REPLY]
-    assert_untouched(before, tracker(world, str(chat_id)))
+    assert_untouched(before, tracker(world, f"telegram:{chat_id}"))
 
 
 def test_slack_over_the_cap_mid_form(world) -> None:
     user, channel = f"U{uuid.uuid4().hex[:9].upper()}", f"D{uuid.uuid4().hex[:9].upper()}"
     world.slack_event(user, channel, OPENING)
-    wait_turns(world, user, 1)
+    wait_turns(world, world.slack_conversation(user), 1)
     posted = len(world.slack.wait_quiet("chat.postMessage", lambda p: p.get("channel") == channel))
-    before = tracker(world, user)
+    before = tracker(world, world.slack_conversation(user))
     response, _ = world.slack_event(user, channel, LONG)
     assert response.status_code == 200
     replies = world.slack.wait_for("chat.postMessage", lambda p: p.get("channel") == channel, count=posted + 1)
     assert replies[posted]["params"]["text"] == TOO_LONG_REPLY
     time.sleep(1)
-    assert_untouched(before, tracker(world, user))
+    assert_untouched(before, tracker(world, world.slack_conversation(user)))
 
 
 def test_socketio_over_the_cap(world) -> None:
     with socket_session(world.servers.rasa_url) as socket:
         socket.send({"message": OPENING, "session_id": socket.session_id})
-        wait_turns(world, socket.session_id, 1)
+        wait_turns(world, socket.conversation, 1)
         time.sleep(1)
-        before = tracker(world, socket.session_id)
+        before = tracker(world, socket.conversation)
         socket.received.clear()
         socket.send({"message": LONG, "session_id": socket.session_id})
         replies = wait_for_replies(socket.received, 30)
         time.sleep(1)
         assert [m.get("text") for m in replies] == [TOO_LONG_REPLY]
-        assert_untouched(before, tracker(world, socket.session_id))
+        assert_untouched(before, tracker(world, socket.conversation))

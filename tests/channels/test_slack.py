@@ -38,8 +38,8 @@ def test_a_signed_message_is_answered_with_block_kit_buttons(world) -> None:
     assert '/describe_pain{"body_region":"neck"}' in [e["value"] for e in actions["elements"]]
     # A button press comes back as an interactivity payload and is answered too.
     assert world.slack_click(user, channel, '/describe_pain{"body_region":"neck"}').status_code == 200
-    wait_turns(world, user, 2)
-    assert world.servers.slots(user)["body_region"] == "neck"
+    wait_turns(world, world.slack_conversation(user), 2)
+    assert world.servers.slots(world.slack_conversation(user))["body_region"] == "neck"
 
 
 def test_wrongly_signed_and_replayed_events_are_refused(world) -> None:
@@ -49,7 +49,7 @@ def test_wrongly_signed_and_replayed_events_are_refused(world) -> None:
     unsigned = requests.post(f"{world.servers.rasa_url}/webhooks/slack/webhook", json={"event": {}}, timeout=30)
     assert (forged.status_code, replayed.status_code, unsigned.status_code) == (400, 400, 400)
     assert world.slack.wait_quiet("chat.postMessage", lambda p: p.get("channel") == channel, quiet=2) == []
-    assert user_turns(world, user) == 0
+    assert user_turns(world, world.slack_conversation(user)) == 0
 
 
 def test_slack_retries_of_one_event_are_answered_once(world) -> None:
@@ -65,7 +65,7 @@ def test_slack_retries_of_one_event_are_answered_once(world) -> None:
         assert retry.status_code in (200, 201), retry.text
     posts = world.slack.wait_quiet("chat.postMessage", lambda p: p.get("channel") == channel, quiet=2)
     assert len(posts) == 1, posts
-    assert user_turns(world, user) == 1
+    assert user_turns(world, world.slack_conversation(user)) == 1
 
 
 def test_recent_ids_forget_after_their_time() -> None:

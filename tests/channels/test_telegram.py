@@ -50,12 +50,12 @@ def test_a_conversation_with_inline_keyboards_and_a_button_press(world) -> None:
     assert world.telegram.matching("editMessageReplyMarkup",
                                    lambda p: p.get("chat_id") == str(chat_id) and p.get("message_id") == "77")
     # the press was a turn of its own: the No was taken and the next question (or the answer) sent
-    tracker = requests.get(f"{world.servers.rasa_url}/conversations/{chat_id}/tracker",
+    tracker = requests.get(f"{world.servers.rasa_url}/conversations/telegram:{chat_id}/tracker",
                            params={"token": world.servers.token}, timeout=30).json()
     last_user = [e for e in tracker["events"] if e["event"] == "user"][-1]
     assert last_user["parse_data"]["intent"]["name"] == "deny"
     assert world.telegram_sent(chat_id)[-1] is not question
-    assert world.servers.slots(str(chat_id))["body_region"] == "lower_back"
+    assert world.servers.slots(f"telegram:{chat_id}")["body_region"] == "lower_back"
 
 
 def test_a_forged_update_is_rejected_and_not_answered(world) -> None:
@@ -64,7 +64,7 @@ def test_a_forged_update_is_rejected_and_not_answered(world) -> None:
         response = world.telegram_text(chat_id, "hi", secret=secret)
         assert response.status_code == 403
     assert world.telegram_sent(chat_id) == []
-    assert world.servers.slots(str(chat_id))["body_region"] is None
+    assert world.servers.slots(f"telegram:{chat_id}")["body_region"] is None
 
 
 def test_a_redelivered_update_is_answered_once(world) -> None:

@@ -102,7 +102,8 @@ def test_whole_conversation_reload_and_screenshot(browser, world) -> None:
     assert "system-ui" in page.locator(".rw-response").first.evaluate("e => getComputedStyle(e).fontFamily")
     settle(page)  # the widget shows queued messages one by one, with a typing delay
 
-    sender = session_id(page)
+    session = session_id(page)
+    sender = f"web:{session}"  # the conversation id of a web session (channels/socketio.py)
     assert contract(world, sender) == EXPECTED
     shown = page.locator(".rw-message").count()
     users_before = [e for e in _events(world, sender) if e["event"] == "user"]
@@ -111,7 +112,7 @@ def test_whole_conversation_reload_and_screenshot(browser, world) -> None:
     expect(page.locator(".rw-response", has_text="Why this one")).to_be_visible(timeout=WAIT)
     expect(page.locator(".rw-client", has_text=OPENING[1])).to_be_visible()
     assert settle(page, quiet_ms=1500) == shown
-    assert session_id(page) == sender
+    assert session_id(page) == session  # the widget's persistence: the issued session comes back
     page.wait_for_timeout(1500)
     assert [e for e in _events(world, sender) if e["event"] == "user"] == users_before  # no new greeting
     assert contract(world, sender) == EXPECTED

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import threading
 import time
-import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Dict, Iterator, List
+from typing import Any, Dict, Iterator, List, Optional
 
 import pytest
 import requests
@@ -67,6 +66,11 @@ class SocketSession:
     session_id: str
     received: List[Dict[str, Any]] = field(default_factory=list)
 
+    @property
+    def conversation(self) -> str:
+        """The conversation id Rasa keeps this session's tracker under."""
+        return f"web:{self.session_id}"
+
     def send(self, payload: Any, event: str = "user_uttered") -> None:
         """Emit `payload` as it is (malformed ones included)."""
         self.client.emit(event, payload)
@@ -74,23 +78,31 @@ class SocketSession:
 
 
 @contextmanager
-def socket_session(rasa_url: str) -> Iterator[SocketSession]:
-    """python-socketio's synchronous client (requests, long-polling): its asyncio client needs a newer aiohttp
+def socket_session(rasa_url: str, requested: Optional[str] = None) -> Iterator[SocketSession]:
+    """A socket with the session the server confirms (`requested` is the id asked for, as a widget that kept one).
+
+    python-socketio's synchronous client (requests, long-polling): its asyncio client needs a newer aiohttp
     than Rasa 3.6.21 pins (aiohttp.ClientWSTimeout)."""
     import socketio
 
     client = socketio.Client(reconnection=False)
-    session = SocketSession(client, uuid.uuid4().hex)
+    session = SocketSession(client, "")
     confirmed = threading.Event()
+
+    def confirm(session_id: str) -> None:
+        session.session_id = session_id  # issued by the server (channels/socketio.py)
+        confirmed.set()
+
     client.on("bot_uttered", session.received.append)
-    client.on("session_confirm", lambda _data: confirmed.set())
+    client.on("session_confirm", confirm)
     client.connect(rasa_url, socketio_path="/socket.io/", transports=["polling"])
     try:
-        client.emit("session_request", {"session_id": session.session_id})
+        client.emit("session_request", {"session_id": requested})
         assert confirmed.wait(30), "no session_confirm from Rasa's socket.io channel"
         yield session
     finally:
-        client.disconnect()
+        # engine.io's close, without waiting out the pending long-poll (up to the 25 s ping interval)
+        client.eio.disconnect(abort=True)
 
 
 def wait_for_replies(received: List[Dict[str, Any]], timeout: float = 60.0) -> List[Dict[str, Any]]:

@@ -1,0 +1,48 @@
+"""Every channel on one Rasa, with the stores of a deployment: PostgreSQL (knowledge base and tracker store,
+a database of this run's own) and Redis (the lock store, under a key prefix of its own)."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from typing import Iterator
+
+import pytest
+from sqlalchemy.engine import make_url
+
+from tests.channels.conftest import ChannelWorld, channel_world
+from tests.conftest import unavailable
+
+REDIS_HOST = os.environ.get("KNOTCARE_TEST_REDIS_HOST", "127.0.0.1")
+REDIS_PORT = int(os.environ.get("KNOTCARE_TEST_REDIS_PORT", "6379"))
+#: The REST token of these servers (channels/rest.py): what a caller behind a proxy must show.
+REST_TOKEN = "rest-" + uuid.uuid4().hex
+
+
+@pytest.fixture(scope="package")
+def world(tmp_path_factory, postgres_url: str) -> Iterator[ChannelWorld]:
+    """Rasa with REST, socket.io, Slack and Telegram on PostgreSQL and Redis, with the fake Slack and Telegram."""
+    import redis
+
+    prefix = f"kcsecurity{uuid.uuid4().hex[:10]}"  # Rasa takes only an alphanumeric prefix
+    client = redis.Redis(host=REDIS_HOST, port=REDIS_PORT, socket_timeout=3)
+    try:
+        client.ping()
+    except redis.RedisError as error:
+        unavailable(f"Redis is not reachable at {REDIS_HOST}:{REDIS_PORT}: {error}")
+    url = make_url(postgres_url)
+    tracker = {"type": "stores.tracker.ForgetfulSQLTrackerStore", "dialect": "postgresql", "url": url.host,
+               "port": url.port or 5432, "db": url.database, "username": url.username or "postgres"}
+    if url.password:
+        tracker["password"] = url.password
+    lock = {"type": "stores.redis_lock.AtomicRedisLockStore", "url": REDIS_HOST, "port": REDIS_PORT,
+            "key_prefix": prefix, "socket_timeout": 5}
+    try:
+        with channel_world(tmp_path_factory.mktemp("security"), env={"KNOTCARE_REST_TOKEN": REST_TOKEN},
+                           database_url=postgres_url,
+                           tracker_store=tracker, lock_store=lock) as running:
+            yield running
+    finally:
+        for key in client.scan_iter(f"{prefix}*"):
+            client.delete(key)
+        client.close()
