@@ -112,7 +112,11 @@ async def load(url: str, script: List[str], users: int, think: Tuple[float, floa
                result: Result) -> None:
     """Run `users` people at once against `url`, each holding `rounds` conversations."""
     connector = aiohttp.TCPConnector(limit=0)
-    async with aiohttp.ClientSession(connector=connector) as session:
+    # Behind nginx (scale mode) REST needs its token (channels/rest.py); scripts/env.sh keeps one in var/.
+    kept = ROOT / "var" / "rest-token"
+    token = os.environ.get("KNOTCARE_REST_TOKEN") or (kept.read_text().strip() if kept.exists() else "")
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    async with aiohttp.ClientSession(connector=connector, headers=headers) as session:
         start = time.monotonic()
         await asyncio.gather(*(person(session, url, script, think, rounds, result) for _ in range(users)))
         result.wall = time.monotonic() - start

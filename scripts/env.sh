@@ -16,3 +16,9 @@ if [ -z "${RASA_AUTH_TOKEN:-}" ]; then
   RASA_AUTH_TOKEN=$(cat var/rasa-auth-token)
 fi
 export RASA_AUTH_TOKEN
+# The REST token callers behind a proxy (scale mode's nginx) show: $KNOTCARE_REST_TOKEN, else one kept in var/.
+if [ -z "${KNOTCARE_REST_TOKEN:-}" ]; then
+  [ -s var/rest-token ] || (umask 077; head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n' > var/rest-token)
+  KNOTCARE_REST_TOKEN=$(cat var/rest-token)
+fi
+export KNOTCARE_REST_TOKEN

@@ -30,6 +30,8 @@ REDIS_DB = 1
 #: Added to every chunk each way between Rasa and Redis: about a cross-host round trip.
 REDIS_LATENCY = 0.003
 ATOMIC = "stores.redis_lock.AtomicRedisLockStore"
+#: REST through nginx comes from a proxy: it needs this token (channels/rest.py).
+REST_TOKEN = "scale-" + uuid.uuid4().hex
 
 
 class Instance(Stack):
@@ -69,7 +71,7 @@ class Pair:
         if url.password:
             self.tracker_store["password"] = url.password
         # Small pools: two instances must stay far inside PostgreSQL's max_connections.
-        env = {"SQL_POOL_SIZE": "5", "SQL_MAX_OVERFLOW": "5"}
+        env = {"SQL_POOL_SIZE": "5", "SQL_MAX_OVERFLOW": "5", "KNOTCARE_REST_TOKEN": REST_TOKEN}
         common = dict(model=MODEL, tracker_store=self.tracker_store, lock_store=self.lock_store(ATOMIC),
                       database_url=postgres_url, extra_env=env)
         self.a = Instance(work=work / "a", **common)

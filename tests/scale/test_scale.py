@@ -15,7 +15,7 @@ from typing import Any, Dict, List, Tuple
 
 import pytest
 
-from tests.scale.conftest import ATOMIC, ROOT, Instance, Pair
+from tests.scale.conftest import ATOMIC, REST_TOKEN, ROOT, Instance, Pair
 
 pytestmark = [pytest.mark.postgres, pytest.mark.e2e]
 
@@ -116,18 +116,22 @@ def test_nginx_in_front_balances_limits_and_checks_the_origin(pair: Pair, tmp_pa
                 time.sleep(0.1)
         sender = f"nginx-{uuid.uuid4().hex[:8]}"
         hook = f"{url}/webhooks/rest/webhook"
+        # Through nginx REST is not this machine's any more: without the token, 401.
+        assert requests.post(hook, json={"sender": sender, "message": "hi"}, headers={"Origin": origin},
+                             timeout=60).status_code == 401
+        bearer = {"Origin": origin, "Authorization": f"Bearer {REST_TOKEN}"}
         for n in range(4):
-            response = requests.post(hook, json={"sender": sender, "message": f"hi {n}"}, headers={"Origin": origin},
-                                     timeout=60)
+            response = requests.post(hook, json={"sender": sender, "message": f"hi {n}"}, headers=bearer, timeout=60)
             assert response.status_code == 200, response.text
         # Both instances served (least_conn spreads REST; the lock store keeps the order).
         log = (tmp_path / "nginx/access.log").read_text()
         assert f":{pair.a.rasa_port}" in log and f":{pair.b.rasa_port}" in log, log
         assert sender not in log and "hi 0" not in log  # no query strings, no bodies
         # A foreign origin is refused; a body over 64k is refused before reaching Rasa.
-        assert requests.post(hook, json={"sender": sender, "message": "hi"}, headers={"Origin": "https://evil.example"},
-                             timeout=30).status_code == 403
-        assert requests.post(hook, json={"sender": sender, "message": "x" * 70_000}, timeout=30).status_code == 413
+        assert requests.post(hook, json={"sender": sender, "message": "hi"}, timeout=30,
+                             headers={**bearer, "Origin": "https://evil.example"}).status_code == 403
+        assert requests.post(hook, json={"sender": sender, "message": "x" * 70_000}, headers=bearer,
+                             timeout=30).status_code == 413
         # A flood from one address is cut to the rate + burst with 429.
         statuses = [requests.get(f"{url}/", timeout=30).status_code for _ in range(40)]
         assert 429 in statuses and 200 in statuses
