@@ -53,6 +53,7 @@ def reply_with_decision(dispatcher: CollectingDispatcher, tracker: Tracker, fact
         messages = {key: uow.messages.for_subject(key, subject) for key in (*_HEADED_LEVELS, "comfort_advice",
                                                                              "red_flag_safety_net")}
         escalation = uow.messages.get("front_desk_escalation")
+        version = uow.meta.get("rules_version")
     decision = decide(facts, rules)
     # Rule ids only: what the person said stays out of the logs.
     logger.info("triage decision level=%s rules=%s", decision.level, ",".join(decision.rule_ids))
@@ -80,6 +81,7 @@ def reply_with_decision(dispatcher: CollectingDispatcher, tracker: Tracker, fact
     events: List[EventType] = [
         SlotSet("triage_level", decision.level),
         SlotSet("triage_rule_ids", list(decision.rule_ids)),
+        SlotSet("triage_rules_version", version),
         SlotSet("routine_id", plan.routine.id if plan else None),
     ]
     if plan_follows:

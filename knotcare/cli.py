@@ -207,6 +207,58 @@ def _cmd_tickets(args: argparse.Namespace) -> int:
         print(f"Closed {ticket.closed_at:%Y-%m-%d %H:%M} by {shown(ticket.closed_by)}")
     print(f"Conversation: {ticket.conversation}  (GET on the Rasa server, with ?token=)")
     print("\n".join(summary_lines(ticket.summary)))
+    print(f"For the records system (FHIR R4): knotcare tickets export {ticket.id} --format fhir")
+    return 0
+
+
+def _cmd_tickets_export(args: argparse.Namespace) -> int:
+    """Write one ticket as a FHIR R4 Bundle (JSON), tickets since a time as NDJSON, or the definitions."""
+    import datetime as dt
+
+    from fhir.resources.bundle import Bundle, BundleEntry
+
+    from knotcare.clinic.tickets import TicketRepository
+    from knotcare.fhir.definitions import code_systems, default_definitions, questionnaire
+    from knotcare.fhir.export import export_lines, ticket_bundle
+    from knotcare.kb import KnowledgeBase
+    from knotcare.kb.seed import load_rules, rules_version
+
+    definitions, version = default_definitions(), rules_version()
+    if args.definitions:
+        resources = [questionnaire(definitions, version), *code_systems(definitions, load_rules(), version)]
+        text = Bundle(type="collection", entry=[BundleEntry(fullUrl=f"{r.url}", resource=r)
+                                                for r in resources]).json(indent=2) + "\n"
+        return _write(args.out, text)
+    if (args.id is None) == (args.since is None):
+        print("knotcare tickets export: give a ticket number, or --since (or --definitions)", file=sys.stderr)
+        return 2
+    kb = KnowledgeBase(args.database_url)
+    kb.create_schema()
+    with kb.unit_of_work() as uow:
+        repo = TicketRepository(uow.session)
+        if args.since is not None:
+            since = dt.datetime.fromisoformat(args.since)
+            found = repo.since(since if since.tzinfo else since.replace(tzinfo=dt.timezone.utc))
+            text = "".join(line + "\n" for line in export_lines(definitions, found, version))
+            print(f"{len(found)} tickets exported", file=sys.stderr)
+            return _write(args.out, text)
+        ticket = repo.get(args.id)
+    if ticket is None:
+        print(f"knotcare tickets: no ticket #{args.id}", file=sys.stderr)
+        return 1
+    return _write(args.out, ticket_bundle(definitions, ticket, version).json(indent=2) + "\n")
+
+
+def _write(out: Optional[str], text: str) -> int:
+    """To standard output, or to a file only its owner can read (an export holds health data)."""
+    if not out or out == "-":
+        sys.stdout.write(text)
+        return 0
+    path = Path(out)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.touch(mode=0o600, exist_ok=True)
+    path.chmod(0o600)
+    path.write_text(text, encoding="utf-8")
     return 0
 
 
@@ -296,6 +348,14 @@ def build_parser() -> argparse.ArgumentParser:
     close.add_argument("id", type=int)
     close.add_argument("--by", default=os.environ.get("USER", "staff"), help="who closed it (default: $USER)")
     close.set_defaults(func=_cmd_tickets)
+    export = tickets.add_parser("export", help="tickets as HL7 FHIR R4 Bundles (one as JSON, --since as NDJSON)")
+    export.add_argument("id", type=int, nargs="?")
+    export.add_argument("--format", choices=["fhir"], default="fhir", help="FHIR R4 (4.0.1), the only format")
+    export.add_argument("--since", help="every ticket opened since this ISO date or time, one Bundle a line")
+    export.add_argument("--definitions", action="store_true",
+                        help="the intake Questionnaire and our CodeSystems instead (import once)")
+    export.add_argument("--out", default=None, help="a file (made readable by its owner only); default stdout")
+    export.set_defaults(func=_cmd_tickets_export)
 
     report = sub.add_parser("report", help="HTML report: conversations, deflection, triage, regions, fallbacks")
     report.add_argument("--tracker-url", default=None,

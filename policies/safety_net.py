@@ -33,12 +33,13 @@ from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from knotcare.config import DATA_DIR
-from knotcare.kb.seed import content_digest, load_rules
+from knotcare.kb.seed import content_digest, load_rules, rules_version
 from knotcare.triage.engine import Facts, Rule, decide
 
 logger = logging.getLogger(__name__)
 
 RULES_FILE = "rules.json"
+VERSION_FILE = "rules_version.txt"
 #: The levels that get their own response; anything less urgent gets the generic one.
 URGENT_LEVELS = ("emergency", "urgent", "see_clinician")
 
@@ -66,19 +67,23 @@ class SafetyNetPolicy(Policy):
 
     @classmethod
     def fingerprint_addon(cls, config: Dict[str, Any]) -> Optional[str]:
-        """Retrain when the reviewed triage rules change: the model carries a copy of them."""
-        return content_digest(DATA_DIR)
+        """Retrain when the reviewed triage rules or patterns change: the model carries a copy of the rules and
+        their version."""
+        return content_digest(DATA_DIR) + rules_version(DATA_DIR)
 
     def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
                  execution_context: ExecutionContext, featurizer: Any = None,
-                 rules: Optional[List[Rule]] = None) -> None:
+                 rules: Optional[List[Rule]] = None, version: Optional[str] = None) -> None:
         super().__init__(config, model_storage, resource, execution_context, featurizer)
         self._rules: List[Rule] = rules or []
+        self._version = version
 
     def train(self, training_trackers: List[TrackerWithCachedStates], domain: Domain, **kwargs: Any) -> Resource:
         """Copy the reviewed triage rules into the model, so the safety net needs no database or server."""
         self._rules = list(load_rules(DATA_DIR))
+        self._version = rules_version(DATA_DIR)
         with self._model_storage.write_to(self._resource) as path:
+            (Path(path) / VERSION_FILE).write_text(self._version)
             rows = [{"id": r.id, "level": r.level, "when": dict(r.when), "message": r.message, "source": r.source,
                      "message_for_other": r.message_for_other}
                     for r in self._rules]
@@ -91,9 +96,10 @@ class SafetyNetPolicy(Policy):
         """Load the rules copied at training time."""
         with model_storage.read_from(resource) as path:
             rows = json.loads((Path(path) / RULES_FILE).read_text())
+            version = (Path(path) / VERSION_FILE).read_text().strip()
         rules = [Rule(r["id"], r["level"], r["when"], r["message"], r["source"], r.get("message_for_other", ""))
                  for r in rows]
-        return cls(config, model_storage, resource, execution_context, rules=rules)
+        return cls(config, model_storage, resource, execution_context, rules=rules, version=version)
 
     def predict_action_probabilities(self, tracker: DialogueStateTracker, domain: Domain,
                                      rule_only_data: Optional[Dict[Text, Any]] = None,
@@ -121,7 +127,7 @@ class SafetyNetPolicy(Policy):
         events = []
         if decision is not None and level != "unavailable":
             events = [SlotSet("triage_level", decision.level), SlotSet("triage_rule_ids", list(decision.rule_ids)),
-                      SlotSet("red_flags", sorted(facts.red_flags))]
+                      SlotSet("triage_rules_version", self._version), SlotSet("red_flags", sorted(facts.red_flags))]
         # Marked as a "no user" prediction: inside a form, RulePolicy's loop prediction is one, and
         # the ensemble lets those overrule all others; ours must win there too (higher priority).
         return self._prediction(result, events=events, is_no_user_prediction=True)

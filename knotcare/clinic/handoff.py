@@ -10,7 +10,7 @@ from knotcare.clinic import answers
 from knotcare.clinic.hours import Hours
 from knotcare.clinic.profile import ClinicProfile
 from knotcare.clinic.slack import SlackSettings, post_ticket
-from knotcare.clinic.tickets import Ticket, TicketRepository, summary_from_slots
+from knotcare.clinic.tickets import Ticket, TicketRepository, reasons_for, summary_from_slots
 from knotcare.kb import KnowledgeBase
 
 
@@ -55,7 +55,9 @@ async def hand_over(kb: KnowledgeBase, profile: ClinicProfile, slack: SlackSetti
     with kb.unit_of_work() as uow:
         repo = TicketRepository(uow.session)
         existing = repo.open_for(sender_id)
-        ticket = existing or repo.add(sender_id, reason, summary_from_slots(slots), now)
+        summary = summary_from_slots(slots)
+        summary["reasons"] = reasons_for(uow.rules.all(), summary)
+        ticket = existing or repo.add(sender_id, reason, summary, now)
         uow.commit()
     if existing is not None:
         return Handoff(existing, False, False, reply_text(profile, existing, False, now))

@@ -63,7 +63,8 @@ def ticket_blocks(ticket: Ticket, clinic_name: str) -> List[Dict[str, Any]]:
                                      f"*Handoff ticket #{ticket.id}* ({escaped(clinic_name)}): someone {why}."}},
         {"type": "section", "text": {"type": "mrkdwn", "text": escaped("\n".join(summary_lines(ticket.summary)))}},
         {"type": "context", "elements": [{"type": "mrkdwn",
-                                          "text": f"Conversation: `knotcare tickets show {ticket.id}`"}]},
+                                          "text": f"Conversation: `knotcare tickets show {ticket.id}` · For the records "
+                                                  f"system (FHIR R4): `knotcare tickets export {ticket.id} --format fhir`"}]},
     ]
     if ticket.status == "open":
         blocks.append({"type": "actions", "elements": [

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
-from typing import Any, Dict, List, Mapping, Optional
+from typing import Any, Dict, List, Mapping, Optional, Sequence
 from urllib.parse import quote
 
 from sqlalchemy import insert, select, update
@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from knotcare.kb import tables as t
 from knotcare.privacy import person_id
+from knotcare.triage.engine import Rule
 
 #: The red-flag screen's slots and what each question covered (data/kb/messages.yml asks them).
 SCREEN_SLOTS = {
@@ -21,6 +22,8 @@ SCREEN_SLOTS = {
     "screen_trauma_chest": "fall or blow, chest pain, breathlessness",
     "screen_nerve": "arm/leg weakness, numbness, clumsiness",
     "screen_general": "fever, weight loss, night pain",
+    "screen_radiating": "pain travelling down an arm or a leg",
+    "screen_age": "over 50 or under 20",
 }
 
 
@@ -44,7 +47,19 @@ def summary_from_slots(slots: Mapping[str, Any]) -> Dict[str, Any]:
         "conditions": list(slots.get("conditions") or []),
         "routine_tried": slots.get("routine_id"),
         "triage_level": slots.get("triage_level"),
+        "subject": slots.get("subject") or "self",
+        "writer": slots.get("writer"),
+        "age": slots.get("age"),
+        "triage_rule_ids": list(slots.get("triage_rule_ids") or []),
+        "triage_rules_version": slots.get("triage_rules_version"),
     }
+
+
+def reasons_for(rules: Sequence[Rule], summary: Mapping[str, Any]) -> List[str]:
+    """The decision's reasons in plain words (its deciding rules' messages, worded for the subject)."""
+    ids = set(summary.get("triage_rule_ids") or ())
+    level = summary.get("triage_level")
+    return [rule.message_for(summary.get("subject")) for rule in rules if rule.id in ids and rule.level == level]
 
 
 #: Control characters (a terminal's escape sequences among them) never reach a screen from a summary.
@@ -80,7 +95,10 @@ def summary_lines(summary: Mapping[str, Any]) -> List[str]:
         f"Conditions: {show(summary.get('conditions'))}",
         f"Routine tried: {show(summary.get('routine_tried'))}",
         f"Triage level: {show(summary.get('triage_level'))}",
-    ]
+        f"Whose pain: {'someone the writer asks for' if summary.get('subject') == 'other' else 'the writer'}"
+        + (f" ({shown(summary['writer']).replace('_', ' ')})" if summary.get("writer") else ""),
+        f"Rules: {show(summary.get('triage_rule_ids'))} (version {show(summary.get('triage_rules_version'))})",
+    ] + [f"Why: {CONTROL.sub(' ', str(reason))}" for reason in summary.get("reasons") or ()]
 
 
 @dataclass(frozen=True)
@@ -137,6 +155,12 @@ class TicketRepository:
         statement = select(t.handoff_tickets).order_by(t.handoff_tickets.c.id.desc())
         if status:
             statement = statement.where(t.handoff_tickets.c.status == status)
+        return [_ticket(row) for row in self.session.execute(statement).mappings()]
+
+    def since(self, when: dt.datetime) -> List[Ticket]:
+        """Tickets opened at or after `when`, oldest first (what an export picks up)."""
+        statement = select(t.handoff_tickets).where(t.handoff_tickets.c.created_at >= when) \
+            .order_by(t.handoff_tickets.c.id)
         return [_ticket(row) for row in self.session.execute(statement).mappings()]
 
     def set_slack_message(self, ticket_id: int, channel: str, ts: str) -> None:

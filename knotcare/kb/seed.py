@@ -49,6 +49,8 @@ class Content:
     referrals: Tuple[Referral, ...]
     messages: Tuple[Message, ...]
     digest: str
+    #: `rules_version()` of the files this was read from
+    rules_version: str = ""
 
 
 def _read(data_dir: Path, name: str) -> Dict[str, Any]:
@@ -76,6 +78,24 @@ def content_digest(data_dir: Path = DATA_DIR) -> str:
         sha.update(name.encode())
         sha.update(path.read_bytes() if path.exists() else b"")
     return sha.hexdigest()
+
+
+#: The files whose content decides a triage level: the rules, and the patterns that read red flags and facts.
+RULES_FILES = ("kb/triage_rules.yml", "patterns/*.yml")
+
+
+def rules_version(data_dir: Path = DATA_DIR) -> str:
+    """The version of the reviewed rules and patterns: the first 12 hex digits of a SHA-256 over them.
+
+    Recorded with every decision (slot `triage_rules_version`), in tickets and in exports, so that a
+    reviewer can tell which files made a decision.
+    """
+    sha = hashlib.sha256()
+    for pattern in RULES_FILES:
+        for path in sorted(data_dir.glob(pattern)):
+            sha.update(path.relative_to(data_dir).as_posix().encode())
+            sha.update(path.read_bytes())
+    return sha.hexdigest()[:12]
 
 
 #: Words that address the person reading (a rule's reason worded this way needs a variant for a proxy).
@@ -163,7 +183,8 @@ def load_content(data_dir: Path = DATA_DIR) -> Content:
         duplicates = {x for x in items if items.count(x) > 1}
         if duplicates:
             raise ContentError(f"duplicate {kind} ids: {sorted(duplicates)}")
-    return Content(tuple(routines), tools, rules, answers, tuple(referrals), messages, content_digest(data_dir))
+    return Content(tuple(routines), tools, rules, answers, tuple(referrals), messages, content_digest(data_dir),
+                   rules_version(data_dir))
 
 
 def seed(kb: KnowledgeBase, content: Optional[Content] = None) -> Content:
@@ -184,6 +205,7 @@ def seed(kb: KnowledgeBase, content: Optional[Content] = None) -> Content:
         for message in content.messages:
             uow.messages.add(message)
         uow.meta.set("content_digest", content.digest)
+        uow.meta.set("rules_version", content.rules_version)
         uow.meta.set("seeded_at", dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"))
         uow.commit()
     return content
@@ -193,8 +215,8 @@ def ensure_seeded(kb: KnowledgeBase, data_dir: Path = DATA_DIR) -> bool:
     """Seed when the database is empty or older than the reviewed files. True if it seeded."""
     kb.create_schema()
     with kb.unit_of_work() as uow:
-        current = uow.meta.get("content_digest")
-    if current == content_digest(data_dir):
+        current = uow.meta.get("content_digest"), uow.meta.get("rules_version")
+    if current == (content_digest(data_dir), rules_version(data_dir)):
         return False
     seed(kb, load_content(data_dir))
     return True

@@ -9,6 +9,9 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import os
+import subprocess
+import sys
 import time
 import uuid
 from pathlib import Path
@@ -17,6 +20,7 @@ from urllib.parse import urlencode
 
 import pytest
 import requests
+from fhir.resources.bundle import Bundle
 from sqlalchemy import create_engine, select
 
 from knotcare.kb import tables
@@ -158,3 +162,43 @@ def _sign(body: str, secret: str) -> Dict[str, str]:
     stamp = str(int(time.time()))
     digest = hmac.new(secret.encode(), f"v0:{stamp}:{body}".encode(), hashlib.sha256).hexdigest()
     return {"X-Slack-Request-Timestamp": stamp, "X-Slack-Signature": f"v0={digest}"}
+
+
+def _export(clinic: ClinicServers, *args: str) -> subprocess.CompletedProcess:
+    """`knotcare tickets export ...` on the stack's own knowledge base, as staff would run it."""
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{clinic.work / 'kb.db'}", "KNOTCARE_PSEUDONYM_KEY": "test-key"}
+    return subprocess.run([sys.executable, "-m", "knotcare.cli", "tickets", "export", *args], env=env,
+                          capture_output=True, text=True, timeout=120, check=False)
+
+
+def test_a_relatives_emergency_handed_over_exports_as_a_fhir_bundle(clinic: ClinicServers) -> None:
+    sender = f"proxy-{uuid.uuid4().hex[:8]}"
+    said = "My dad is 84, he has had severe back pain for an hour and he just fainted"
+    clinic.say(sender, said)
+    slots = clinic.slots(sender)
+    assert slots["triage_level"] == "emergency" and slots["subject"] == "other"
+    assert slots["triage_rules_version"] and len(slots["triage_rules_version"]) == 12
+    clinic.say(sender, "can i talk to a real person please")
+    [ticket] = [t for t in tickets(clinic.work) if t["person_id"] == _pid(sender)]
+    assert ticket["summary"]["triage_rules_version"] == slots["triage_rules_version"]
+
+    done = _export(clinic, str(ticket["id"]), "--format", "fhir")
+    assert done.returncode == 0, done.stderr
+    bundle = Bundle.parse_raw(done.stdout)
+    kinds = [entry.resource.resource_type for entry in bundle.entry]
+    assert kinds[:3] == ["Patient", "RelatedPerson", "QuestionnaireResponse"] and "ServiceRequest" in kinds
+    flags = sorted(e.resource.code.coding[0].code for e in bundle.entry if e.resource.resource_type == "Observation")
+    assert flags == sorted(slots["red_flags"]) and flags
+    request = next(e.resource for e in bundle.entry if e.resource.resource_type == "ServiceRequest")
+    codes = {c.coding[0].code for c in request.reasonCode}
+    assert request.priority == "stat" and "emergency" in codes and set(slots["triage_rule_ids"]) <= codes
+    assert slots["triage_rules_version"] in request.note[0].text
+    # What the person wrote and who they are stay here.
+    assert "fainted" not in done.stdout and sender not in done.stdout and _pid(sender) not in done.stdout
+
+    # Forget me deletes the ticket, so nothing is exported afterwards.
+    clinic.say(sender, "forget me")
+    clinic.say(sender, "/affirm")
+    since = _export(clinic, "--since", "2000-01-01")
+    assert since.returncode == 0 and str(ticket["id"]) not in {
+        json.loads(line)["identifier"]["value"] for line in since.stdout.splitlines()}
