@@ -90,7 +90,30 @@ def _checked(bundle: Bundle) -> Dict[str, Any]:
         assert entry["request"]["method"] == "POST" and entry["request"]["url"] == entry["resource"]["resourceType"]
     references = [value for value in _walk(data) if isinstance(value, dict) and "reference" in value]
     assert references and all(ref["reference"] in urls for ref in references)
+    _matches_questionnaire(next(e["resource"] for e in data["entry"]
+                                if e["resource"]["resourceType"] == "QuestionnaireResponse"))
     return data
+
+
+#: The answer field each Questionnaire item type takes (FHIR R4 QuestionnaireResponse.item.answer.value[x]).
+VALUE_FIELD = {"boolean": "valueBoolean", "choice": "valueCoding", "integer": "valueInteger",
+               "decimal": "valueDecimal", "string": "valueString"}
+
+
+def _matches_questionnaire(response: Dict[str, Any]) -> None:
+    """Every answered linkId is a question of the Questionnaire, with the value type and options it allows."""
+    made = json.loads(questionnaire(default_definitions(), rules_version()).json())
+    items = {item["linkId"]: item for item in made["item"]}
+    assert response["questionnaire"].split("|")[0] == made["url"]
+    for answered in response["item"]:
+        item = items[answered["linkId"]]
+        assert len(answered["answer"]) == 1 or item.get("repeats"), item["linkId"]
+        for answer in answered["answer"]:
+            [(field, value)] = answer.items()
+            assert field == VALUE_FIELD[item["type"]], item["linkId"]
+            if field == "valueCoding":
+                options = {(o["valueCoding"]["system"], o["valueCoding"]["code"]) for o in item["answerOption"]}
+                assert (value["system"], value["code"]) in options, item["linkId"]
 
 
 def _walk(value: Any):  # type: ignore[no-untyped-def]
