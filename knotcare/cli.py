@@ -130,16 +130,21 @@ def _cmd_retention(args: argparse.Namespace) -> int:
     from sqlalchemy import create_engine
 
     from knotcare import privacy
-    from knotcare.kb import get_knowledge_base
+    from knotcare.kb import KnowledgeBase
 
     tracker_url = args.tracker_url or privacy.tracker_store_url(Path(args.endpoints))
-    conversations = 0
+    expired = privacy.Expired(0, 0)
     if tracker_url:
         engine = create_engine(tracker_url, future=True, hide_parameters=True)
-        conversations = privacy.expire_conversations(engine, args.days)
+        expired = privacy.expire_conversations(engine, args.days)
         engine.dispose()
-    rows = privacy.expire_personal_rows(get_knowledge_base().engine, args.days)
-    print(f"retention {args.days:g} days: deleted {conversations} conversations and {rows} personal rows"
+    kb = KnowledgeBase(args.database_url)
+    try:
+        rows = privacy.expire_personal_rows(kb.engine, args.days)
+    finally:
+        kb.dispose()
+    print(f"retention {args.days:g} days: deleted {expired.conversations} whole conversations, {expired.events} "
+          f"events in all (older sessions included) and {rows} personal rows"
           + ("" if tracker_url else " (the tracker store is not SQL: Redis keys expire by record_exp)"),
           file=sys.stderr)
     return 0

@@ -14,13 +14,14 @@ import hashlib
 import hmac
 import os
 import time
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from functools import lru_cache
 from pathlib import Path
 from typing import List, Optional, Sequence
 
 import yaml
-from sqlalchemy import Table, delete, inspect, text
+from sqlalchemy import Column, Table, delete, inspect, text
 from sqlalchemy.engine import URL, Engine
 
 from knotcare.config import ROOT, local_secret
@@ -47,8 +48,6 @@ def personal_tables() -> List[Table]:
 
 #: The action after which a conversation is deleted rather than saved (stores/tracker.py).
 FORGET_ACTION = "action_forget_me"
-#: Columns that date a personal row, in order of preference (for retention).
-_DATE_COLUMNS = ("updated_at", "created_at", "timestamp")
 
 
 def forget_person(engine: Engine, sender_id: str, personal: Optional[Sequence[Table]] = None) -> int:
@@ -70,32 +69,61 @@ def forget_conversation(engine: Engine, sender_id: str) -> int:
         return connection.execute(text("DELETE FROM events WHERE sender_id = :sender"), {"sender": sender_id}).rowcount
 
 
-def expire_conversations(engine: Engine, days: float, now: Optional[float] = None) -> int:
-    """Delete whole conversations whose latest event is older than `days`; return how many conversations."""
+@dataclass(frozen=True)
+class Expired:
+    """What a retention run deleted from the tracker store."""
+
+    conversations: int
+    events: int
+
+
+def expire_conversations(engine: Engine, days: float, now: Optional[float] = None) -> Expired:
+    """Delete what is older than `days` from Rasa's SQL tracker store: whole conversations whose latest event is
+    older, and the earlier sessions of people who kept chatting (events before their latest session start).
+
+    Each is one DELETE, so a message that arrives meanwhile is never deleted with a conversation that was old
+    when it was looked at. The current session stays whole (Rasa reads a tracker from its latest session start).
+    """
     cutoff = (now if now is not None else time.time()) - days * 86400
     with engine.begin() as connection:
         if not inspect(connection).has_table("events"):
-            return 0
-        old = [row[0] for row in connection.execute(text(
-            "SELECT sender_id FROM events GROUP BY sender_id HAVING MAX(timestamp) < :cutoff"), {"cutoff": cutoff})]
-        for sender in old:
-            connection.execute(text("DELETE FROM events WHERE sender_id = :sender"), {"sender": sender})
-    return len(old)
+            return Expired(0, 0)
+        old = ("SELECT sender_id FROM events GROUP BY sender_id HAVING MAX(timestamp) < :cutoff")
+        conversations = connection.execute(text(f"SELECT COUNT(*) FROM ({old}) AS old"), {"cutoff": cutoff}).scalar()
+        events = connection.execute(text(f"DELETE FROM events WHERE sender_id IN ({old})"), {"cutoff": cutoff}).rowcount
+        events += connection.execute(text(
+            "DELETE FROM events WHERE timestamp < :cutoff AND timestamp < (SELECT MAX(latest.timestamp) FROM events "
+            "AS latest WHERE latest.sender_id = events.sender_id AND latest.type_name = 'session_started')"),
+            {"cutoff": cutoff}).rowcount
+    return Expired(int(conversations or 0), events)
+
+
+def date_column(table: Table) -> Column:
+    """The column that dates a personal table's rows (declared as ``info={"dated_by": ...}``)."""
+    name = table.info.get("dated_by")
+    if not name or name not in table.c:
+        raise ValueError(f"personal table {table.name} declares no date column (info={{'dated_by': ...}}): "
+                         "retention could not delete its rows")
+    return table.c[name]
 
 
 def expire_personal_rows(engine: Engine, days: float, now: Optional[float] = None,
                          personal: Optional[Sequence[Table]] = None) -> int:
-    """Delete personal rows dated (updated_at / created_at / timestamp) older than `days`; return how many."""
+    """Delete personal rows older than `days` by each table's declared date column; return how many."""
     cutoff_ts = (now if now is not None else time.time()) - days * 86400
-    cutoff = datetime.fromtimestamp(cutoff_ts, tz=timezone.utc).replace(tzinfo=None)
+    cutoff = datetime.fromtimestamp(cutoff_ts, tz=timezone.utc)
+    tables = list(personal if personal is not None else personal_tables())
+    columns = [date_column(table) for table in tables]  # all declared, or nothing is deleted
     deleted = 0
     with engine.begin() as connection:
-        for table in personal if personal is not None else personal_tables():
-            column = next((table.c[name] for name in _DATE_COLUMNS if name in table.c), None)
-            if column is None or not inspect(connection).has_table(table.name):
+        for table, column in zip(tables, columns):
+            if not inspect(connection).has_table(table.name):
                 continue
-            # A float column holds epoch seconds (Rasa's habit); anything else a datetime.
-            bound = cutoff_ts if column.type.python_type is float else cutoff
+            # A float column holds epoch seconds (Rasa's habit); a datetime column without a time zone, UTC.
+            if column.type.python_type is float:
+                bound: object = cutoff_ts
+            else:
+                bound = cutoff if getattr(column.type, "timezone", False) else cutoff.replace(tzinfo=None)
             deleted += connection.execute(delete(table).where(column < bound)).rowcount
     return deleted
 

@@ -124,7 +124,7 @@ handoff_tickets = Table(
     Column("closed_by", String(120), nullable=True),
     Column("slack_channel", String(40), nullable=True),
     Column("slack_ts", String(40), nullable=True),
-    info={"personal": True},
+    info={"personal": True, "dated_by": "created_at"},
 )
 
 #: Tables holding reviewed content, children first (the order to delete them in).
@@ -144,7 +144,7 @@ person_plans = Table(
     Column("triage_level", String(20), nullable=False),
     Column("given_at", DateTime(timezone=True), nullable=False),
     Column("preferences", JSON, nullable=False),
-    info={"personal": True},
+    info={"personal": True, "dated_by": "given_at"},
 )
 #: Sessions (pain 0-10 before and after) and check-ins (how it went since), per person.
 progress_entries = Table(
@@ -158,5 +158,5 @@ progress_entries = Table(
     Column("pain_before", Integer, nullable=True),
     Column("pain_after", Integer, nullable=True),
     Column("notes", Text, nullable=False, default=""),
-    info={"personal": True},
+    info={"personal": True, "dated_by": "started_at"},
 )

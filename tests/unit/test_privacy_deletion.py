@@ -12,9 +12,9 @@ from knotcare import privacy
 
 META = MetaData()
 PROGRESS = Table("test_progress", META, Column("id", Integer, primary_key=True), Column("person_id", String(64)),
-                 Column("updated_at", DateTime), info={"personal": True})
+                 Column("updated_at", DateTime), info={"personal": True, "dated_by": "updated_at"})
 CHECKINS = Table("test_checkins", META, Column("id", Integer, primary_key=True), Column("person_id", String(64)),
-                 Column("timestamp", Float), info={"personal": True})
+                 Column("timestamp", Float), info={"personal": True, "dated_by": "timestamp"})
 
 
 def _events_table(engine) -> None:  # type: ignore[no-untyped-def]
@@ -63,7 +63,7 @@ def test_forget_conversation_and_retention_on_the_events_table(tmp_path: Path) -
     assert privacy.forget_conversation(engine, "me") == 2
     assert _senders(engine) == {"old", "recent"}
     # A conversation goes when its latest event is older than the limit, whole.
-    assert privacy.expire_conversations(engine, days=30, now=now) == 1
+    assert privacy.expire_conversations(engine, days=30, now=now).conversations == 1
     assert _senders(engine) == {"recent"}
 
 
@@ -110,5 +110,5 @@ def test_retention_command_deletes_old_conversations(tmp_path: Path) -> None:
                              "--days", "7", "--tracker-url", f"sqlite:///{tmp_path / 'tracker.db'}"],
                             capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
-    assert "deleted 1 conversations" in result.stderr
+    assert "deleted 1 whole conversations" in result.stderr
     assert _senders(tracker) == {"new"}
