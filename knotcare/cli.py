@@ -277,11 +277,9 @@ def _cmd_report(args: argparse.Namespace) -> int:
 
     url = args.tracker_url or tracker_url_from_endpoints()
     data = compute(read_events(url), KnowledgeBase(args.database_url))
-    out = Path(args.out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(render_html(data, f"{default_profile().name}: front desk report", dt.datetime.now(dt.timezone.utc)),
-                   encoding="utf-8")
-    print(f"wrote {out}: {data.conversations} conversations, deflection {data.deflection:.0%}, "
+    _write(args.out, render_html(data, f"{default_profile().name}: front desk report",
+                                 dt.datetime.now(dt.timezone.utc), quote_messages=args.quote_messages))
+    print(f"wrote {args.out}: {data.conversations} conversations, deflection {data.deflection:.0%}, "
           f"fallback rate {data.fallback_rate:.1%}", file=sys.stderr)
     return 0
 
@@ -365,7 +363,9 @@ def build_parser() -> argparse.ArgumentParser:
     report = sub.add_parser("report", help="HTML report: conversations, deflection, triage, regions, fallbacks")
     report.add_argument("--tracker-url", default=None,
                         help="SQLAlchemy URL of Rasa's SQL tracker store (default: from endpoints.yml)")
-    report.add_argument("--out", default="var/report.html")
+    report.add_argument("--out", default="var/report.html", help="the HTML file (made readable by its owner only)")
+    report.add_argument("--quote-messages", action="store_true",
+                        help="list the messages it could not understand, as people wrote them (staff only)")
     report.set_defaults(func=_cmd_report)
     return parser
 

@@ -165,8 +165,8 @@ def _table(rows: List[Tuple[str, Any]], head: Tuple[str, str]) -> str:
     return f"<table><tr><th>{html.escape(head[0])}</th><th>{html.escape(head[1])}</th></tr>{body}</table>"
 
 
-def render_html(data: ReportData, title: str, generated: dt.datetime) -> str:
-    """The self-contained HTML report."""
+def render_html(data: ReportData, title: str, generated: dt.datetime, quote_messages: bool = False) -> str:
+    """The self-contained HTML report; what people wrote is quoted only with `quote_messages`."""
     figures = [("Conversations per day", _chart("Conversations per day", data.per_day, "line")),
                ("Deflection", _chart("Resolved without a person", {
                    "without a person": data.conversations - data.handed_over, "handed over": data.handed_over}
@@ -184,14 +184,22 @@ def render_html(data: ReportData, title: str, generated: dt.datetime) -> str:
                                            f"{data.user_messages})"),
         ("Tickets open / closed", f"{data.tickets_open} / {data.tickets_closed}"),
     ]
-    unanswered = _table(data.unanswered, ("Message", "Times")) if data.unanswered else "<p>None.</p>"
+    if not data.unanswered:
+        unanswered = "<p>None.</p>"
+    elif quote_messages:
+        unanswered = _table(data.unanswered, ("Message", "Times"))
+    else:
+        unanswered = (f"<p>{sum(times for _, times in data.unanswered)} messages ({len(data.unanswered)} different). "
+                      "What people wrote is left out: run <code>knotcare report --quote-messages</code> to list it.</p>")
+    audience = "For clinic staff only: it quotes messages people sent." if quote_messages else \
+        "Counts only: no message people sent is quoted."
     return f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>{html.escape(title)}</title>
 <style>body{{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#222}}
 table{{border-collapse:collapse;margin:1rem 0}}td,th{{border:1px solid #ccc;padding:.3rem .6rem;text-align:left}}
 figure{{margin:1rem 0}}img{{max-width:100%}}</style></head><body>
 <h1>{html.escape(title)}</h1>
-<p>Generated {generated.strftime('%Y-%m-%d %H:%M %Z')}. For clinic staff only: it quotes messages people sent.</p>
+<p>Generated {generated.strftime('%Y-%m-%d %H:%M %Z')}. {audience}</p>
 <h2>Summary</h2>{_table(summary, ("What", "Value"))}
 {charts}
 <h2>Conversations per day</h2>{_table(list(data.per_day.items()), ("Day (UTC)", "Conversations"))}

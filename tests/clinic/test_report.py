@@ -106,6 +106,12 @@ async def test_report_numbers_on_sqlite(tmp_path: Path) -> None:
                  "--tracker-url", f"sqlite:///{tracker_db}", "--out", str(out)]) == 0
     page = out.read_text()
     assert "75% (3 of 4)" in page and "25.0% (2 of 8)" in page and "1 / 1" in page
+    # What people wrote stays out unless asked for, and the file is its owner's alone.
+    assert "wifi" not in page and "asdf" not in page and "2 messages (2 different)" in page
+    assert out.stat().st_mode & 0o777 == 0o600
+    assert main(["--database-url", f"sqlite:///{tmp_path / 'kb.db'}", "report", "--quote-messages",
+                 "--tracker-url", f"sqlite:///{tracker_db}", "--out", str(out)]) == 0
+    page = out.read_text()
     assert "what&#x27;s the wifi password" in page  # quoted, and escaped
     assert page.count('src="data:image/png;base64,') == 4
     assert "<script" not in page and "http://" not in page and "https://" not in page
