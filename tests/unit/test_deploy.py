@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import fnmatch
 import re
 import shutil
 import subprocess
 from pathlib import Path
+from typing import List
 
 import yaml
 
@@ -65,3 +67,44 @@ def test_scale_mode_nginx_config_renders_and_passes_nginx_t(tmp_path: Path) -> N
     assert "@" not in re.sub(r"#.*", "", conf)  # every placeholder filled
     assert "ip_hash" in conf and "client_max_body_size 64k" in conf and "limit_req_zone" in conf
     assert "$request " not in conf and "$args" not in conf  # no query strings (tokens) in the access log
+
+
+def _dockerignored(path: str, patterns: List[str]) -> bool:
+    """Docker's rule: the last pattern that matches the path (or a folder above it) decides; `!` keeps it."""
+    ignored = False
+    parts = path.split("/")
+    for pattern in patterns:
+        keep = pattern.startswith("!")
+        pattern = pattern.lstrip("!").rstrip("/").removeprefix("**/")
+        if any(fnmatch.fnmatch("/".join(parts[:n]), pattern) or fnmatch.fnmatch(parts[n - 1], pattern)
+               for n in range(1, len(parts) + 1)):
+            ignored = not keep
+    return ignored
+
+
+def test_the_image_leaves_local_state_and_secrets_out() -> None:
+    patterns = [line.strip() for line in (ROOT / ".dockerignore").read_text().splitlines()
+                if line.strip() and not line.startswith("#")]
+    for secret in ("var/rasa-auth-token", "var/session-key", "var/pseudonym-key", "var/knotcare.db",
+                   "var/tracker.db", "credentials.local.yml", ".env", "kb.db", ".git/config", ".venv/bin/python",
+                   "models/old-20261201.tar.gz"):
+        assert _dockerignored(secret, patterns), secret
+    for needed in ("models/knotcare.tar.gz", "knotcare/cli.py", "data/kb/triage_rules.yml", "credentials.yml",
+                   "deploy/endpoints.container.yml", "web/index.html"):
+        assert not _dockerignored(needed, patterns), needed
+
+
+def test_the_http_api_is_never_enabled_without_a_token() -> None:
+    places = [ROOT / "deploy" / "Dockerfile", ROOT / "Makefile", *(ROOT / "deploy").rglob("*.yml"),
+              *(ROOT / "scripts").glob("*.sh")]
+    commands = 0
+    for path in places:
+        # One command per line once continuations are joined.
+        for command in path.read_text().replace("\\\n", " ").splitlines():
+            if "--enable-api" in command:
+                commands += 1
+                assert "--auth-token" in command, f"{path.relative_to(ROOT)}: {command.strip()[:120]}"
+    assert commands >= 4
+    # The image refuses to start without the token rather than serving the API open.
+    dockerfile = (ROOT / "deploy" / "Dockerfile").read_text()
+    assert "${RASA_AUTH_TOKEN:?" in dockerfile
