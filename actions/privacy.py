@@ -13,6 +13,8 @@ from actions import provider
 from actions.plans import CHECK_IN, HOLD, reminder_name
 from actions.say import say_key
 from knotcare import privacy
+from knotcare.clinic.handoff import forget_staff_messages
+from knotcare.clinic.slack import SlackSettings
 
 logger = logging.getLogger(__name__)
 
@@ -33,7 +35,10 @@ class ActionForgetMe(Action):
         action returns. stores/tracker.py's tracker stores see this action in the turn and
         delete the conversation instead of saving it.
         """
-        deleted = privacy.forget_person(provider.knowledge_base().engine, tracker.sender_id)
+        kb = provider.knowledge_base()
+        # The staff messages first: the ticket rows say where they are.
+        await forget_staff_messages(kb, SlackSettings.from_env(), tracker.sender_id)
+        deleted = privacy.forget_person(kb.engine, tracker.sender_id)
         logger.info("forget me: %d personal rows deleted", deleted)
         say_key(dispatcher, "forgotten")
         # Nothing scheduled for the person may arrive after they asked to be forgotten.

@@ -7,7 +7,7 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import List, Optional
+from typing import Any, List, Optional
 
 
 def _cmd_db_seed(args: argparse.Namespace) -> int:
@@ -190,16 +190,21 @@ def _cmd_tickets(args: argparse.Namespace) -> int:
             for ticket in found:
                 region = ticket.summary.get("region") or "-"
                 level = ticket.summary.get("triage_level") or "-"
+                unsent = f"\tSTAFF NOT MESSAGED (Slack: {shown(ticket.slack_error)})" if ticket.slack_error else ""
                 print(f"#{ticket.id}\t{ticket.status}\t{ticket.created_at:%Y-%m-%d %H:%M}\t{ticket.reason}\t"
-                      f"region={region}\ttriage={level}")
+                      f"region={region}\ttriage={level}{unsent}")
             if not found:
                 print(f"no {args.status} tickets", file=sys.stderr)
             return 0
-        if args.tickets_command == "show":
+        if args.tickets_command == "notify":
+            unsent = repo.unsent()
+        elif args.tickets_command == "show":
             ticket = repo.get(args.id)
         else:
             ticket = repo.close(args.id, args.by, dt.datetime.now(dt.timezone.utc))
             uow.commit()
+    if args.tickets_command == "notify":
+        return _notify(kb, unsent)
     if ticket is None:
         print(f"knotcare tickets: no ticket #{args.id}", file=sys.stderr)
         return 1
@@ -211,9 +216,30 @@ def _cmd_tickets(args: argparse.Namespace) -> int:
     if ticket.closed_at:
         print(f"Closed {ticket.closed_at:%Y-%m-%d %H:%M} by {shown(ticket.closed_by)}")
     print(f"Conversation: {ticket.conversation}  (GET on the Rasa server, with ?token=)")
+    if ticket.slack_error:
+        print(f"Staff were NOT messaged: Slack said {shown(ticket.slack_error)}. Send again: knotcare tickets notify")
     print("\n".join(summary_lines(ticket.summary)))
     print(f"For the records system (FHIR R4): knotcare tickets export {ticket.id} --format fhir")
     return 0
+
+
+def _notify(kb: Any, unsent: List[Any]) -> int:
+    """Send the staff messages Slack did not take; 1 when some still did not go."""
+    import asyncio
+
+    from knotcare.clinic.handoff import notify_staff
+    from knotcare.clinic.profile import default_profile
+    from knotcare.clinic.slack import SlackSettings
+
+    settings, name = SlackSettings.from_env(), default_profile().name
+    failed = 0
+    for ticket in unsent:
+        posted = asyncio.run(notify_staff(kb, settings, ticket, name))
+        print(f"ticket #{ticket.id}: " + ("staff messaged" if posted.ts else f"still not sent ({posted.error})"))
+        failed += not posted.ts
+    if not unsent:
+        print("every open ticket's staff message was sent", file=sys.stderr)
+    return 1 if failed else 0
 
 
 def _cmd_tickets_export(args: argparse.Namespace) -> int:
@@ -339,7 +365,7 @@ def build_parser() -> argparse.ArgumentParser:
     migrate.add_argument("--slack-team", default=None, help="the Slack workspace id (T...) of stored Slack chats")
     migrate.set_defaults(func=_cmd_migrate_ids)
 
-    tickets = sub.add_parser("tickets", help="handoff tickets: list, show, close").add_subparsers(
+    tickets = sub.add_parser("tickets", help="handoff tickets: list, show, close, notify, export").add_subparsers(
         dest="tickets_command", required=True)
     listing = tickets.add_parser("list", help="tickets, newest first")
     listing.add_argument("--status", choices=["open", "closed", "all"], default="open")
@@ -351,6 +377,8 @@ def build_parser() -> argparse.ArgumentParser:
     close.add_argument("id", type=int)
     close.add_argument("--by", default=os.environ.get("USER", "staff"), help="who closed it (default: $USER)")
     close.set_defaults(func=_cmd_tickets)
+    tickets.add_parser("notify", help="send again the staff messages Slack did not take").set_defaults(
+        func=_cmd_tickets)
     export = tickets.add_parser("export", help="tickets as HL7 FHIR R4 Bundles (one as JSON, --since as NDJSON)")
     export.add_argument("id", type=int, nargs="?")
     export.add_argument("--format", choices=["fhir"], default="fhir", help="FHIR R4 (4.0.1), the only format")

@@ -9,7 +9,7 @@ from typing import Any, Mapping
 from knotcare.clinic import answers
 from knotcare.clinic.hours import Hours
 from knotcare.clinic.profile import ClinicProfile
-from knotcare.clinic.slack import SlackSettings, post_ticket
+from knotcare.clinic.slack import Posted, SlackSettings, delete_ticket_messages, post_ticket
 from knotcare.clinic.tickets import Ticket, TicketRepository, reasons_for, summary_from_slots
 from knotcare.kb import KnowledgeBase
 
@@ -61,9 +61,27 @@ async def hand_over(kb: KnowledgeBase, profile: ClinicProfile, slack: SlackSetti
         uow.commit()
     if existing is not None:
         return Handoff(existing, False, False, reply_text(profile, existing, False, now))
-    ts = await post_ticket(slack, ticket, profile.name)
-    if ts:
+    posted = await notify_staff(kb, slack, ticket, profile.name)
+    return Handoff(ticket, True, bool(posted.ts), reply_text(profile, ticket, True, now))
+
+
+async def notify_staff(kb: KnowledgeBase, slack: SlackSettings, ticket: Ticket, clinic_name: str) -> Posted:
+    """Post the ticket to staff and record where it went, or why Slack did not take it."""
+    posted = await post_ticket(slack, ticket, clinic_name)
+    if posted.ts or posted.error:
         with kb.unit_of_work() as uow:
-            TicketRepository(uow.session).set_slack_message(ticket.id, slack.channel, ts)
+            repo = TicketRepository(uow.session)
+            if posted.ts:
+                repo.set_slack_message(ticket.id, slack.channel, posted.ts)
+            else:
+                repo.set_slack_error(ticket.id, posted.error or "")
             uow.commit()
-    return Handoff(ticket, True, bool(ts), reply_text(profile, ticket, True, now))
+    return posted
+
+
+async def forget_staff_messages(kb: KnowledgeBase, slack: SlackSettings, sender_id: str) -> int:
+    """Delete the staff messages of a person's tickets (before their rows go, which say where they are)."""
+    kb.create_schema()
+    with kb.unit_of_work() as uow:
+        tickets = TicketRepository(uow.session).of_person(sender_id)
+    return await delete_ticket_messages(slack, tickets)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import os
 from dataclasses import dataclass
-from typing import Any, Dict, List, Mapping, Optional
+from typing import Any, Dict, List, Mapping, Optional, Sequence
 
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
@@ -62,9 +62,9 @@ def ticket_blocks(ticket: Ticket, clinic_name: str) -> List[Dict[str, Any]]:
         {"type": "section", "text": {"type": "mrkdwn", "text":
                                      f"*Handoff ticket #{ticket.id}* ({escaped(clinic_name)}): someone {why}."}},
         {"type": "section", "text": {"type": "mrkdwn", "text": escaped("\n".join(summary_lines(ticket.summary)))}},
-        {"type": "context", "elements": [{"type": "mrkdwn",
-                                          "text": f"Conversation: `knotcare tickets show {ticket.id}` · For the records "
-                                                  f"system (FHIR R4): `knotcare tickets export {ticket.id} --format fhir`"}]},
+        {"type": "context", "elements": [{"type": "mrkdwn", "text": (
+            f"Conversation: `knotcare tickets show {ticket.id}` · For the records system (FHIR R4): "
+            f"`knotcare tickets export {ticket.id} --format fhir`")}]},
     ]
     if ticket.status == "open":
         blocks.append({"type": "actions", "elements": [
@@ -81,19 +81,51 @@ def ticket_text(ticket: Ticket) -> str:
     return f"Handoff ticket #{ticket.id} ({ticket.status})"
 
 
-async def post_ticket(settings: SlackSettings, ticket: Ticket, clinic_name: str) -> Optional[str]:
-    """Post the ticket to the staff channel; the message's ts, or None if not sent (logged, never raised)."""
+@dataclass(frozen=True)
+class Posted:
+    """What became of a staff message: its ts when Slack took it, else Slack's error code (None: not configured)."""
+
+    ts: Optional[str] = None
+    error: Optional[str] = None
+
+
+def _error_code(error: Exception) -> str:
+    """Slack's own error code ("not_in_channel", "invalid_auth", ...) or what kind of failure it was."""
+    if isinstance(error, SlackApiError):
+        return str((error.response or {}).get("error") or "refused")[:60]
+    return "unreachable" if isinstance(error, OSError) else "invalid_request"
+
+
+async def post_ticket(settings: SlackSettings, ticket: Ticket, clinic_name: str) -> Posted:
+    """Post the ticket to the staff channel (never raises: the ticket is kept whatever Slack says)."""
     if not settings.enabled:
         logger.info("handoff ticket %s: no Slack channel configured", ticket.id)
-        return None
+        return Posted()
     try:
         response = await settings.client().chat_postMessage(
             channel=settings.channel, text=ticket_text(ticket), blocks=ticket_blocks(ticket, clinic_name))
     except (SlackApiError, OSError, ValueError) as error:
-        # The ticket is in the database either way; staff also see it with `knotcare tickets list`.
-        logger.warning("handoff ticket %s: Slack message failed: %s", ticket.id, error)
-        return None
-    return str(response.get("ts") or "") or None
+        code = _error_code(error)
+        # Staff must learn of it some other way: an error for the operator, and the ticket says it too.
+        logger.error("handoff ticket %s: Slack did not take the staff message (%s); it is listed by "
+                     "`knotcare tickets list` and sent again by `knotcare tickets notify`", ticket.id, code)
+        return Posted(error=code)
+    return Posted(ts=str(response.get("ts") or "") or None)
+
+
+async def delete_ticket_messages(settings: SlackSettings, tickets: Sequence[Ticket]) -> int:
+    """Delete the staff messages of these tickets (a person asked to be forgotten); how many went."""
+    deleted = 0
+    for ticket in tickets:
+        if not (settings.token and ticket.slack_channel and ticket.slack_ts):
+            continue
+        try:
+            await settings.client().chat_delete(channel=ticket.slack_channel, ts=ticket.slack_ts)
+            deleted += 1
+        except (SlackApiError, OSError, ValueError) as error:
+            logger.error("forget me: the staff message of ticket %s could not be deleted (%s): delete it in Slack",
+                         ticket.id, _error_code(error))
+    return deleted
 
 
 async def update_ticket_message(settings: SlackSettings, ticket: Ticket, clinic_name: str) -> bool:

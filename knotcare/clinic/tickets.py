@@ -116,6 +116,7 @@ class Ticket:
     closed_by: Optional[str] = None
     slack_channel: Optional[str] = None
     slack_ts: Optional[str] = None
+    slack_error: Optional[str] = None
 
 
 def _ticket(row: Mapping[str, Any]) -> Ticket:
@@ -163,10 +164,27 @@ class TicketRepository:
             .order_by(t.handoff_tickets.c.id)
         return [_ticket(row) for row in self.session.execute(statement).mappings()]
 
+    def of_person(self, sender_id: str) -> List[Ticket]:
+        """Every ticket of one conversation's person."""
+        statement = select(t.handoff_tickets).where(t.handoff_tickets.c.person_id == person_id(sender_id))
+        return [_ticket(row) for row in self.session.execute(statement).mappings()]
+
+    def unsent(self) -> List[Ticket]:
+        """Open tickets whose staff message Slack did not take, oldest first."""
+        statement = select(t.handoff_tickets).where(t.handoff_tickets.c.status == "open",
+                                                    t.handoff_tickets.c.slack_error.is_not(None)) \
+            .order_by(t.handoff_tickets.c.id)
+        return [_ticket(row) for row in self.session.execute(statement).mappings()]
+
     def set_slack_message(self, ticket_id: int, channel: str, ts: str) -> None:
         """Remember where the staff message went, so it can be updated when the ticket closes."""
         self.session.execute(update(t.handoff_tickets).where(t.handoff_tickets.c.id == ticket_id)
-                             .values(slack_channel=channel, slack_ts=ts))
+                             .values(slack_channel=channel, slack_ts=ts, slack_error=None))
+
+    def set_slack_error(self, ticket_id: int, error: str) -> None:
+        """Remember that Slack did not take the staff message, and why."""
+        self.session.execute(update(t.handoff_tickets).where(t.handoff_tickets.c.id == ticket_id)
+                             .values(slack_error=error[:60]))
 
     def close(self, ticket_id: int, by: str, now: dt.datetime) -> Optional[Ticket]:
         """Close a ticket (closing a closed one changes nothing); None if there is no such ticket."""

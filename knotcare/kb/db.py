@@ -6,7 +6,7 @@ import functools
 from contextlib import contextmanager
 from typing import Iterator, Optional
 
-from sqlalchemy import create_engine, delete, event, inspect
+from sqlalchemy import create_engine, delete, event, inspect, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -50,6 +50,27 @@ class KnowledgeBase:
         """Create any missing tables (idempotent); rebuild the content tables when their columns changed."""
         self._rebuild_changed_content_tables()
         tables.metadata.create_all(self.engine)
+        self._add_new_personal_columns()
+
+    def _add_new_personal_columns(self) -> None:
+        """Add the nullable columns a personal table gained since it was created (its rows are kept).
+
+        Personal tables are never dropped; a new column there must be nullable, so that old rows stay valid.
+        """
+        existing = inspect(self.engine)
+        for table in tables.metadata.sorted_tables:
+            if not table.info.get("personal") or not existing.has_table(table.name):
+                continue
+            present = {column["name"] for column in existing.get_columns(table.name)}
+            for column in table.columns:
+                if column.name in present:
+                    continue
+                if not column.nullable:
+                    raise RuntimeError(f"{table.name}.{column.name} is new and NOT NULL: personal tables only "
+                                       "gain nullable columns")
+                kind = column.type.compile(dialect=self.engine.dialect)
+                with self.engine.begin() as connection:
+                    connection.execute(text(f"ALTER TABLE {table.name} ADD COLUMN {column.name} {kind}"))
 
     def _rebuild_changed_content_tables(self) -> None:
         """Drop the reviewed-content tables when a column was added or removed, so they are made anew.

@@ -124,6 +124,9 @@ handoff_tickets = Table(
     Column("closed_by", String(120), nullable=True),
     Column("slack_channel", String(40), nullable=True),
     Column("slack_ts", String(40), nullable=True),
+    # Why Slack did not take the staff message (its error code), while it has not: staff are told by
+    # `knotcare tickets list` and `knotcare tickets notify` sends it again.
+    Column("slack_error", String(60), nullable=True),
     info={"personal": True, "dated_by": "created_at"},
 )
 

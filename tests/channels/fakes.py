@@ -26,7 +26,10 @@ class FakeApi:
                     params = json.loads(raw or "{}")
                 else:
                     params = {k: v[0] for k, v in parse_qs(raw).items()}
-                method = self.path.rstrip("/").rsplit("/", 1)[-1]
+                # Some Web API methods (chat.delete) send their arguments in the query string.
+                path, _, query = self.path.partition("?")
+                params.update({k: v[0] for k, v in parse_qs(query).items()})
+                method = path.rstrip("/").rsplit("/", 1)[-1]
                 call = {"method": method, "path": self.path, "params": params,
                         "authorization": self.headers.get("Authorization")}
                 with fake.lock:

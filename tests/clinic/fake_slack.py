@@ -8,16 +8,19 @@ from typing import Any, Dict
 from tests.channels.fakes import FakeApi
 
 
-def _respond(method: str, params: Dict[str, Any]) -> Dict[str, Any]:
-    """Like Slack: ok, with the message's ts (kept on chat.update, new otherwise)."""
-    return {"ok": True, "channel": params.get("channel"), "ts": params.get("ts") or f"{time.time():.6f}"}
-
-
 class FakeSlack(FakeApi):
-    """Records every Web API call (method, authorization, params); `chat.*` answer ok with a ts."""
+    """Records every Web API call (method, authorization, params); `chat.*` answer ok with a ts, or with the
+    error set for their method in `refuse` (as Slack does: HTTP 200, `ok: false`)."""
 
     def __init__(self) -> None:
-        super().__init__(_respond)
+        self.refuse: Dict[str, str] = {}
+        super().__init__(self._respond)
+
+    def _respond(self, method: str, params: Dict[str, Any]) -> Dict[str, Any]:
+        """Like Slack: ok, with the message's ts (kept on chat.update, new otherwise)."""
+        if method in self.refuse:
+            return {"ok": False, "error": self.refuse[method]}
+        return {"ok": True, "channel": params.get("channel"), "ts": params.get("ts") or f"{time.time():.6f}"}
 
     @property
     def url(self) -> str:

@@ -202,3 +202,45 @@ def test_a_relatives_emergency_handed_over_exports_as_a_fhir_bundle(clinic: Clin
     since = _export(clinic, "--since", "2000-01-01")
     assert since.returncode == 0 and str(ticket["id"]) not in {
         json.loads(line)["identifier"]["value"] for line in since.stdout.splitlines()}
+
+
+def test_staff_are_told_when_slack_refuses_and_the_message_is_sent_again(
+        clinic: ClinicServers, slack: FakeSlack) -> None:
+    sender = f"refused-{uuid.uuid4().hex[:8]}"
+    slack.refuse["chat.postMessage"] = "not_in_channel"
+    try:
+        reply = all_text(clinic.say(sender, "can i talk to a real person please"))
+    finally:
+        slack.refuse.clear()
+    assert "passed this conversation to the team" in reply
+    [ticket] = [t for t in tickets(clinic.work) if t["person_id"] == _pid(sender)]
+    assert ticket["slack_error"] == "not_in_channel" and ticket["slack_ts"] is None
+    listed = _tickets_cli(clinic, "list")
+    assert f"#{ticket['id']}" in listed.stdout and "STAFF NOT MESSAGED (Slack: not_in_channel)" in listed.stdout
+    shown = _tickets_cli(clinic, "show", str(ticket["id"]))
+    assert "Staff were NOT messaged" in shown.stdout
+
+    sent = _tickets_cli(clinic, "notify")
+    assert sent.returncode == 0 and f"ticket #{ticket['id']}: staff messaged" in sent.stdout
+    [again] = [t for t in tickets(clinic.work) if t["id"] == ticket["id"]]
+    assert again["slack_error"] is None and again["slack_ts"]
+    assert [c for c in slack.calls if c["method"] == "chat.postMessage" and f"#{ticket['id']}" in c["params"]["text"]]
+
+
+def test_forget_me_deletes_the_staff_message_of_the_persons_ticket(clinic: ClinicServers, slack: FakeSlack) -> None:
+    sender = f"forgetslack-{uuid.uuid4().hex[:8]}"
+    clinic.say(sender, "get me a human please")
+    [ticket] = [t for t in tickets(clinic.work) if t["person_id"] == _pid(sender)]
+    assert ticket["slack_ts"]
+    clinic.say(sender, "forget me")
+    clinic.say(sender, "/affirm")
+    deleted = slack.wait_for("chat.delete", lambda params: params.get("ts") == ticket["slack_ts"])
+    assert deleted[0]["params"]["channel"] == "C0STAFF"
+    assert not [t for t in tickets(clinic.work) if t["person_id"] == _pid(sender)]
+
+
+def _tickets_cli(clinic: ClinicServers, *args: str) -> subprocess.CompletedProcess:
+    """`knotcare tickets ...` as staff run it, on the stack's knowledge base and with its Slack settings."""
+    env = {**os.environ, **clinic.env, "DATABASE_URL": f"sqlite:///{clinic.work / 'kb.db'}"}
+    return subprocess.run([sys.executable, "-m", "knotcare.cli", "tickets", *args], env=env,
+                          capture_output=True, text=True, timeout=120, check=False)

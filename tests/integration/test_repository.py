@@ -92,3 +92,27 @@ def test_a_failed_statement_never_shows_its_values(kb: KnowledgeBase) -> None:
         uow.session.execute(insert(tables.kb_meta), [{"key": "k", "value": marker}, {"key": "k", "value": marker}])
         uow.commit()
     assert marker not in str(failed.value)
+
+
+def test_a_personal_table_gains_its_new_column_and_keeps_its_rows(kb: KnowledgeBase) -> None:
+    """A tickets table made before `slack_error` existed gets the column at the next start; no ticket is lost."""
+    import datetime as dt
+
+    from sqlalchemy import text
+
+    from knotcare.clinic.tickets import TicketRepository
+
+    kb.create_schema()
+    with kb.unit_of_work() as uow:
+        ticket = TicketRepository(uow.session).add("someone", "asked", {"region": "neck"},
+                                                   dt.datetime(2026, 12, 1, tzinfo=dt.timezone.utc))
+        uow.commit()
+    with kb.engine.begin() as connection:
+        connection.execute(text("ALTER TABLE handoff_tickets DROP COLUMN slack_error"))
+    kb.create_schema()
+    with kb.unit_of_work() as uow:
+        repo = TicketRepository(uow.session)
+        repo.set_slack_error(ticket.id, "not_in_channel")
+        uow.commit()
+        again = repo.get(ticket.id)
+    assert again is not None and again.summary == {"region": "neck"} and again.slack_error == "not_in_channel"
