@@ -116,7 +116,7 @@ def expire_personal_rows(engine: Engine, days: float, now: Optional[float] = Non
     columns = [date_column(table) for table in tables]  # all declared, or nothing is deleted
     deleted = 0
     with engine.begin() as connection:
-        for table, column in zip(tables, columns):
+        for table, column in zip(tables, columns, strict=False):
             if not inspect(connection).has_table(table.name):
                 continue
             # A float column holds epoch seconds (Rasa's habit); a datetime column without a time zone, UTC.

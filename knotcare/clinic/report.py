@@ -189,8 +189,9 @@ def render_html(data: ReportData, title: str, generated: dt.datetime, quote_mess
     elif quote_messages:
         unanswered = _table(data.unanswered, ("Message", "Times"))
     else:
-        unanswered = (f"<p>{sum(times for _, times in data.unanswered)} messages ({len(data.unanswered)} different). "
-                      "What people wrote is left out: run <code>knotcare report --quote-messages</code> to list it.</p>")
+        count = sum(times for _, times in data.unanswered)
+        unanswered = (f"<p>{count} messages ({len(data.unanswered)} different). What people wrote is left out: "
+                      "run <code>knotcare report --quote-messages</code> to list it.</p>")
     audience = "For clinic staff only: it quotes messages people sent." if quote_messages else \
         "Counts only: no message people sent is quoted."
     return f"""<!doctype html>

@@ -21,8 +21,11 @@ from fhir.resources.identifier import Identifier
 from fhir.resources.observation import Observation
 from fhir.resources.patient import Patient
 from fhir.resources.practitioner import Practitioner
-from fhir.resources.questionnaireresponse import (QuestionnaireResponse, QuestionnaireResponseItem,
-                                                  QuestionnaireResponseItemAnswer)
+from fhir.resources.questionnaireresponse import (
+    QuestionnaireResponse,
+    QuestionnaireResponseItem,
+    QuestionnaireResponseItemAnswer,
+)
 from fhir.resources.reference import Reference
 from fhir.resources.relatedperson import RelatedPerson
 from fhir.resources.resource import Resource

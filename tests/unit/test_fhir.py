@@ -7,7 +7,7 @@ import asyncio
 import datetime as dt
 import json
 from pathlib import Path
-from typing import Any, Dict, List, Mapping
+from typing import Any, Dict, List
 
 import fhir.resources
 import pytest
