@@ -23,7 +23,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from slack_sdk.web.async_client import AsyncWebClient
 
-from channels.dedupe import RecentIds
+from channels.dedupe import Deliveries
 from channels.guard import LengthCapped, OnNewMessage, check_json_body
 from knotcare.identity import SLACK, local_part, slack_id
 
@@ -90,7 +90,7 @@ class SlackInput(LengthCapped, RasaSlackInput):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.api_url = SLACK_API_URL
-        self.seen = RecentIds()
+        self.seen = Deliveries("slack")
 
     def blueprint(self, on_new_message: OnNewMessage) -> Blueprint:
         """Rasa's Slack webhook (capped by LengthCapped) behind a check of JSON bodies."""
@@ -113,7 +113,7 @@ class SlackInput(LengthCapped, RasaSlackInput):
                               text: Text, sender_id: Optional[Text], metadata: Optional[Dict]) -> Any:
         """Handle a signed message once; a repeat of a delivery already handled gets 200 and no answer."""
         delivery = self.delivery_id(request)
-        if not self.seen.first_time(delivery):
+        if not await self.seen.first_time(delivery):
             logger.info("Slack delivery %s seen before (retry #%s): not answered again", delivery,
                         request.headers.get(self.retry_num_header))
             return response.text("", status=HTTPStatus.OK, headers={"X-Slack-No-Retry": "1"})

@@ -39,7 +39,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from channels.dedupe import RecentIds
+from channels.dedupe import Deliveries
 from channels.guard import capped
 from knotcare.identity import TELEGRAM, local_part, telegram_id
 
@@ -137,7 +137,7 @@ class TelegramInput(RasaTelegramInput):
         self.api_url = api_url
         self.set_webhook = bool(set_webhook)
         self.start_payload = start_payload
-        self.seen = RecentIds()
+        self.seen = Deliveries("telegram")
         self._out: Optional[TelegramOutput] = None
         self._webhook_task: Optional[asyncio.Task] = None
 
@@ -231,7 +231,7 @@ class TelegramInput(RasaTelegramInput):
                 found = self._text_and_chat(update)  # aiogram does not check types: {"message": 5} gets here
             except (TypeError, ValueError, AttributeError):
                 return response.text("not an update", status=HTTPStatus.BAD_REQUEST)
-            if not self.seen.first_time(update.update_id):
+            if not await self.seen.first_time(update.update_id):
                 return response.text("success")
             if update.callback_query is not None:
                 await self._acknowledge_button(update)

@@ -9,6 +9,8 @@ source scripts/lib.sh
 
 export DATABASE_URL=${DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/knotcare}
 export REDIS_HOST=${REDIS_HOST:-127.0.0.1} REDIS_PORT=${REDIS_PORT:-6379} REDIS_DB=${REDIS_DB:-1}
+# Slack and Telegram retries answered once across the instances (channels/dedupe.py), beside the locks.
+export KNOTCARE_DEDUPE_REDIS_URL=${KNOTCARE_DEDUPE_REDIS_URL:-redis://$REDIS_HOST:$REDIS_PORT/$REDIS_DB}
 RASA_PORTS=(${SCALE_RASA_PORTS:-5101 5102})
 ACTION_PORTS=(${SCALE_ACTION_PORTS:-5151 5152})
 RUN=${SCALE_RUN_DIR:-$PWD/var/scale}

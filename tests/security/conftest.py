@@ -17,6 +17,8 @@ REDIS_HOST = os.environ.get("KNOTCARE_TEST_REDIS_HOST", "127.0.0.1")
 REDIS_PORT = int(os.environ.get("KNOTCARE_TEST_REDIS_PORT", "6379"))
 #: The REST token of these servers (channels/rest.py): what a caller behind a proxy must show.
 REST_TOKEN = "rest-" + uuid.uuid4().hex
+#: This run's Redis keys start with it (the lock store takes only letters and digits).
+PREFIX = f"kcsecurity{uuid.uuid4().hex[:10]}"
 
 
 @pytest.fixture(scope="package")
@@ -24,7 +26,7 @@ def world(tmp_path_factory, postgres_url: str) -> Iterator[ChannelWorld]:
     """Rasa with REST, socket.io, Slack and Telegram on PostgreSQL and Redis, with the fake Slack and Telegram."""
     import redis
 
-    prefix = f"kcsecurity{uuid.uuid4().hex[:10]}"  # Rasa takes only an alphanumeric prefix
+    prefix = PREFIX
     client = redis.Redis(host=REDIS_HOST, port=REDIS_PORT, socket_timeout=3)
     try:
         client.ping()
@@ -38,7 +40,9 @@ def world(tmp_path_factory, postgres_url: str) -> Iterator[ChannelWorld]:
     lock = {"type": "stores.redis_lock.AtomicRedisLockStore", "url": REDIS_HOST, "port": REDIS_PORT,
             "key_prefix": prefix, "socket_timeout": 5}
     try:
-        with channel_world(tmp_path_factory.mktemp("security"), env={"KNOTCARE_REST_TOKEN": REST_TOKEN},
+        env = {"KNOTCARE_REST_TOKEN": REST_TOKEN, "KNOTCARE_DEDUPE_REDIS_URL": f"redis://{REDIS_HOST}:{REDIS_PORT}/0",
+               "KNOTCARE_DEDUPE_PREFIX": f"{prefix}:delivery:"}
+        with channel_world(tmp_path_factory.mktemp("security"), env=env,
                            database_url=postgres_url,
                            tracker_store=tracker, lock_store=lock) as running:
             yield running
