@@ -81,8 +81,16 @@ class ActionCheckIn(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[EventType]:
-        """Ask how it went, if there is a plan to ask about."""
-        ask_how_it_went(dispatcher, tracker.sender_id, dt.timedelta(0), "check_in_unprompted")
+        """Ask how it went, if there is a plan to ask about and this check-in was not asked already.
+
+        After a restart every Rasa instance re-arms the pending check-ins (channels/rearm.py), and the original
+        may still be scheduled somewhere: the one that takes the pending row asks, the others stay silent.
+        """
+        with provider.knowledge_base().unit_of_work() as uow:
+            mine = uow.progress.take_check_in(person_id(tracker.sender_id))
+            uow.commit()
+        if mine:
+            ask_how_it_went(dispatcher, tracker.sender_id, dt.timedelta(0), "check_in_unprompted")
         return []
 
 

@@ -21,22 +21,13 @@ from knotcare.content import Step
 from knotcare.plan import Plan, Preferences, build_plan, step_line
 from knotcare.plan.preferences import is_skip, parse_minutes, parse_mobility, parse_pain, parse_tools
 from knotcare.privacy import person_id
-from knotcare.progress.model import Entry, PlanRecord, utcnow
+from knotcare.progress.followup import CHECK_IN, CHECK_IN_INTENT, HOLD, reminder_name
+from knotcare.progress.model import Entry, PendingCheckIn, PlanRecord, utcnow
 from knotcare.triage import decide
 
 logger = logging.getLogger(__name__)
 
 PREFERENCE_SLOTS = ("tools_available", "session_minutes", "limited_mobility")
-#: Reminder kinds. Rasa 3.6 uses a reminder's name as the scheduler's job id and replaces a job of the same id,
-#: so each name carries the person (pseudonymously): one person's check-in never replaces another's.
-CHECK_IN = "knotcare_check_in"
-HOLD = "knotcare_hold"
-
-
-def reminder_name(kind: str, sender_id: str) -> str:
-    """The reminder's name (and so its job id) for this kind and this person."""
-    return f"{kind}_{person_id(sender_id)}"
-
 
 #: Channels whose output Rasa can rebuild for a reminder (ReminderScheduled); not REST or socket.io.
 REMINDER_CHANNELS = ("slack", "telegram")
@@ -210,16 +201,22 @@ class ActionGivePlan(Action):
         say_key(dispatcher, "red_flag_safety_net")
         say_key(dispatcher, "offer_guided_session")
         now = utcnow()
+        due = now + check_in_after()
         with provider.knowledge_base().unit_of_work() as uow:
             uow.progress.add_plan(PlanRecord(
                 person_id(tracker.sender_id), plan.routine.id, decision.level, now,
                 {slot: tracker.get_slot(slot) for slot in PREFERENCE_SLOTS}))
+            if can_remind(tracker):
+                # Kept beyond Rasa's in-memory scheduler: a restart re-arms it (channels/rearm.py).
+                reply_to = (tracker.latest_message.get("metadata") or {}).get("out_channel")
+                uow.progress.arm_check_in(PendingCheckIn(person_id(tracker.sender_id), tracker.sender_id, due,
+                                                         str(reply_to)[:60] if reply_to else None))
             uow.commit()
         events: List[EventType] = [SlotSet("plan_pending", None), SlotSet("routine_id", plan.routine.id)]
         if can_remind(tracker):
             # A day or two later, unprompted; a message in between must not cancel it.
-            events.append(ReminderScheduled("EXTERNAL_check_in", trigger_date_time=now + check_in_after(),
-                                            name=reminder_name(CHECK_IN, tracker.sender_id),
+            events.append(ReminderScheduled(CHECK_IN_INTENT, trigger_date_time=due,
+                                            name=reminder_name(CHECK_IN, person_id(tracker.sender_id)),
                                             kill_on_user_message=False))
         return events
 
@@ -300,7 +297,7 @@ class ActionGuideStep(Action):
             # A "time's up" message after the hold; any message from the person cancels it.
             events.append(ReminderScheduled("EXTERNAL_hold_done",
                                             trigger_date_time=utcnow() + dt.timedelta(seconds=hold),
-                                            name=reminder_name(HOLD, tracker.sender_id), kill_on_user_message=True))
+                                            name=reminder_name(HOLD, person_id(tracker.sender_id)), kill_on_user_message=True))
         return events
 
 

@@ -10,9 +10,10 @@ from rasa_sdk.events import EventType, ReminderCancelled
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import provider
-from actions.plans import CHECK_IN, HOLD, reminder_name
+from knotcare.progress.followup import CHECK_IN, HOLD, reminder_name
 from actions.say import say_key
 from knotcare import privacy
+from knotcare.privacy import person_id
 from knotcare.clinic.handoff import forget_staff_messages
 from knotcare.clinic.slack import SlackSettings
 
@@ -42,4 +43,4 @@ class ActionForgetMe(Action):
         logger.info("forget me: %d personal rows deleted", deleted)
         say_key(dispatcher, "forgotten")
         # Nothing scheduled for the person may arrive after they asked to be forgotten.
-        return [ReminderCancelled(name=reminder_name(kind, tracker.sender_id)) for kind in (CHECK_IN, HOLD)]
+        return [ReminderCancelled(name=reminder_name(kind, person_id(tracker.sender_id))) for kind in (CHECK_IN, HOLD)]

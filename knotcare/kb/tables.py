@@ -163,3 +163,17 @@ progress_entries = Table(
     Column("notes", Text, nullable=False, default=""),
     info={"personal": True, "dated_by": "started_at"},
 )
+#: The unprompted check-in each person is due (Slack, Telegram). Rasa's scheduler keeps reminders in memory only,
+#: so they are kept here too: re-armed when Rasa starts (channels/rearm.py), taken when the check-in is asked.
+#: `conversation` is the channel's conversation id, needed to reach the person again: personal, like tickets'.
+pending_check_ins = Table(
+    "pending_check_ins", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("person_id", String(64), nullable=False, index=True),
+    Column("conversation", Text, nullable=False),
+    # where replies went (a Slack DM channel), when the channel needs it to send one unprompted
+    Column("reply_to", String(60), nullable=True),
+    Column("due_at", DateTime(timezone=True), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    info={"personal": True, "dated_by": "created_at"},
+)

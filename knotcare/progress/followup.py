@@ -14,6 +14,17 @@ WORSE_AFTER_HOURS = 48
 NO_IMPROVEMENT_DAYS = 21
 #: Answers to "how has it been?"
 ANSWERS = ("better", "same", "worse")
+#: Reminder kinds. Rasa 3.6 uses a reminder's name as the scheduler's job id and replaces a job of the same id,
+#: so each name carries the person (pseudonymously): one person's check-in never replaces another's.
+CHECK_IN = "knotcare_check_in"
+HOLD = "knotcare_hold"
+#: The intent the check-in reminder brings.
+CHECK_IN_INTENT = "EXTERNAL_check_in"
+
+
+def reminder_name(kind: str, person_id: str) -> str:
+    """The reminder's name (and so its job id) for this kind and this (pseudonymous) person."""
+    return f"{kind}_{person_id}"
 
 
 @dataclass(frozen=True)

@@ -42,3 +42,13 @@ class Entry:
     pain_before: Optional[int] = None
     pain_after: Optional[int] = None
     notes: str = ""
+
+
+@dataclass(frozen=True)
+class PendingCheckIn:
+    """An unprompted check-in that is due: whose, where to send it, and when."""
+
+    person_id: str
+    conversation: str
+    due_at: dt.datetime
+    reply_to: Optional[str] = None

@@ -8,7 +8,7 @@ from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
 from knotcare.kb import tables as t
-from knotcare.progress.model import Entry, PlanRecord, as_utc
+from knotcare.progress.model import Entry, PendingCheckIn, PlanRecord, as_utc, utcnow
 
 
 class ProgressRepository:
@@ -52,9 +52,28 @@ class ProgressRepository:
         return [Entry(r["person_id"], r["kind"], as_utc(r["started_at"]), r["routine_id"], as_utc(r["finished_at"]),
                       r["pain_before"], r["pain_after"], r["notes"] or "") for r in rows.mappings()]
 
+    def arm_check_in(self, check_in: PendingCheckIn) -> None:
+        """Keep the person's next check-in (one per person: a new plan moves it)."""
+        self.session.execute(delete(t.pending_check_ins).where(t.pending_check_ins.c.person_id == check_in.person_id))
+        self.session.execute(insert(t.pending_check_ins).values(
+            person_id=check_in.person_id, conversation=check_in.conversation, reply_to=check_in.reply_to,
+            due_at=check_in.due_at, created_at=utcnow()))
+
+    def pending_check_ins(self) -> List[PendingCheckIn]:
+        """Every check-in still to be asked, soonest first."""
+        rows = self.session.execute(select(t.pending_check_ins).order_by(t.pending_check_ins.c.due_at)).mappings()
+        return [PendingCheckIn(r["person_id"], r["conversation"], as_utc(r["due_at"]), r["reply_to"]) for r in rows]
+
+    def take_check_in(self, person_id: str) -> bool:
+        """Remove the person's pending check-in; True for the one caller that removed it (so it is asked once,
+        however many Rasa instances re-armed it)."""
+        deleted = self.session.execute(delete(t.pending_check_ins)
+                                       .where(t.pending_check_ins.c.person_id == person_id)).rowcount
+        return bool(deleted)
+
     def forget(self, person_id: str) -> int:
         """Delete everything stored about the person; the number of rows deleted."""
         deleted = 0
-        for table in (t.progress_entries, t.person_plans):
+        for table in (t.progress_entries, t.person_plans, t.pending_check_ins):
             deleted += self.session.execute(delete(table).where(table.c.person_id == person_id)).rowcount or 0
         return deleted

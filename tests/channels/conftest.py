@@ -50,6 +50,7 @@ channels.telegram.TelegramInput:
   webhook_url: {webhook}
   secret_token: ${{KNOTCARE_TEST_TELEGRAM_SECRET}}
   api_url: {telegram}
+channels.rearm.CheckInRearm:
 """
 
 

@@ -67,3 +67,26 @@ def test_a_rollback_keeps_nothing_and_reseeding_keeps_history(kb: KnowledgeBase,
     seed(kb, content)  # new reviewed content must never delete a person's history
     with kb.unit_of_work() as uow:
         assert len(uow.progress.plans("r")) == 1
+
+
+def test_a_pending_check_in_is_kept_moved_by_a_new_plan_and_taken_once(kb: KnowledgeBase) -> None:
+    from knotcare.progress.model import PendingCheckIn
+
+    with kb.unit_of_work() as uow:
+        uow.progress.arm_check_in(PendingCheckIn("pc1", "telegram:1", T0 + dt.timedelta(days=2)))
+        uow.progress.arm_check_in(PendingCheckIn("pc2", "slack:T1:U2", T0 + dt.timedelta(days=1), "D0DM"))
+        # A new plan for the same person moves their check-in; there is still one.
+        uow.progress.arm_check_in(PendingCheckIn("pc1", "telegram:1", T0 + dt.timedelta(days=4)))
+        uow.commit()
+    with kb.unit_of_work() as uow:
+        assert [c for c in uow.progress.pending_check_ins() if c.person_id.startswith("pc")] == [
+            PendingCheckIn("pc2", "slack:T1:U2", T0 + dt.timedelta(days=1), "D0DM"),
+            PendingCheckIn("pc1", "telegram:1", T0 + dt.timedelta(days=4))]
+        assert uow.progress.take_check_in("pc1") is True
+        uow.commit()
+    with kb.unit_of_work() as uow:
+        # A second instance firing the same check-in finds it taken.
+        assert uow.progress.take_check_in("pc1") is False
+        assert uow.progress.forget("pc2") == 1
+        uow.commit()
+        assert [c for c in uow.progress.pending_check_ins() if c.person_id.startswith("pc")] == []
