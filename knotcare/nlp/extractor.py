@@ -44,6 +44,8 @@ BODY_ENTITIES = frozenset({"body_region", "muscle", "other_body_part"})
 _FIRST_PERSON = frozenset({"i", "i'm", "im", "'m", "i've", "ive", "me", "myself", "i'd", "mine", "id"})
 #: The parts of the back the contract names (a generic `back` beside one of them is that one).
 BACK_PARTS = frozenset({"upper_back", "mid_back", "lower_back"})
+#: What may follow a cue that must end its clause ("now I do too." but not "what can I do to help").
+_CLAUSE_ENDS = frozenset({".", ",", "!", "?", ";", ":", "\n", "and", "but", "as", "now", "though"})
 #: Entities whose value is the person's own words (normalised later into slots).
 VERBATIM_ENTITIES = ("duration", "severity")
 
@@ -105,6 +107,17 @@ class _Context:
     self_reveal: Tuple[Tuple[str, ...], ...] = ()
     #: the made-up someone's words read as the writer's once revealed ("their" -> "my")
     someone_words: Dict[str, str] = field(default_factory=dict)
+    #: "I think", "I don't know": after "I", the writer only speaks or wonders (auxiliaries between are skipped)
+    writer_speaks: Tuple[Tuple[str, ...], ...] = ()
+    writer_speaks_skipping: frozenset = frozenset()
+    #: "help me", "tell me": the writer asking, not a person in the story
+    writer_asks_before_me: frozenset = frozenset()
+    #: "my father had it in his legs and now I do too": the writer has it as well
+    writer_too: Tuple[Tuple[str, ...], ...] = ()
+    #: "such as", "e.g.": a body part given as an example, in a message that names no one, is no one's region
+    example_cues: Tuple[Tuple[str, ...], ...] = ()
+    #: beside the self words, pronouns and subject nouns, the words that name people ("we", "you", "someone")
+    people_words: frozenset = frozenset()
 
 
 def _by_first_word(cues: Sequence[Tuple[str, ...]]) -> Dict[str, Tuple[Tuple[str, ...], ...]]:
@@ -140,12 +153,16 @@ class FactExtractor:
         self._back_part_words: List[Tuple[Tuple[str, ...], str]] = []
         #: "entity|value" -> (entity, value) it also names: a muscle names its region (muscles.yml `region`)
         self._implies: Dict[str, Tuple[str, str]] = {}
+        #: figures of speech written as token patterns (context.yml `region_idiom_patterns`)
+        self._idiom_matcher = Matcher(self.nlp.vocab)
         for path in sorted(self.pattern_dir.glob("*.yml")):
             spec = _load_yaml(path)
             if path.stem == "context":
                 self._context = self._read_context(spec)
                 self._front_desk_cues = _by_first_word(self._context.front_desk)
                 self._relative_cues = _by_first_word(self._context.proxy + self._context.proxy_more)
+                if spec.get("region_idiom_patterns"):
+                    self._idiom_matcher.add("idiom", spec["region_idiom_patterns"])
             elif "entity" in spec:
                 self._add_patterns(spec)
 
@@ -192,6 +209,12 @@ class FactExtractor:
             company_words=frozenset(spec.get("company_words", [])),
             self_reveal=phrases("self_reveal"),
             someone_words=dict(spec.get("someone_words") or {}),
+            writer_speaks=phrases("writer_speaks"),
+            writer_speaks_skipping=frozenset(spec.get("writer_speaks_skipping", [])),
+            writer_asks_before_me=frozenset(spec.get("writer_asks_before_me", [])),
+            writer_too=phrases("writer_too"),
+            example_cues=phrases("example_cues"),
+            people_words=frozenset(spec.get("people_words", [])),
         )
 
     def _add_patterns(self, spec: Dict[str, Any]) -> None:
@@ -251,6 +274,8 @@ class FactExtractor:
         candidates = mentions
         if ctx is not None and any(token.lower_ in ctx.subject_pronouns for token in doc):
             candidates = self._mentions(text, doc, self._as_subject(doc, None))
+        # "my husband is in terrible pain": how bad it is belongs to someone too
+        candidates = list(candidates) + [m for m in self._quantities(text, about_other=False) if m.entity == "severity"]
         frame = self._subject(text, doc, candidates)
         if frame is not None:
             start, end, noun, writer = frame
@@ -293,13 +318,22 @@ class FactExtractor:
                 found = [(span, value) for span, value in found if value != "back"
                          or not any(span.start < p.end and p.start < span.end for p in parts)]
             # Longest match wins inside one entity ("shoulder blade" over "shoulder"); one mention per span
-            # (the same words may be in two pattern files).
-            kept = {(s.start, s.end) for s in filter_spans([span for span, _ in found])}
+            # (the same words may be in two pattern files). A red flag hides another only when its words hold the
+            # other's ("severe pain ... then he passed out" says what "passed out" means there); overlapping ones
+            # are both kept ("crushing chest pain going into my left arm" is chest pain and an arm sign).
+            if entity == "red_flag":
+                groups = [[span for span, v in found if v == value] for value in {v for _, v in found}]
+                longest = [s for group in groups for s in filter_spans(group)]
+                kept = {(s.start, s.end, s.label_) for s in longest if not any(
+                    o.start <= s.start and s.end <= o.end and (o.end - o.start) > (s.end - s.start) for o in longest)}
+            else:
+                kept = {(s.start, s.end, "") for s in filter_spans([span for span, _ in found])}
             seen = set()
             for span, value in found:
-                if (span.start, span.end) not in kept or (span.start, span.end) in seen:
+                key = (span.start, span.end, value if entity == "red_flag" else "")
+                if key not in kept or key in seen:
                     continue
-                seen.add((span.start, span.end))
+                seen.add(key)
                 status = self._status(words, span.start, entity, span.end)
                 # Whether the message asks anything matters only for a denied mention (rare): checked then.
                 if entity in self._negation_only and (status != NEGATED or asks_anything(text)):
@@ -334,14 +368,34 @@ class FactExtractor:
         # "my back is stiff, middle part", "back's gone again, the low bit": which part, said after the generic word.
         generic = [m for m in mentions if m.entity == "body_region" and m.value == "back" and m.affirmed]
         if generic and not back_parts and self._back_part_words:
-            said = self._back_part_said(seen_as, after=generic[0].end)
+            said = self._back_part_said(doc, after=generic[0].end)
             if said is not None:
                 value, start, end = said
                 mentions = [m for m in mentions if m not in generic]
                 mentions.append(Mention("body_region", value, start, end, text[start:end], AFFIRMED))
-        idioms = self._idiom_spans(seen_as)
-        return [m for m in mentions if not (
+        idioms = self._idiom_spans(seen_as, doc)
+        mentions = [m for m in mentions if not (
             m.entity in BODY_ENTITIES and any(start <= m.start and m.end <= end for start, end in idioms))]
+        if any(m.entity in BODY_ENTITIES for m in mentions) and not self._names_anyone(words):
+            mentions = [m for m in mentions
+                        if not (m.entity in BODY_ENTITIES and self._given_as_example(doc, words, m))]
+        return mentions
+
+    def _given_as_example(self, doc: Doc, words: Sequence[str], mention: Mention) -> bool:
+        """ "trauma such as a neck injury": a body word given as an example (in a message naming no one, a general
+        question about a disease says nothing of anyone's neck)."""
+        cues = getattr(self, "_context", None) and self._context.example_cues
+        if not cues:
+            return False
+        token = next((t.i for t in doc if t.idx >= mention.start), len(doc))
+        clause = self._clause_before(words, token)
+        return any(tuple(clause[i:i + len(cue)]) == cue for cue in cues for i in range(len(clause)))
+
+    def _names_anyone(self, words: Sequence[str]) -> bool:
+        """True when the message names a person: the writer, a pronoun or a noun for someone."""
+        ctx = getattr(self, "_context", None)
+        return ctx is None or any(w in ctx.self_words or w in ctx.subject_pronouns or w in ctx.subject_nouns
+                                  or w in ctx.people_words for w in words)
 
     def _back_part_said(self, doc: Doc, after: int) -> Optional[Tuple[str, int, int]]:
         """The part of the back a phrase such as "the lower part" names, after character `after`, with its span."""
@@ -365,13 +419,15 @@ class FactExtractor:
         words = [token.lower_ for token in doc]
         return any(tuple(words[i:i + len(cue)]) == cue for i in range(len(words)) for cue in ctx.self_reveal)
 
-    def _idiom_spans(self, doc: Doc) -> List[Tuple[int, int]]:
-        """Character spans of the figures of speech in `doc` that name no body region."""
+    def _idiom_spans(self, seen_as: Doc, doc: Doc) -> List[Tuple[int, int]]:
+        """Character spans (in `doc`) of the figures of speech read in `seen_as` (the same tokens, perhaps other
+        words: "his" read as "my") that name no body region."""
         ctx = getattr(self, "_context", None)
         if ctx is None or not ctx.region_idioms:
             return []
-        words = [token.lower_ for token in doc]
-        spans = []
+        words = [token.lower_ for token in seen_as]
+        spans = [(doc[start].idx, doc[end - 1].idx + len(doc[end - 1]))
+                 for _, start, end in self._idiom_matcher(seen_as)]
         for index in range(len(words)):
             for idiom in ctx.region_idioms:
                 if tuple(words[index:index + len(idiom)]) == idiom:
@@ -418,7 +474,7 @@ class FactExtractor:
 
 
     #: What hurts: the mentions whose owner tells whose pain the message is about.
-    _OWNED = frozenset({"body_region", "pain_quality", "red_flag", "muscle", "other_body_part"})
+    _OWNED = frozenset({"body_region", "pain_quality", "red_flag", "muscle", "other_body_part", "severity"})
 
     def _subject(self, text: str, doc: Doc,
                  mentions: Sequence[Mention]) -> Optional[Tuple[int, int, Optional[int], str]]:
@@ -443,17 +499,15 @@ class FactExtractor:
                     owners.setdefault(owner, at)
                     if owner == "other" and words[at] in ctx.subject_nouns and at not in owning_nouns:
                         owning_nouns.append(at)
+        # "... and now I do too": whatever the relative has, the writer has it as well
+        too = self._writer_too(words)
+        if too is not None:
+            owners.setdefault("self", too)
         noun = self._subject_noun(words, owning_nouns, pronouns="other" in owners and words[owners["other"]]
                                   in ctx.subject_pronouns or any(w in ctx.subject_pronouns for w in words))
-        for cues, writer in ((self._front_desk_cues, "front_desk"), (self._relative_cues, "relative")):
-            for index, word in enumerate(words):
-                # Only the cues that start with this word (there are ~2,000, most from `proxy_templates`).
-                for cue in cues.get(word, ()):
-                    # "I'm a patient at your clinic" is the writer; "I'm writing about my husband" is not.
-                    if tuple(words[index:index + len(cue)]) == cue and (writer == "relative"
-                                                                         or not self._self_before(words, index)):
-                        last = doc[index + len(cue) - 1]
-                        return doc[index].idx, last.idx + len(last), noun, writer
+        said = self._said_by_cue(doc, words, owners)
+        if said is not None:
+            return said[0], said[1], noun, said[2]
         for start, end in quantities.find_frames(text):
             # "36M, lower back knot ... when i cough": the writer describing themselves the clinical way, in first
             # person, with nobody else ("he", "she") in it and no clinical shorthand beside the frame.
@@ -465,8 +519,9 @@ class FactExtractor:
                 if token.lower_ in ctx.clinical_markers or any(p.match(token.lower_)
                                                                for p in ctx.clinical_marker_patterns):
                     return token.idx, token.idx + len(token), noun, "front_desk"
-            # Nobody but "he" or "she" in it ("only tenderness along the neck. She must be coming down with
-            # something"): it is about them.
+        if not self._writer_present(words):
+            # Nobody but "he" or "she" in it, the writer at most wondering ("only tenderness along the neck. She must
+            # be coming down with something but I don't know what"): it is about them.
             if owners or any(m.entity in self._OWNED for m in mentions):
                 for token in doc:
                     if token.lower_ in ctx.subject_pronouns:
@@ -480,15 +535,53 @@ class FactExtractor:
             return doc[noun].idx, doc[noun].idx + len(doc[noun]), noun, "relative"
         return None
 
+    def _writer_too(self, words: Sequence[str]) -> Optional[int]:
+        """Where the writer says they have it as well ("now I do too."), the cue ending its clause ("what can I do to
+        help" is not one)."""
+        for index in range(len(words)):
+            for cue in self._context.writer_too:
+                end = index + len(cue)
+                if tuple(words[index:end]) == cue and (end >= len(words) or words[end] in _CLAUSE_ENDS):
+                    return index
+        return None
+
+    def _said_by_cue(self, doc: Doc, words: Sequence[str], owners: Dict[str, int]) -> Optional[Tuple[int, int, str]]:
+        """The span of a cue saying the message is for someone else ("I have a caller", "asking for my dad") and
+        who writes; None without one."""
+        # "I had injections in my feet. The physician said ...": after the writer has said what hurts is their own
+        # ("my feet"), and nothing is anyone else's, a front-desk phrase names someone in their story ("Message from
+        # a client: 'my neck ...'" opens with the frame, so it stays).
+        mine = "self" in owners and "other" not in owners and words[owners["self"]] in ("my", "mine")
+        for cues, writer in ((self._front_desk_cues, "front_desk"), (self._relative_cues, "relative")):
+            for index, word in enumerate(words):
+                if mine and writer == "front_desk" and index > owners["self"]:
+                    break
+                # Only the cues that start with this word (there are ~2,000, most from `proxy_templates`).
+                for cue in cues.get(word, ()):
+                    end = self._cue_end(words, index, cue)
+                    # "I'm a patient at your clinic" is the writer; "I'm writing about my husband" is not.
+                    if end is not None and (writer == "relative" or not self._self_before(words, index)):
+                        return doc[index].idx, doc[end - 1].idx + len(doc[end - 1]), writer
+        return None
+
+    def _cue_end(self, words: Sequence[str], index: int, cue: Tuple[str, ...]) -> Optional[int]:
+        """Where `cue` ends when it starts at `index`; a determiner and its noun may have a hyphenated modifier
+        between them ("this chronic-back-pain patient", "a 45-year-old patient")."""
+        if tuple(words[index:index + len(cue)]) == cue:
+            return index + len(cue)
+        if len(cue) != 2 or cue[0] not in self._context.subject_determiners or words[index] != cue[0]:
+            return None
+        after = index + 1
+        while after + 1 < len(words) and (words[after] == "-" or words[after + 1] == "-" or words[after - 1] == "-"):
+            after += 1
+        return after + 1 if after > index + 1 and after < len(words) and words[after] == cue[1] else None
+
     def _only_about(self, words: Sequence[str], noun: int) -> bool:
-        """No "I" or "me" in the message, every "my" names a relative, and their pronouns follow the noun."""
-        ctx = self._context
-        if any(w in _FIRST_PERSON for w in words):
+        """The writer is not in the story (see `_writer_present`), and the relative is spoken of again after the
+        noun: by their pronouns or by the noun itself ("my dad had ... dad isn't convinced")."""
+        if self._writer_present(words):
             return False
-        mine = [i for i, w in enumerate(words) if w in ("my", "our")]
-        if any(i + 1 >= len(words) or words[i + 1] not in ctx.subject_nouns for i in mine):
-            return False
-        return any(w in ctx.subject_pronouns for w in words[noun + 1:])
+        return any(w in self._context.subject_pronouns or w == words[noun] for w in words[noun + 1:])
 
     def _writer_speaks_of_self(self, words: Sequence[str], owners: Dict[str, int]) -> bool:
         """True when the writer says "I" about the pain and nobody else is in the message."""
@@ -544,10 +637,32 @@ class FactExtractor:
             if word == "mine" and index >= 2 and words[index - 1] == "of" and words[index - 2] in ctx.subject_nouns:
                 return "other", index - 2
             if word in ctx.self_words:
-                return "self", index
+                # "I thought that this kind of vision loss ...": the writer wondering owns nothing of what they say
+                return None if self._only_speaks(words, index) else ("self", index)
             if is_person:
                 return "other", index
         return None
+
+    def _only_speaks(self, words: Sequence[str], index: int) -> bool:
+        """ "I think", "I don't know", "I'm worried", "help me": the first-person word at `index` is the writer
+        speaking, wondering or asking, not having something."""
+        ctx = self._context
+        if words[index] == "me":
+            return index > 0 and words[index - 1] in ctx.writer_asks_before_me
+        if words[index] in ("my", "mine", "myself"):
+            return False
+        after = index + 1
+        while after < len(words) and (words[after] in ctx.writer_speaks_skipping or not words[after].strip()):
+            after += 1
+        return any(tuple(words[after:after + len(cue)]) == cue for cue in ctx.writer_speaks)
+
+    def _writer_present(self, words: Sequence[str]) -> bool:
+        """True when the writer is a person in what they tell: a first-person word that is not "my" naming someone
+        ("my husband"), nor the writer only speaking ("I don't know what she has") or asking ("tell me")."""
+        ctx = self._context
+        return any(w in ctx.self_words and not self._only_speaks(words, i)
+                   and not (w in ("my", "our") and i + 1 < len(words) and words[i + 1] in ctx.subject_nouns)
+                   for i, w in enumerate(words))
 
     def _as_subject(self, doc: Doc, noun: Optional[int]) -> Doc:
         """The message about someone else as if they wrote it: their pronouns and the noun naming them as

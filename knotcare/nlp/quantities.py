@@ -229,7 +229,8 @@ _SUBJECT_AGE_RE = re.compile(
 )
 #: A clinical or third-person opening: "84 year old male", "45M", "72 yo F", "a 60-year-old woman".
 _FRAME_RE = re.compile(
-    r"(?:^|[\s,(;:])(?:(?:a|an)\s+)?(\d{1,3})\s*(?:-|\s)?\s*(?:years?|yrs?|yr|y)?[\s-]*(?:old|o|/o|\.o\.)?[\s-]*"
+    # never "10 of us" (the "o" of "yo" and the "f" of "female" are not "of")
+    r"(?:^|[\s,(;:])(?:(?:a|an)\s+)?(\d{1,3})(?!\s*of\b)\s*(?:-|\s)?\s*(?:years?|yrs?|yr|y)?[\s-]*(?:old|o|/o|\.o\.)?[\s-]*"
     r"(?:m|f|male|female|man|woman|gentleman|lady|gent|boy|girl)\b(?![/-])",
     re.IGNORECASE,
 )

@@ -145,3 +145,15 @@ def test_written_for_someone_else(text: str, expected: List[Tuple[str, str]]) ->
 @pytest.mark.parametrize("text", ["had an L4-L5 fusion in May", "my c5/c6 fused last year", "i had a fusion in 2019"])
 def test_spinal_levels_and_fusions_are_spinal_surgery(text: str) -> None:
     assert found(text, "condition") == ["spinal_surgery"]
+
+
+@pytest.mark.parametrize("text, code", [
+    # a red flag whose words overlap another's is not hidden by it
+    ("an hour of heavy chest pain going down my left arm, clammy and sick", "chest_pain"),
+    ("he has a pain across his chest going into his arm", "chest_pain"),
+    # a weak limb getting weaker is progressing
+    ("my right leg has been getting weaker all week", "progressive_weakness"),
+    ("her hand's grip keeps getting weaker", "progressive_weakness"),
+])
+def test_an_overlapping_red_flag_is_kept(text: str, code: str) -> None:
+    assert code in {m.value for m in default_extractor().extract(text) if m.entity == "red_flag"}

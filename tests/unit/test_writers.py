@@ -215,3 +215,87 @@ def test_a_stiff_neck_then_a_fever_in_a_later_message_is_the_meningitis_emergenc
         assert decide(facts, rules).level == "emergency", flag
     assert decide(Facts(region="lower_back", pain_quality="stiffness", red_flags=frozenset({"fever"})),
                   rules).level == "urgent"
+
+
+# ---------------------------------------------------------------- whose pain it is: the writer only speaking
+@pytest.mark.parametrize("text", [
+    # the relative carries the pain; the writer only wonders, fears or asks ("I think", "I'm afraid", "can I find")
+    "My aunt lost feeling in both legs last year. I think that kind of numbness can't be fixed",
+    "My grandad had a hip operation and he can't walk far. I don't think it's normal, I'm afraid the leg is worse",
+    "my wife is in terrible pain every evening, where can I find a good physio?",
+    # the relative named again, with no pronoun
+    "my grandad had a cyst cut out and the wound is still sore, grandad thinks the dressing is wrong",
+    # people spoken of in general
+    "can an older person get sciatica from sitting too long?",
+    "what helps children whose necks are stiff after a long car trip?",
+    # a clinician's case: a hyphenated modifier before the noun, clinical words
+    "how would you manage this chronic-back-pain patient",
+    "how should we workup this neck pain",
+])
+def test_a_message_about_someone_else_in_which_the_writer_only_speaks(text: str) -> None:
+    assert affirmed(text, "subject") == {"other"}
+
+
+def test_the_subjects_sign_counts_when_the_writer_only_says_they_do_not_know() -> None:
+    text = "Tender along the left side of her neck, temp 38.9 this morning. I don't know what she's caught"
+    assert affirmed(text, "subject") == {"other"}
+    assert "fever" in affirmed(text, "red_flag")
+
+
+@pytest.mark.parametrize("text, flag", [
+    ("I think I have a fever and my neck is stiff, my son says I look pale", "neck_stiffness_fever_headache"),
+    ("I hurt my back lifting and now I can't feel my legs, the physician said to come in", "bilateral_leg_symptoms"),
+])
+def test_the_writers_own_sign_is_never_lost(text: str, flag: str) -> None:
+    assert affirmed(text, "subject") == set()
+    assert flag in affirmed(text, "red_flag")
+
+
+@pytest.mark.parametrize("text", [
+    # a person in the writer's story, after the writer said the pain is theirs
+    "I hurt my shoulder at the gym and the physician said to rest it",
+    # the writer is one of them, or has it too
+    "We are five brothers and 3 of us have had sciatica",
+    "my father had sciatica and now I do too",
+])
+def test_the_writer_in_their_own_story_stays_self(text: str) -> None:
+    assert affirmed(text, "subject") == set()
+
+
+def test_a_front_desk_frame_before_the_quoted_words_stays() -> None:
+    text = "Note from a client: my shoulder has been stiff for a week, can she come in?"
+    assert affirmed(text, "subject") == {"other"}
+
+
+def test_a_relatives_sign_said_with_what_can_i_do_stays_theirs() -> None:
+    assert affirmed("what can I do to help my dad's stiff neck", "subject") == {"other"}
+
+
+# ---------------------------------------------------------------- body words that name no region
+@pytest.mark.parametrize("text", [
+    "is there any evidence that injuries such as a back sprain make gout worse?",
+    "it's safest to put babies to sleep on their backs",
+    "free T4 normal, TSH raised",
+    "the plastic disc in my knee replacement may be wearing out",
+    "she saw a head and neck surgeon about the lump",
+])
+def test_body_words_that_name_no_region(text: str) -> None:
+    assert affirmed(text, "body_region") == set()
+
+
+@pytest.mark.parametrize("text, region", [
+    ("sleep on your back to ease neck pain", "neck"),
+    ("lying on my back hurts", "back"),
+    ("pain at c5,6 on the left", "neck"),
+    ("a T-8 fracture after a fall", "mid_back"),
+])
+def test_regions_beside_those_words_stay(text: str, region: str) -> None:
+    assert affirmed(text, "body_region") == {region}
+
+
+def test_a_count_of_people_is_not_a_clinical_frame() -> None:
+    from knotcare.nlp.quantities import find_frames
+
+    assert list(find_frames("at least 4 of us had it")) == []
+    assert list(find_frames("4 of my friends")) == []
+    assert len(list(find_frames("45 yo f, neck pain"))) == 1
