@@ -120,9 +120,9 @@ def test_writers_vignettes_exact_level_and_subject(outcomes) -> None:
 
 
 def test_real_messages_regions_and_subject(servers: Servers) -> None:
-    """Region recall at the 95% target; false regions and subject at the floor of today's figures (below their
-    targets: docs/measurements.md says which messages and why), so that neither can slip."""
+    """Region recall and false regions at their targets; subject at the floor of today's figure (below its 98%
+    target: docs/measurements.md says which messages and why), so that it cannot slip."""
     result = figures(read_all(Assistant(servers.rasa_url, servers.token), REAL))
     assert result.recall >= 0.95, result
-    assert result.false_rate <= 0.03, result
-    assert result.subject_rate >= 0.92, result
+    assert result.false_rate <= 0.02, result
+    assert result.subject_rate >= 0.97, result
