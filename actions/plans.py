@@ -297,7 +297,8 @@ class ActionGuideStep(Action):
             # A "time's up" message after the hold; any message from the person cancels it.
             events.append(ReminderScheduled("EXTERNAL_hold_done",
                                             trigger_date_time=utcnow() + dt.timedelta(seconds=hold),
-                                            name=reminder_name(HOLD, person_id(tracker.sender_id)), kill_on_user_message=True))
+                                            name=reminder_name(HOLD, person_id(tracker.sender_id)),
+                                            kill_on_user_message=True))
         return events
 
 

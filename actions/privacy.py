@@ -10,12 +10,12 @@ from rasa_sdk.events import EventType, ReminderCancelled
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import provider
-from knotcare.progress.followup import CHECK_IN, HOLD, reminder_name
 from actions.say import say_key
 from knotcare import privacy
-from knotcare.privacy import person_id
 from knotcare.clinic.handoff import forget_staff_messages
 from knotcare.clinic.slack import SlackSettings
+from knotcare.privacy import person_id
+from knotcare.progress.followup import CHECK_IN, HOLD, reminder_name
 
 logger = logging.getLogger(__name__)
 
