@@ -4,23 +4,40 @@ rasa-sdk 3.6 answers a failed action with `{"error": ..., "request_body": <the w
 exception with its message, and Rasa then logs that answer: slot values and old messages reach both logs.
 Here a failed action is logged by its exception type and place only, and answered with a generic error.
 Only Rasa calls the action server, so it sends no CORS headers (rasa-sdk's default allows any origin).
+
+Rasa 3.6 waits up to 300 s for an action, far longer than a conversation's lock, and our actions query the
+knowledge base with blocking calls. So each action runs in a worker thread, with its own event loop, for at
+most ACTION_TIMEOUT_SECONDS: a database that stops answering makes the action fail quickly, and Rasa's safety
+net (policies/safety_net.py) answers the person from the model, emergency advice included.
 """
 
 from __future__ import annotations
 
+import asyncio
+import json
 import logging
 import os
 import traceback
+import zlib
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, Dict, Optional
 
-from rasa_sdk.endpoint import create_app
+from rasa_sdk.executor import ActionExecutor
+from rasa_sdk.interfaces import ActionExecutionRejection, ActionNotFoundException
 from sanic import Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
+
+from actions import provider
 
 logger = logging.getLogger(__name__)
 
 #: What Rasa hears when an action fails (it then answers the person with its own fallback).
 FAILED = {"error": "the action failed; see the action server's log"}
+#: An action gives up after this: with Rasa's own work, a turn still ends within 15 s.
+ACTION_TIMEOUT_SECONDS = 8.0
+#: Actions that may run at once; a thread stuck on a database that never answers holds one of them.
+WORKERS = 16
 
 
 def where(exception: BaseException) -> str:
@@ -30,9 +47,50 @@ def where(exception: BaseException) -> str:
     return f"{os.path.basename(ours[-1].filename)}:{ours[-1].lineno}" if ours else "?"
 
 
+def _run(executor: ActionExecutor, call: Dict[str, Any]) -> Optional[Dict[str, Any]]:
+    """One action, in this worker thread's own event loop."""
+    return asyncio.run(executor.run(call))
+
+
 def make_app(package: str = "actions") -> Sanic:
-    """rasa-sdk's app for `package`, with no CORS and a failure answer that carries nothing of the request."""
-    app = create_app(package, cors_origins=None, auto_reload=False)
+    """The action server for `package`: rasa-sdk's executor and routes, no CORS, a failure answer that carries
+    nothing of the request, and every action bounded in time."""
+    app = Sanic("knotcare_actions", configure_logging=False)
+    executor = ActionExecutor()
+    executor.register_package(package)
+    workers = ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="action")
+
+    @app.get("/health")
+    async def health(_: Request) -> HTTPResponse:
+        return response.json({"status": "ok"})
+
+    @app.get("/actions")
+    async def actions(_: Request) -> HTTPResponse:
+        return response.json([{"name": name} for name in executor.actions])
+
+    @app.post("/webhook")
+    async def webhook(request: Request) -> HTTPResponse:
+        body = request.body
+        call = json.loads(zlib.decompress(body)) if request.headers.get("Content-Encoding") == "deflate" \
+            else request.json
+        if not isinstance(call, dict):
+            return response.json({"error": "Invalid body request"}, status=400)
+        name = str(call.get("next_action") or "")
+        try:
+            result = await asyncio.wait_for(asyncio.get_running_loop().run_in_executor(workers, _run, executor, call),
+                                            ACTION_TIMEOUT_SECONDS)
+        except ActionExecutionRejection as rejection:
+            return response.json({"error": rejection.message, "action_name": rejection.action_name}, status=400)
+        except ActionNotFoundException as missing:
+            logger.error("action server: no action %s", missing.action_name)
+            return response.json({"error": missing.message, "action_name": missing.action_name}, status=404)
+        except asyncio.TimeoutError:
+            logger.error("action server: %s did not finish within %.0f s (a database not answering?)", name,
+                         ACTION_TIMEOUT_SECONDS)
+            # What holds an action that long is the knowledge base: the next actions fail at once instead.
+            provider.knowledge_base().mark_down()
+            return response.json(FAILED, status=500)
+        return response.json(result)
 
     async def failed(request: Request, exception: Exception) -> HTTPResponse:
         logger.error("action server: %s at %s handling %s %s", type(exception).__name__, where(exception),

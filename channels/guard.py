@@ -14,12 +14,14 @@ Shared by all our input channels (REST, socket.io, Slack, Telegram):
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import os
 from http import HTTPStatus
 from typing import Any, Awaitable, Callable, Dict, Mapping, Optional, Text
 
+import yaml
 from rasa.core.channels.channel import UserMessage
 from rasa.server import ErrorResponse
 from sanic import Blueprint, Sanic, response
@@ -27,6 +29,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from channels import action_validation, log_privacy
+from knotcare.config import ROOT
 from knotcare.nlp import payloads
 
 logger = logging.getLogger(__name__)
@@ -75,9 +78,26 @@ def capped(on_new_message: OnNewMessage, limit: Optional[int] = None) -> OnNewMe
         # A typed /intent{...} carries only values our own buttons can carry (knotcare.nlp.payloads).
         message.text = payloads.checked(message.text)
         log_privacy.remember(message.text)  # only what goes on to be read: nothing else logs a text
-        return await on_new_message(message)
+        try:
+            return await on_new_message(message)
+        except Exception as error:  # noqa: BLE001 - a store that did not answer in time, or a bug: say so
+            logger.error("a turn failed (%s from %s): the person was told, with the emergency advice",
+                         type(error).__name__, message.input_channel)
+            try:
+                await message.output_channel.send_response(message.sender_id, {"text": unavailable_reply()})
+            except Exception as failed:  # noqa: BLE001 - the channel's own API may be what is down
+                logger.error("the failure reply could not be sent either (%s)", type(failed).__name__)
+            return None
 
     return handle
+
+
+@functools.lru_cache(maxsize=1)
+def unavailable_reply() -> str:
+    """What a person is told when their turn failed: the safety net's own words (domain/safety.yml), so that a
+    failure anywhere reads the same and carries the emergency advice."""
+    responses = yaml.safe_load((ROOT / "domain" / "safety.yml").read_text(encoding="utf-8"))["responses"]
+    return " ".join(str(responses["utter_safety_net_unavailable"][0]["text"]).split())
 
 
 class LengthCapped:

@@ -6,6 +6,7 @@ import datetime as dt
 import os
 import secrets
 from pathlib import Path
+from typing import Any, Dict, Optional
 
 #: The repository root (where config.yml, domain/ and data/ live).
 ROOT = Path(os.environ.get("KNOTCARE_ROOT", Path(__file__).resolve().parent.parent))
@@ -44,3 +45,23 @@ def local_secret(env: str, filename: str) -> bytes:
         path.touch(mode=0o600)
         path.write_text(secrets.token_hex(32))
     return path.read_text().strip().encode()
+
+
+#: Every database connection and statement gives up within these, so that a turn ends within 15 s even when a
+#: database stops answering (Rasa waits 300 s for the action server, longer than a conversation's lock).
+CONNECT_TIMEOUT_SECONDS = 5
+STATEMENT_TIMEOUT_MS = 10_000
+
+
+def with_timeouts(url: Any, engine_kwargs: Optional[Dict[str, Any]] = None) -> Dict[str, Any]:
+    """`create_engine` keyword arguments with connect and statement timeouts added for PostgreSQL (a server that
+    is slow to answer); a server that never answers is bounded by the callers (`knotcare.timeouts`)."""
+    kwargs = dict(engine_kwargs or {})
+    if not str(url).startswith("postgresql"):
+        return kwargs
+    connect_args = dict(kwargs.get("connect_args") or {})
+    connect_args.setdefault("connect_timeout", CONNECT_TIMEOUT_SECONDS)
+    options = connect_args.get("options", "")
+    connect_args["options"] = f"{options} -c statement_timeout={STATEMENT_TIMEOUT_MS}".strip()
+    kwargs["connect_args"] = connect_args
+    return kwargs

@@ -15,9 +15,11 @@ PostgreSQL, one round trip) per event.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
-from typing import Any, Dict, Optional, Text
+import time
+from typing import Any, Callable, Dict, Optional, Text, TypeVar
 
 import sqlalchemy as sa
 import sqlalchemy.orm
@@ -26,6 +28,7 @@ from rasa.shared.core.events import ActionExecuted, Event
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
 
+from knotcare.config import with_timeouts
 from knotcare.privacy import FORGET_ACTION
 
 logger = logging.getLogger(__name__)
@@ -42,6 +45,18 @@ def _forgets(tracker: DialogueStateTracker) -> bool:
     return False
 
 
+#: A tracker store call gives up after this many seconds, and after one did, the next calls fail at once for
+#: UNAVAILABLE_SECONDS: Rasa's fail-safe wrapper then answers from a fresh tracker kept in memory (and keeps the
+#: turn there), so a turn ends within seconds and Rasa's event loop and the conversation's lock are never held.
+CALL_TIMEOUT_SECONDS = 5.0
+UNAVAILABLE_SECONDS = 20.0
+T = TypeVar("T")
+
+
+class Unavailable(RuntimeError):
+    """The tracker store's database did not answer a moment ago; the call was not tried."""
+
+
 class ForgetfulSQLTrackerStore(SQLTrackerStore):
     """Rasa's SQL tracker store, except that a turn with action_forget_me deletes the conversation."""
 
@@ -55,15 +70,16 @@ class ForgetfulSQLTrackerStore(SQLTrackerStore):
         url = self.engine.url
         self.engine.dispose()
         # hide_parameters: a failed statement's error (and so the log) never carries what people wrote.
-        self.engine = sa.create_engine(url, pool_pre_ping=True, hide_parameters=True, **create_engine_kwargs(url))
+        self.engine = sa.create_engine(url, pool_pre_ping=True, hide_parameters=True,
+                                       **with_timeouts(url.drivername, create_engine_kwargs(url)))
         self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
+        self._down_until = 0.0
 
     async def _retrieve(self, sender_id: Text, fetch_events_from_all_sessions: bool
                         ) -> Optional[DialogueStateTracker]:
-        """Rasa's query for the conversation's events, reading only their JSON (no ORM object per row)."""
-        with self.session_scope() as session:
-            query = self._event_query(session, sender_id, fetch_events_from_all_sessions)
-            rows = query.with_entities(self.SQLEvent.data).all()
+        """Rasa's query for the conversation's events, reading only their JSON (no ORM object per row), off the
+        event loop and bounded: a database that stops answering fails this turn, not the server."""
+        rows = await self.bounded(self._read, sender_id, fetch_events_from_all_sessions)
         events = [json.loads(data) for (data,) in rows]
         if not (self.domain and events):
             return None
@@ -77,21 +93,44 @@ class ForgetfulSQLTrackerStore(SQLTrackerStore):
                 "intent_name": data.get("parse_data", {}).get("intent", {}).get(INTENT_NAME_KEY),
                 "action_name": data.get("name"), "data": json.dumps(data)}
 
+    async def bounded(self, call: Callable[..., T], *args: Any) -> T:
+        """Run a blocking database call in a worker thread, for at most CALL_TIMEOUT_SECONDS."""
+        if time.monotonic() < self._down_until:
+            raise Unavailable("the tracker store did not answer a moment ago")
+        try:
+            return await asyncio.wait_for(asyncio.to_thread(call, *args), CALL_TIMEOUT_SECONDS)
+        except (asyncio.TimeoutError, sa.exc.OperationalError):
+            self._down_until = time.monotonic() + UNAVAILABLE_SECONDS
+            raise
+
+    def _read(self, sender_id: Text, fetch_events_from_all_sessions: bool) -> list:
+        with self.session_scope() as session:
+            query = self._event_query(session, sender_id, fetch_events_from_all_sessions)
+            return query.with_entities(self.SQLEvent.data).all()
+
     async def save(self, tracker: DialogueStateTracker) -> None:
-        """Save the turn's new events in one insert, or delete the conversation if the person asked to be forgotten."""
+        """Save the turn's new events in one insert, or delete the conversation if the person asked to be forgotten
+        (off the event loop and bounded, like reading)."""
         if not _forgets(tracker):
             await self.stream_events(tracker)
-            with self.session_scope() as session:
-                rows = [self._row(tracker.sender_id, e) for e in self._additional_events(session, tracker)]
-                if rows:
-                    # One executemany; the ids still follow the events' order (the table is read ordered by id).
-                    session.execute(sa.insert(self.SQLEvent.__table__), rows)
-                session.commit()
+            await self.bounded(self._write, tracker)
             return
-        with self.session_scope() as session:
-            deleted = session.query(self.SQLEvent).filter(self.SQLEvent.sender_id == tracker.sender_id).delete()
-            session.commit()
+        deleted = await self.bounded(self._delete, tracker.sender_id)
         logger.info("forget me: deleted a conversation (%d events)", deleted)
+
+    def _write(self, tracker: DialogueStateTracker) -> None:
+        with self.session_scope() as session:
+            rows = [self._row(tracker.sender_id, e) for e in self._additional_events(session, tracker)]
+            if rows:
+                # One executemany; the ids still follow the events' order (the table is read ordered by id).
+                session.execute(sa.insert(self.SQLEvent.__table__), rows)
+            session.commit()
+
+    def _delete(self, sender_id: Text) -> int:
+        with self.session_scope() as session:
+            deleted = session.query(self.SQLEvent).filter(self.SQLEvent.sender_id == sender_id).delete()
+            session.commit()
+            return int(deleted)
 
 
 class ForgetfulRedisTrackerStore(RedisTrackerStore):

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import functools
+import time
 from contextlib import contextmanager
 from typing import Iterator, Optional
 
 from sqlalchemy import create_engine, delete, event, inspect, text
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from knotcare.config import database_url
+from knotcare.config import database_url, with_timeouts
 from knotcare.kb import repository, tables
 from knotcare.progress.repository import ProgressRepository
 
@@ -34,17 +36,27 @@ class UnitOfWork:
         self.session.commit()
 
 
+#: After the database failed to connect or answer, calls fail at once for this long.
+UNAVAILABLE_SECONDS = 20.0
+
+
+class Unavailable(RuntimeError):
+    """The knowledge base did not answer a moment ago; the call was not tried."""
+
+
 class KnowledgeBase:
     """The knowledge base at one database URL. Nothing connects until first use."""
 
     def __init__(self, url: Optional[str] = None) -> None:
         self.url = url or database_url()
         # hide_parameters: a failed statement's error (and so the log) never carries personal values.
-        self.engine: Engine = create_engine(self.url, future=True, pool_pre_ping=True, hide_parameters=True)
+        self.engine: Engine = create_engine(self.url, future=True, pool_pre_ping=True, hide_parameters=True,
+                                            **with_timeouts(self.url))
         if self.engine.dialect.name == "sqlite":
             # SQLite leaves foreign keys off unless asked, per connection.
             event.listen(self.engine, "connect", _sqlite_foreign_keys)
         self._sessions = sessionmaker(self.engine, future=True, expire_on_commit=False)
+        self._down_until = 0.0
 
     def create_schema(self) -> None:
         """Create any missing tables (idempotent); rebuild the content tables when their columns changed."""
@@ -93,15 +105,28 @@ class KnowledgeBase:
 
     @contextmanager
     def unit_of_work(self) -> Iterator[UnitOfWork]:
-        """Open a session; roll back on error, always close. Callers commit explicitly."""
+        """Open a session; roll back on error, always close. Callers commit explicitly.
+
+        While the database is marked unavailable (it failed to answer a moment ago), this fails at once: a
+        turn then ends in seconds with the safety net's answer instead of waiting on every query in turn.
+        """
+        if time.monotonic() < self._down_until:
+            raise Unavailable("the knowledge base did not answer a moment ago")
         session = self._sessions()
         try:
             yield UnitOfWork(session)
+        except OperationalError:
+            self.mark_down()
+            raise
         except BaseException:
             session.rollback()
             raise
         finally:
             session.close()
+
+    def mark_down(self, seconds: float = UNAVAILABLE_SECONDS) -> None:
+        """Treat the database as unavailable for `seconds` (it did not connect or answer in time)."""
+        self._down_until = time.monotonic() + seconds
 
     def dispose(self) -> None:
         """Close pooled connections (tests, shutdown)."""
