@@ -108,3 +108,15 @@ def test_the_http_api_is_never_enabled_without_a_token() -> None:
     # The image refuses to start without the token rather than serving the API open.
     dockerfile = (ROOT / "deploy" / "Dockerfile").read_text()
     assert "${RASA_AUTH_TOKEN:?" in dockerfile
+
+
+def test_every_rasa_and_action_process_reaches_the_knowledge_base() -> None:
+    """Rasa re-arms kept check-ins from the knowledge base at start (channels/rearm.py): it needs DATABASE_URL."""
+    k8s = list(yaml.safe_load_all((ROOT / "deploy" / "k8s" / "knotcare.yml").read_text()))
+    for name in ("knotcare-rasa", "knotcare-actions"):
+        [deployment] = [d for d in k8s if d and d.get("kind") == "Deployment" and d["metadata"]["name"] == name]
+        command = " ".join(deployment["spec"]["template"]["spec"]["containers"][0]["command"])
+        assert "DATABASE_URL=" in command, name
+    compose = yaml.safe_load((ROOT / "deploy" / "compose.yml").read_text())
+    for name in ("rasa", "actions"):
+        assert "DATABASE_URL" in compose["services"][name]["environment"], name
