@@ -12,6 +12,8 @@ export REDIS_HOST=${REDIS_HOST:-127.0.0.1} REDIS_PORT=${REDIS_PORT:-6379} REDIS_
 # Slack and Telegram retries answered once across the instances (channels/dedupe.py), beside the locks.
 export KNOTCARE_DEDUPE_REDIS_URL=${KNOTCARE_DEDUPE_REDIS_URL:-redis://$REDIS_HOST:$REDIS_PORT/$REDIS_DB}
 RASA_PORTS=(${SCALE_RASA_PORTS:-5101 5102})
+# `knotcare web serve` behind nginx's chat-page server (the page's CSP and its config.js pointing at nginx).
+WEB_APP_PORT=${SCALE_WEB_APP_PORT:-5180}
 ACTION_PORTS=(${SCALE_ACTION_PORTS:-5151 5152})
 RUN=${SCALE_RUN_DIR:-$PWD/var/scale}
 LOG_HINT=$RUN/log/
@@ -40,12 +42,16 @@ trap stop EXIT INT TERM
 
 
 # The nginx config from deploy/nginx.conf.template.
+real_ip=""
+if [ -n "${SCALE_TRUSTED_PROXY:-}" ]; then
+  real_ip="    set_real_ip_from $SCALE_TRUSTED_PROXY; real_ip_header X-Forwarded-For; real_ip_recursive on;"
+fi
 servers() { for port in "$@"; do printf '        server 127.0.0.1:%s max_fails=2 fail_timeout=5s;\\n' "$port"; done; }
 user_line=""; [ "$(id -u)" = 0 ] && user_line="user root;"
 exempt='127.0.0.1 1;'; [ "${SCALE_LIMIT_LOOPBACK:-0}" = 1 ] && exempt=''
 sed -e "s|@RUN@|$RUN/nginx|g" -e "s|@USER_LINE@|$user_line|" -e "s|@HOST@|$RASA_HOST|g" \
     -e "s|@RASA_PORT@|$RASA_PORT|g" -e "s|@ACTIONS_PORT@|$ACTIONS_PORT|g" -e "s|@WEB_PORT@|$WEB_PORT|g" \
-    -e "s|@WEB_ROOT@|$PWD/web|g" -e "s|@WEB_ORIGIN@|$WEB_ORIGIN|g" -e "s|@EXEMPT@|$exempt|" \
+    -e "s|@WEB_APP_PORT@|$WEB_APP_PORT|g" -e "s|@WEB_ORIGIN@|$WEB_ORIGIN|g" -e "s|@REAL_IP@|$real_ip|" -e "s|@EXEMPT@|$exempt|" \
     -e "s|@MAX_BODY@|${SCALE_MAX_BODY:-64k}|g" -e "s|@RATE@|${SCALE_RATE:-10r/s}|g" -e "s|@BURST@|${SCALE_BURST:-20}|g" \
     -e "s|@RASA_SERVERS@|$(servers "${RASA_PORTS[@]}")|" -e "s|@ACTION_SERVERS@|$(servers "${ACTION_PORTS[@]}")|" \
     deploy/nginx.conf.template > "$RUN/nginx/nginx.conf"
@@ -116,6 +122,9 @@ for port in "${RASA_PORTS[@]}"; do
     --credentials credentials.yml --endpoints "$RUN/endpoints.yml" > "$RUN/log/rasa-$port.log" 2>&1 &
   pids+=($!); echo "rasa-$port ${pids[-1]}" >> "$RUN/pids"
 done
+
+.venv/bin/knotcare web serve --host 127.0.0.1 --port "$WEB_APP_PORT" > "$RUN/log/web.log" 2>&1 &
+pids+=($!); echo "web ${pids[-1]}" >> "$RUN/pids"
 
 "$NGINX" -p "$RUN/nginx" -c "$RUN/nginx/nginx.conf" -g 'daemon off;' &
 pids+=($!); echo "nginx ${pids[-1]}" >> "$RUN/pids"

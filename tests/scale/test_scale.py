@@ -132,6 +132,11 @@ def test_nginx_in_front_balances_limits_and_checks_the_origin(pair: Pair, tmp_pa
                              headers={**bearer, "Origin": "https://evil.example"}).status_code == 403
         assert requests.post(hook, json={"sender": sender, "message": "x" * 70_000}, headers=bearer,
                              timeout=30).status_code == 413
+        # The HTTP API is not served through the public door, token or not; Rasa's status is.
+        tracker = f"{url}/conversations/{sender}/tracker"
+        assert requests.get(tracker, params={"token": pair.a.token}, timeout=30).status_code == 404
+        assert requests.get(f"{url}/model/parse", timeout=30).status_code == 404
+        assert requests.get(f"{url}/", timeout=30).status_code == 200
         # A flood from one address is cut to the rate + burst with 429.
         statuses = [requests.get(f"{url}/", timeout=30).status_code for _ in range(40)]
         assert 429 in statuses and 200 in statuses

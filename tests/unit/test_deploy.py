@@ -120,3 +120,14 @@ def test_every_rasa_and_action_process_reaches_the_knowledge_base() -> None:
     compose = yaml.safe_load((ROOT / "deploy" / "compose.yml").read_text())
     for name in ("rasa", "actions"):
         assert "DATABASE_URL" in compose["services"][name]["environment"], name
+
+
+def test_the_public_doors_serve_no_http_api_and_the_ingress_is_https() -> None:
+    for name in ("nginx.conf.template", "nginx.compose.conf"):
+        conf = (ROOT / "deploy" / name).read_text()
+        assert "location = / {" in conf and re.search(r"location / \{\s*return 404;", conf), name
+    ingress = [d for d in yaml.safe_load_all((ROOT / "deploy" / "k8s" / "knotcare.yml").read_text())
+               if d and d.get("kind") == "Ingress"][0]
+    assert ingress["spec"]["tls"][0]["secretName"]
+    paths = {p["path"] for rule in ingress["spec"]["rules"] for p in rule["http"]["paths"]}
+    assert paths == {"/webhooks/", "/socket.io/"}
