@@ -132,8 +132,8 @@ def count_lost(url: str, token: str, result: Result) -> None:
 
 
 def run(name: str, url: str, token: str, script: List[str], args: argparse.Namespace,
-        pids: Dict[str, int]) -> Result:
-    """Load one set-up, count what was lost, read peak memory."""
+        pids: Dict[str, int], api_url: Optional[str] = None) -> Result:
+    """Load one set-up, count what was lost (trackers read at `api_url`, else `url`), read peak memory."""
     result = Result(name)
     before = {label: cpu_seconds(pid) for label, pid in pids.items()}
     machine_before = machine_busy_seconds()
@@ -146,7 +146,7 @@ def run(name: str, url: str, token: str, script: List[str], args: argparse.Names
     if machine_before is not None and machine_after is not None:
         # Includes this client and anything else running: run the benchmark on a quiet machine.
         result.cpu["machine"] = (machine_after - machine_before) * per_message
-    count_lost(url, token, result)
+    count_lost(api_url or url, token, result)
     result.memory = {label: peak_rss_mb(pid) for label, pid in pids.items()}
     print(result.line(), flush=True)
     if args.steps:
@@ -222,7 +222,7 @@ def two_instances(work: Path, args: argparse.Namespace) -> None:
     env = {**ENV, "DATABASE_URL": db.url.render_as_string(hide_password=False), "SCALE_RUN_DIR": str(run_dir),
            "RASA_PORT": str(port), "ACTIONS_PORT": str(free_port()), "WEB_PORT": str(free_port()),
            "SCALE_RASA_PORTS": f"{free_port()} {free_port()}", "SCALE_ACTION_PORTS": f"{free_port()} {free_port()}",
-           "SCALE_LOCK_PREFIX": prefix, "RASA_AUTH_TOKEN": token}
+           "SCALE_LOCK_PREFIX": prefix, "RASA_AUTH_TOKEN": token, "SCALE_WEB_APP_PORT": str(free_port())}
     log = (work / "scale.log").open("w")
     process = subprocess.Popen(["bash", "scripts/scale.sh"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
                                start_new_session=True)
@@ -233,8 +233,10 @@ def two_instances(work: Path, args: argparse.Namespace) -> None:
                 raise RuntimeError(f"scale mode did not start:\n{(work / 'scale.log').read_text()[-3000:]}")
             time.sleep(1)
         pids = dict(line.split() for line in (run_dir / "pids").read_text().splitlines())
+        # Trackers are read on an instance: nginx serves no HTTP API.
+        instance = env["SCALE_RASA_PORTS"].split()[0]
         run("knotcare x2", f"http://127.0.0.1:{port}", token, KNOTCARE_SCRIPT, args,
-            {name: int(pid) for name, pid in pids.items()})
+            {name: int(pid) for name, pid in pids.items()}, api_url=f"http://127.0.0.1:{instance}")
     finally:
         process.send_signal(signal.SIGTERM)
         try:
