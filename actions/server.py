@@ -14,6 +14,7 @@ net (policies/safety_net.py) answers the person from the model, emergency advice
 from __future__ import annotations
 
 import asyncio
+import hmac
 import json
 import logging
 import os
@@ -36,6 +37,8 @@ logger = logging.getLogger(__name__)
 FAILED = {"error": "the action failed; see the action server's log"}
 #: An action gives up after this: with Rasa's own work, a turn still ends within 15 s.
 ACTION_TIMEOUT_SECONDS = 8.0
+#: The secret Rasa must show (endpoints: `headers: {Authorization: Bearer ...}`); unset, none is asked for.
+TOKEN_ENV = "KNOTCARE_ACTIONS_TOKEN"
 #: Actions that may run at once; a thread stuck on a database that never answers holds one of them.
 WORKERS = 16
 
@@ -68,8 +71,12 @@ def make_app(package: str = "actions") -> Sanic:
     async def actions(_: Request) -> HTTPResponse:
         return response.json([{"name": name} for name in executor.actions])
 
+    secret = os.environ.get(TOKEN_ENV, "")
+
     @app.post("/webhook")
     async def webhook(request: Request) -> HTTPResponse:
+        if secret and not hmac.compare_digest(request.headers.get("authorization", ""), f"Bearer {secret}"):
+            return response.json({"error": "unauthorized"}, status=401)
         body = request.body
         call = json.loads(zlib.decompress(body)) if request.headers.get("Content-Encoding") == "deflate" \
             else request.json

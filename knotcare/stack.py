@@ -138,13 +138,19 @@ class Stack:
         if self.shared_actions is not None:
             self.actions_port = self.shared_actions.actions_port
         config: Dict[str, Any] = {
-            "action_endpoint": {"url": f"{self.actions_url}/webhook", "enable_selective_domain": True},
+            "action_endpoint": {"url": f"{self.actions_url}/webhook", "enable_selective_domain": True,
+                                **self._action_headers()},
             "tracker_store": self.tracker_store or {"type": "stores.tracker.ForgetfulSQLTrackerStore",
                                                     "dialect": "sqlite", "db": str(self.work / "tracker.db")},
         }
         if self.lock_store:
             config["lock_store"] = self.lock_store
         return {**config, **self.endpoints_extra}
+
+    def _action_headers(self) -> Dict[str, Any]:
+        """The secret the action server asks of Rasa, when the environment sets one (actions/server.py)."""
+        token = self.env.get("KNOTCARE_ACTIONS_TOKEN")
+        return {"headers": {"Authorization": f"Bearer {token}"}} if token else {}
 
     def start(self) -> "Stack":
         """Start the action server, then Rasa; return when both answer."""

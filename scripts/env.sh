@@ -22,3 +22,9 @@ if [ -z "${KNOTCARE_REST_TOKEN:-}" ]; then
   KNOTCARE_REST_TOKEN=$(cat var/rest-token)
 fi
 export KNOTCARE_REST_TOKEN
+# The secret Rasa shows the action server (endpoints.yml sends it; actions/server.py checks it).
+if [ -z "${KNOTCARE_ACTIONS_TOKEN:-}" ]; then
+  [ -s var/actions-token ] || (umask 077; head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n' > var/actions-token)
+  KNOTCARE_ACTIONS_TOKEN=$(cat var/actions-token)
+fi
+export KNOTCARE_ACTIONS_TOKEN

@@ -96,7 +96,9 @@ if url.password:
     tracker["password"] = "${KNOTCARE_DB_PASSWORD}"  # read from the environment, not written to disk
 endpoints = {
     "action_endpoint": {"url": f"http://127.0.0.1:{os.environ['ACTIONS_PORT']}/webhook",
-                        "enable_selective_domain": True},
+                        "enable_selective_domain": True,
+                        # the action servers answer only Rasa; Rasa reads the secret from the environment
+                        "headers": {"Authorization": "Bearer ${KNOTCARE_ACTIONS_TOKEN}"}},
     "tracker_store": tracker,
     "lock_store": {"type": "stores.redis_lock.AtomicRedisLockStore", "url": os.environ["REDIS_HOST"],
                    "port": int(os.environ["REDIS_PORT"]), "db": int(os.environ["REDIS_DB"]),

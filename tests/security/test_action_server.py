@@ -21,6 +21,7 @@ def test_a_failed_action_leaks_nothing_and_browsers_are_not_let_in(tmp_path: Pat
     log = tmp_path / "actions.log"
     marker = f"Quökka{uuid.uuid4().hex[:8]}Ünï"
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'kb.db'}"}
+    env.pop("KNOTCARE_ACTIONS_TOKEN", None)  # no secret asked: what is answered is the point here
     with log.open("w") as out:
         server = subprocess.Popen([str(Path(sys.executable).parent / "knotcare"), "actions", "--host", "127.0.0.1",
                                    "--port", str(port)], cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
@@ -43,3 +44,25 @@ def test_a_failed_action_leaks_nothing_and_browsers_are_not_let_in(tmp_path: Pat
     written = log.read_text(encoding="utf-8", errors="replace")
     assert "AttributeError" in written  # the failure is logged ...
     assert marker not in written and marker.lower() not in written.lower()  # ... without what was sent
+
+
+def test_only_rasa_with_the_secret_runs_an_action(tmp_path: Path) -> None:
+    port, secret = free_port(), uuid.uuid4().hex
+    log = tmp_path / "actions.log"
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'kb.db'}", "KNOTCARE_ACTIONS_TOKEN": secret}
+    with log.open("w") as out:
+        server = subprocess.Popen([str(Path(sys.executable).parent / "knotcare"), "actions", "--host", "127.0.0.1",
+                                   "--port", str(port)], cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+    try:
+        url = f"http://127.0.0.1:{port}"
+        wait_until_up(f"{url}/health", server, log, 90)
+        body = {"next_action": "action_forget_me", "sender_id": "victim",
+                "tracker": {"sender_id": "victim", "slots": {}, "latest_message": {}, "events": []}, "domain": {}}
+        for headers in ({}, {"Authorization": "Bearer wrong"}, {"Authorization": secret}):
+            response = requests.post(f"{url}/webhook", json=body, headers=headers, timeout=30)
+            assert response.status_code == 401, headers
+        ok = requests.post(f"{url}/webhook", json=body, headers={"Authorization": f"Bearer {secret}"}, timeout=30)
+        assert ok.status_code == 200, ok.text
+    finally:
+        server.terminate()
+        server.wait(timeout=30)

@@ -131,3 +131,30 @@ def test_the_public_doors_serve_no_http_api_and_the_ingress_is_https() -> None:
     assert ingress["spec"]["tls"][0]["secretName"]
     paths = {p["path"] for rule in ingress["spec"]["rules"] for p in rule["http"]["paths"]}
     assert paths == {"/webhooks/", "/socket.io/"}
+
+
+def test_container_endpoints_are_filled_from_the_environment_and_show_their_secrets(monkeypatch) -> None:
+    """Rasa expands ${X} only in unquoted values: every one must reach the running config."""
+    from rasa.core.utils import read_endpoints_from_path
+
+    for name in ("ACTION_SERVER_URL", "POSTGRES_HOST", "POSTGRES_DB", "POSTGRES_USER", "POSTGRES_PASSWORD",
+                 "REDIS_HOST", "REDIS_PASSWORD", "KNOTCARE_ACTIONS_TOKEN"):
+        monkeypatch.setenv(name, f"value-of-{name.lower()}")
+    endpoints = read_endpoints_from_path(ROOT / "deploy" / "endpoints.container.yml")
+    assert endpoints.action.url == "value-of-action_server_url"
+    assert endpoints.action.headers == {"Authorization": "Bearer value-of-knotcare_actions_token"}
+    assert endpoints.lock_store.kwargs["password"] == "value-of-redis_password"
+    assert "${" not in repr(vars(endpoints.tracker_store)) + repr(vars(endpoints.lock_store))
+
+
+def test_k8s_lets_in_only_who_must_talk_and_redis_has_a_password() -> None:
+    documents = [d for d in yaml.safe_load_all((ROOT / "deploy" / "k8s" / "knotcare.yml").read_text()) if d]
+    policies = {d["metadata"]["name"]: d["spec"] for d in documents if d["kind"] == "NetworkPolicy"}
+    assert policies["knotcare-default-deny"]["podSelector"] == {}
+    allowed = {spec["podSelector"]["matchLabels"]["app"]: spec["ingress"][0]["from"][0]
+               for name, spec in policies.items() if spec.get("ingress")}
+    assert allowed["knotcare-actions"] == allowed["knotcare-redis"] == {"podSelector": {"matchLabels": {
+        "app": "knotcare-rasa"}}}
+    assert "namespaceSelector" in allowed["knotcare-rasa"]
+    [redis] = [d for d in documents if d["kind"] == "Deployment" and d["metadata"]["name"] == "knotcare-redis"]
+    assert "--requirepass" in " ".join(redis["spec"]["template"]["spec"]["containers"][0]["command"])

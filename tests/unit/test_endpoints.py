@@ -14,4 +14,8 @@ def test_the_action_endpoint_follows_actions_host_and_port(monkeypatch: pytest.M
 
     monkeypatch.setenv("ACTIONS_HOST", "127.0.0.1")
     monkeypatch.setenv("ACTIONS_PORT", "6123")
-    assert read_endpoints_from_path(ROOT / "endpoints.yml").action.url == "http://127.0.0.1:6123/webhook"
+    monkeypatch.setenv("KNOTCARE_ACTIONS_TOKEN", "secret-1")
+    action = read_endpoints_from_path(ROOT / "endpoints.yml").action
+    assert action.url == "http://127.0.0.1:6123/webhook"
+    # Rasa shows the action server its secret on every call (actions/server.py refuses calls without it).
+    assert action.headers == {"Authorization": "Bearer secret-1"}
