@@ -37,7 +37,10 @@ class ActionForgetMe(Action):
         delete the conversation instead of saving it.
         """
         kb = provider.knowledge_base()
-        # The staff messages first: the ticket rows say where they are.
+        # Recorded first: if the tracker store cannot delete the conversation this turn, the forget is finished
+        # later (`knotcare forget-pending`), not forgotten.
+        privacy.forget_started(kb.engine, tracker.sender_id)
+        # The staff messages next: the ticket rows say where they are.
         await forget_staff_messages(kb, SlackSettings.from_env(), tracker.sender_id)
         deleted = privacy.forget_person(kb.engine, tracker.sender_id)
         logger.info("forget me: %d personal rows deleted", deleted)

@@ -134,19 +134,42 @@ def _cmd_retention(args: argparse.Namespace) -> int:
 
     tracker_url = args.tracker_url or privacy.tracker_store_url(Path(args.endpoints))
     expired = privacy.Expired(0, 0)
-    if tracker_url:
-        engine = create_engine(tracker_url, future=True, hide_parameters=True)
-        expired = privacy.expire_conversations(engine, args.days)
-        engine.dispose()
+    engine = create_engine(tracker_url, future=True, hide_parameters=True) if tracker_url else None
     kb = KnowledgeBase(args.database_url)
     try:
+        # Forget-me requests left half-way first: they are not a matter of age.
+        privacy.finish_pending_forgets(kb.engine, engine)
+        if engine is not None:
+            expired = privacy.expire_conversations(engine, args.days)
         rows = privacy.expire_personal_rows(kb.engine, args.days)
     finally:
         kb.dispose()
+        if engine is not None:
+            engine.dispose()
     print(f"retention {args.days:g} days: deleted {expired.conversations} whole conversations, {expired.events} "
           f"events in all (older sessions included) and {rows} personal rows"
           + ("" if tracker_url else " (the tracker store is not SQL: Redis keys expire by record_exp)"),
           file=sys.stderr)
+    return 0
+
+
+def _cmd_forget_pending(args: argparse.Namespace) -> int:
+    """Finish the "forget me" requests whose conversation the tracker store could not delete at the time."""
+    from sqlalchemy import create_engine
+
+    from knotcare import privacy
+    from knotcare.kb import KnowledgeBase
+
+    tracker_url = args.tracker_url or privacy.tracker_store_url(Path(args.endpoints))
+    engine = create_engine(tracker_url, future=True, hide_parameters=True) if tracker_url else None
+    kb = KnowledgeBase(args.database_url)
+    try:
+        finished = privacy.finish_pending_forgets(kb.engine, engine)
+    finally:
+        kb.dispose()
+        if engine is not None:
+            engine.dispose()
+    print(f"forget-pending: {finished} unfinished forget requests finished", file=sys.stderr)
     return 0
 
 
@@ -358,6 +381,11 @@ def build_parser() -> argparse.ArgumentParser:
     retention.add_argument("--endpoints", default="endpoints.yml", help="where the SQL tracker store is configured")
     retention.add_argument("--tracker-url", default=None, help="the tracker store's SQLAlchemy URL (overrides)")
     retention.set_defaults(func=_cmd_retention)
+
+    pending = sub.add_parser("forget-pending", help="finish forget-me requests the tracker store did not complete")
+    pending.add_argument("--endpoints", default="endpoints.yml", help="where the SQL tracker store is configured")
+    pending.add_argument("--tracker-url", default=None, help="the tracker store's SQLAlchemy URL (overrides)")
+    pending.set_defaults(func=_cmd_forget_pending)
 
     migrate = sub.add_parser("migrate-ids", help="move conversations and personal rows to per-channel ids")
     migrate.add_argument("--endpoints", default="endpoints.yml", help="where the SQL tracker store is configured")

@@ -51,14 +51,50 @@ FORGET_ACTION = "action_forget_me"
 
 
 def forget_person(engine: Engine, sender_id: str, personal: Optional[Sequence[Table]] = None) -> int:
-    """Delete every personal row of one person (matched by pseudonymous person_id); return how many."""
+    """Delete every personal row of one person (matched by pseudonymous person_id); return how many.
+
+    The record that a forget is under way stays until the conversation is gone too (`forget_finished`)."""
     pid = person_id(sender_id)
     deleted = 0
     with engine.begin() as connection:  # one transaction: all or nothing
         for table in personal if personal is not None else personal_tables():
-            if inspect(connection).has_table(table.name):
-                deleted += connection.execute(delete(table).where(table.c.person_id == pid)).rowcount
+            if table.info.get("kept_until_forgotten") or not inspect(connection).has_table(table.name):
+                continue
+            deleted += connection.execute(delete(table).where(table.c.person_id == pid)).rowcount
     return deleted
+
+
+def forget_started(engine: Engine, sender_id: str) -> None:
+    """Record that this conversation's person asked to be forgotten (before anything is deleted)."""
+    tables.pending_forgets.create(engine, checkfirst=True)
+    with engine.begin() as connection:
+        connection.execute(tables.pending_forgets.insert().values(
+            person_id=person_id(sender_id), conversation=sender_id, requested_at=datetime.now(timezone.utc)))
+
+
+def forget_finished(engine: Engine, sender_id: str) -> None:
+    """The conversation is gone from the tracker store: the forget is done."""
+    with engine.begin() as connection:
+        if inspect(connection).has_table(tables.pending_forgets.name):
+            connection.execute(delete(tables.pending_forgets)
+                               .where(tables.pending_forgets.c.person_id == person_id(sender_id)))
+
+
+def finish_pending_forgets(kb_engine: Engine, tracker_engine: Optional[Engine]) -> int:
+    """Finish every forget left half-way (the tracker store did not answer): the conversation, the personal rows
+    again, then the record. How many were finished; one that fails again stays for the next run."""
+    with kb_engine.connect() as connection:
+        if not inspect(connection).has_table(tables.pending_forgets.name):
+            return 0
+        pending = list(connection.execute(tables.pending_forgets.select()).mappings())
+    finished = 0
+    for row in pending:
+        if tracker_engine is not None:
+            forget_conversation(tracker_engine, row["conversation"])
+        forget_person(kb_engine, row["conversation"])
+        forget_finished(kb_engine, row["conversation"])
+        finished += 1
+    return finished
 
 
 def forget_conversation(engine: Engine, sender_id: str) -> int:

@@ -19,6 +19,7 @@ trap stop EXIT INT TERM
 
 # Conversations stored under ids from before each channel had its own (telegram:…, slack:…, web:…) move to them.
 .venv/bin/knotcare migrate-ids --slack-team "${KNOTCARE_SLACK_TEAM:-}" 2>> var/log/migrate.log
+.venv/bin/knotcare forget-pending 2>> var/log/migrate.log
 
 # The action server and Rasa start side by side (Rasa's model load is the long part); Rasa only calls the
 # action server once a message comes, and both answer before the page says it is ready.

@@ -29,9 +29,21 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
 
 from knotcare.config import with_timeouts
-from knotcare.privacy import FORGET_ACTION
+from knotcare.kb import KnowledgeBase
+from knotcare.privacy import FORGET_ACTION, forget_finished
 
 logger = logging.getLogger(__name__)
+
+
+def _forget_finished(sender_id: Text) -> None:
+    """Mark the person's forget done in the knowledge base (if that fails, `knotcare forget-pending` redoes it)."""
+    kb = KnowledgeBase()
+    try:
+        forget_finished(kb.engine, sender_id)
+    except Exception as error:  # noqa: BLE001 - the conversation is gone; the record only says so
+        logger.warning("forget me: the record could not be closed (%s); forget-pending will", type(error).__name__)
+    finally:
+        kb.dispose()
 
 
 def _forgets(tracker: DialogueStateTracker) -> bool:
@@ -45,11 +57,12 @@ def _forgets(tracker: DialogueStateTracker) -> bool:
     return False
 
 
-#: A tracker store call gives up after this many seconds, and after one did, the next calls fail at once for
-#: UNAVAILABLE_SECONDS: Rasa's fail-safe wrapper then answers from a fresh tracker kept in memory (and keeps the
-#: turn there), so a turn ends within seconds and Rasa's event loop and the conversation's lock are never held.
+#: A tracker store call gives up after this many seconds, and after one failed slowly, the next calls fail at
+#: once for UNAVAILABLE_SECONDS: Rasa's fail-safe wrapper then answers from a fresh tracker kept in memory (and
+#: keeps the turn there), so a turn ends within seconds and Rasa's event loop and the lock are never held.
 CALL_TIMEOUT_SECONDS = 5.0
 UNAVAILABLE_SECONDS = 20.0
+SLOW_FAILURE_SECONDS = 2.0
 T = TypeVar("T")
 
 
@@ -97,10 +110,14 @@ class ForgetfulSQLTrackerStore(SQLTrackerStore):
         """Run a blocking database call in a worker thread, for at most CALL_TIMEOUT_SECONDS."""
         if time.monotonic() < self._down_until:
             raise Unavailable("the tracker store did not answer a moment ago")
+        started = time.monotonic()
         try:
             return await asyncio.wait_for(asyncio.to_thread(call, *args), CALL_TIMEOUT_SECONDS)
         except (asyncio.TimeoutError, sa.exc.OperationalError):
-            self._down_until = time.monotonic() + UNAVAILABLE_SECONDS
+            # Only a slow failure (a server that hangs) is worth not trying again; one refused at once is cheap,
+            # and the next turn should find the store as soon as it is back.
+            if time.monotonic() - started > SLOW_FAILURE_SECONDS:
+                self._down_until = time.monotonic() + UNAVAILABLE_SECONDS
             raise
 
     def _read(self, sender_id: Text, fetch_events_from_all_sessions: bool) -> list:
@@ -117,6 +134,7 @@ class ForgetfulSQLTrackerStore(SQLTrackerStore):
             return
         deleted = await self.bounded(self._delete, tracker.sender_id)
         logger.info("forget me: deleted a conversation (%d events)", deleted)
+        await asyncio.to_thread(_forget_finished, tracker.sender_id)
 
     def _write(self, tracker: DialogueStateTracker) -> None:
         with self.session_scope() as session:
@@ -143,3 +161,4 @@ class ForgetfulRedisTrackerStore(RedisTrackerStore):
             return
         self.red.delete(self.key_prefix + tracker.sender_id)
         logger.info("forget me: deleted a conversation")
+        await asyncio.to_thread(_forget_finished, tracker.sender_id)

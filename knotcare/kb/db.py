@@ -36,8 +36,10 @@ class UnitOfWork:
         self.session.commit()
 
 
-#: After the database failed to connect or answer, calls fail at once for this long.
+#: After the database failed slowly (it hangs), calls fail at once for this long.
 UNAVAILABLE_SECONDS = 20.0
+#: A failure that took longer than this was a hang, not a refusal.
+SLOW_FAILURE_SECONDS = 2.0
 
 
 class Unavailable(RuntimeError):
@@ -113,10 +115,13 @@ class KnowledgeBase:
         if time.monotonic() < self._down_until:
             raise Unavailable("the knowledge base did not answer a moment ago")
         session = self._sessions()
+        started = time.monotonic()
         try:
             yield UnitOfWork(session)
         except OperationalError:
-            self.mark_down()
+            # Only a slow failure (a server that hangs) is worth not trying again; one refused at once is cheap.
+            if time.monotonic() - started > SLOW_FAILURE_SECONDS:
+                self.mark_down()
             raise
         except BaseException:
             session.rollback()

@@ -177,3 +177,14 @@ pending_check_ins = Table(
     Column("created_at", DateTime(timezone=True), nullable=False),
     info={"personal": True, "dated_by": "created_at"},
 )
+#: A "forget me" that is not finished until the conversation is gone from the tracker store too (another
+#: database: no shared transaction). Written before the personal rows go, removed once the conversation is
+#: deleted; what is left is finished by `knotcare forget-pending` (run by `make run` and by retention).
+pending_forgets = Table(
+    "pending_forgets", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("person_id", String(64), nullable=False, index=True),
+    Column("conversation", Text, nullable=False),
+    Column("requested_at", DateTime(timezone=True), nullable=False),
+    info={"personal": True, "dated_by": "requested_at", "kept_until_forgotten": True},
+)

@@ -15,6 +15,7 @@ from typing import Any, Dict, List, Tuple
 
 import pytest
 
+from channels.guard import unavailable_reply
 from tests.scale.conftest import ATOMIC, REST_TOKEN, ROOT, Instance, Pair
 
 pytestmark = [pytest.mark.postgres, pytest.mark.e2e]
@@ -192,10 +193,11 @@ def test_redis_down_is_a_clear_error_and_recovers(pair: Pair) -> None:
     assert pair.a.say(sender, "knot in my neck, dull ache").status_code == 200
     pair.redis_proxy.stop()
     try:
-        # Rasa cannot take the conversation's lock, so it does not process the message at all
-        # (rather than risk two instances processing it): no reply, and a LockError in the log.
+        # Rasa cannot take the conversation's lock, so it does not process the message at all (rather than risk
+        # two instances processing it): a LockError in the log, and the person is told, with the emergency advice.
         response = pair.a.say(sender, "about 2 weeks", timeout=60)
-        assert response.status_code < 500 and response.json() == []
+        assert response.status_code < 500
+        assert [m.get("text") for m in response.json()] == [unavailable_reply()]
     finally:
         pair.redis_proxy.start()
     assert pair.a.rasa.poll() is None, "Rasa exited when Redis went away"

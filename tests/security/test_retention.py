@@ -111,9 +111,10 @@ def test_retention_deletes_what_is_older_than_the_limit_and_keeps_the_rest(urls,
         latest = asyncio.run(store.retrieve("chatty"))
         assert latest is not None and latest.get_slot("pain_severity") == 1
         with kb.engine.connect() as connection:
+            written = {t.handoff_tickets.name, t.person_plans.name, t.progress_entries.name}
             for table in privacy.personal_tables():
                 people = set(connection.execute(sa.select(table.c.person_id)).scalars())
-                assert people == {privacy.person_id("recent")}, table.name
+                assert people == ({privacy.person_id("recent")} if table.name in written else set()), table.name
     finally:
         store.engine.dispose()
         kb.dispose()

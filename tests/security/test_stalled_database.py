@@ -171,3 +171,66 @@ def test_a_stalled_tracker_store_holds_neither_the_turn_nor_rasa(
     # The conversation could not be read: the turn goes on from a fresh one kept in memory (Rasa's fail-safe),
     # and the emergency signs are still answered as one.
     assert "emergency" in turn["text"].lower(), turn
+
+
+def test_a_forget_the_tracker_store_could_not_finish_is_finished_later(
+        postgres_url: str, proxy: StallingProxy, tmp_path: Path, monkeypatch) -> None:
+    """The personal rows go at once; the conversation cannot (its store stalls as the turn is saved): the request
+    is kept, and `knotcare forget-pending` finishes it once the store answers again."""
+    import asyncio
+    import os
+    import subprocess
+    import sys
+
+    import sqlalchemy as sa
+    from rasa.shared.core.domain import Domain
+    from rasa.shared.core.events import ActionExecuted, UserUttered
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    from knotcare import privacy
+    from knotcare.kb import tables
+    from stores.tracker import ForgetfulSQLTrackerStore
+
+    kb_url = f"sqlite:///{tmp_path / 'kb.db'}"
+    monkeypatch.setenv("DATABASE_URL", kb_url)
+    via = _via(postgres_url, proxy)
+    store = ForgetfulSQLTrackerStore(Domain.empty(), dialect="postgresql", host=via.host, port=via.port,
+                                     db=via.database, username=via.username or "postgres", password=via.password)
+    sender = f"forget-stall-{uuid.uuid4().hex[:6]}"
+    tracker = DialogueStateTracker(sender, [])
+    tracker.update(UserUttered("knot in my neck"))
+    asyncio.run(store.save(tracker))
+    # The forget turn: the action recorded the request and deleted the personal rows; then the store stalls.
+    kb = sa.create_engine(kb_url, future=True)
+    privacy.forget_started(kb, sender)
+    tracker.update(UserUttered("/affirm"))
+    tracker.update(ActionExecuted(privacy.FORGET_ACTION))
+    proxy.stall()
+    # Not asyncio.run: it would wait for the worker thread, which the stalled socket holds until the proxy closes.
+    loop = asyncio.new_event_loop()
+    with pytest.raises(asyncio.TimeoutError):
+        loop.run_until_complete(store.save(tracker))
+    proxy.close()  # frees the worker thread
+    loop.close()
+    store.engine.dispose()
+
+    def pending() -> list:
+        with kb.connect() as connection:
+            return list(connection.execute(sa.select(tables.pending_forgets.c.conversation)).scalars())
+
+    def stored() -> int:
+        engine = sa.create_engine(postgres_url, future=True)
+        try:
+            with engine.connect() as connection:
+                return connection.execute(sa.text("SELECT COUNT(*) FROM events WHERE sender_id = :s"),
+                                          {"s": sender}).scalar()
+        finally:
+            engine.dispose()
+
+    assert pending() == [sender] and stored() > 0
+    done = subprocess.run([sys.executable, "-m", "knotcare.cli", "forget-pending", "--tracker-url", postgres_url],
+                          env={**os.environ, "DATABASE_URL": kb_url}, capture_output=True, text=True, timeout=120,
+                          check=False)
+    assert done.returncode == 0 and "1 unfinished" in done.stderr, done.stderr
+    assert pending() == [] and stored() == 0
+    kb.dispose()
