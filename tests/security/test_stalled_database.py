@@ -65,8 +65,13 @@ class StallingProxy:
         self.stalled.set()
 
     def close(self) -> None:
-        self.server.close()
-        for sock in self.sockets:
+        """Close everything; shut down first, so that a client blocked on a stalled connection gets its end now
+        (close alone does not wake a thread blocked in recv on the same socket)."""
+        for sock in [self.server, *self.sockets]:
+            try:
+                sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
             sock.close()
 
 
