@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
+from typing import Any, List, Mapping, Optional, Sequence, Tuple
 
 import yaml
 from fhir.resources.codesystem import CodeSystem, CodeSystemConcept
@@ -80,14 +80,9 @@ def load_definitions(messages: Mapping[str, str], data_dir: Path = DATA_DIR) -> 
 @lru_cache(maxsize=1)
 def default_definitions() -> Definitions:
     """The definitions with the screen questions as data/kb/messages.yml words them."""
-    from knotcare.kb.seed import MESSAGE_FILES
+    from knotcare.kb.seed import load_messages
 
-    messages: Dict[str, str] = {}
-    for name in MESSAGE_FILES:
-        content = yaml.safe_load((DATA_DIR / name).read_text(encoding="utf-8")) or {}
-        messages.update({key: value["text"] for key, value in (content.get("messages") or {}).items()
-                         if isinstance(value, dict) and "text" in value})
-    return load_definitions(messages)
+    return load_definitions({message.key: message.text for message in load_messages()})
 
 
 def questionnaire(definitions: Definitions, version: str) -> Questionnaire:

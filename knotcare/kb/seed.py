@@ -120,6 +120,18 @@ def load_rules(data_dir: Path = DATA_DIR) -> Tuple[Rule, ...]:
     return rules
 
 
+def load_messages(data_dir: Path = DATA_DIR) -> Tuple[Message, ...]:
+    """Every message the assistant says, from the reviewed message files (unchecked: load_content checks)."""
+    # `text_for_other`: the same message worded for someone writing for another person (contract: the subject),
+    # kept as its own key `<key>_for_other` with the same buttons.
+    return tuple(
+        Message(key + suffix, spec[field].strip(), tuple(dict(b) for b in spec.get("buttons") or ()))
+        for name in MESSAGE_FILES
+        for key, spec in (_read(data_dir, name).get("messages") or {}).items()
+        for field, suffix in (("text", ""), ("text_for_other", FOR_OTHER)) if field in spec
+    )
+
+
 def load_content(data_dir: Path = DATA_DIR) -> Content:
     """Read and check the reviewed files; raise ContentError on any inconsistency."""
     tools = tuple(
@@ -166,14 +178,7 @@ def load_content(data_dir: Path = DATA_DIR) -> Content:
         if missing:
             raise ContentError(f"referral {referral.muscle}: unknown routines {missing}")
         referrals.append(referral)
-    # `text_for_other`: the same message worded for someone writing for another person (contract: the subject),
-    # kept as its own key `<key>_for_other` with the same buttons.
-    messages = tuple(
-        Message(key + suffix, spec[field].strip(), tuple(dict(b) for b in spec.get("buttons") or ()))
-        for name in MESSAGE_FILES
-        for key, spec in (_read(data_dir, name).get("messages") or {}).items()
-        for field, suffix in (("text", ""), ("text_for_other", FOR_OTHER)) if field in spec
-    )
+    messages = load_messages(data_dir)
     missing_messages = REQUIRED_MESSAGES - {m.key for m in messages}
     if missing_messages:
         raise ContentError(f"messages.yml lacks {sorted(missing_messages)}")
