@@ -18,7 +18,6 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import time
 from typing import Any, Callable, Dict, Optional, Text, TypeVar
 
 import sqlalchemy as sa
@@ -28,6 +27,7 @@ from rasa.shared.core.events import ActionExecuted, Event
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
 
+from knotcare.breaker import Breaker
 from knotcare.config import with_timeouts
 from knotcare.kb import KnowledgeBase
 from knotcare.privacy import FORGET_ACTION, forget_finished
@@ -57,17 +57,11 @@ def _forgets(tracker: DialogueStateTracker) -> bool:
     return False
 
 
-#: A tracker store call gives up after this many seconds, and after one failed slowly, the next calls fail at
-#: once for UNAVAILABLE_SECONDS: Rasa's fail-safe wrapper then answers from a fresh tracker kept in memory (and
+#: A tracker store call gives up after this many seconds, and after one failed slowly the next fail at once for
+#: a while (knotcare.breaker): Rasa's fail-safe wrapper then answers from a fresh tracker kept in memory (and
 #: keeps the turn there), so a turn ends within seconds and Rasa's event loop and the lock are never held.
 CALL_TIMEOUT_SECONDS = 5.0
-UNAVAILABLE_SECONDS = 20.0
-SLOW_FAILURE_SECONDS = 2.0
 T = TypeVar("T")
-
-
-class Unavailable(RuntimeError):
-    """The tracker store's database did not answer a moment ago; the call was not tried."""
 
 
 class ForgetfulSQLTrackerStore(SQLTrackerStore):
@@ -86,7 +80,7 @@ class ForgetfulSQLTrackerStore(SQLTrackerStore):
         self.engine = sa.create_engine(url, pool_pre_ping=True, hide_parameters=True,
                                        **with_timeouts(url.drivername, create_engine_kwargs(url)))
         self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
-        self._down_until = 0.0
+        self.breaker = Breaker("the tracker store")
 
     async def _retrieve(self, sender_id: Text, fetch_events_from_all_sessions: bool
                         ) -> Optional[DialogueStateTracker]:
@@ -108,16 +102,11 @@ class ForgetfulSQLTrackerStore(SQLTrackerStore):
 
     async def bounded(self, call: Callable[..., T], *args: Any) -> T:
         """Run a blocking database call in a worker thread, for at most CALL_TIMEOUT_SECONDS."""
-        if time.monotonic() < self._down_until:
-            raise Unavailable("the tracker store did not answer a moment ago")
-        started = time.monotonic()
+        started = self.breaker.check()
         try:
             return await asyncio.wait_for(asyncio.to_thread(call, *args), CALL_TIMEOUT_SECONDS)
         except (asyncio.TimeoutError, sa.exc.OperationalError):
-            # Only a slow failure (a server that hangs) is worth not trying again; one refused at once is cheap,
-            # and the next turn should find the store as soon as it is back.
-            if time.monotonic() - started > SLOW_FAILURE_SECONDS:
-                self._down_until = time.monotonic() + UNAVAILABLE_SECONDS
+            self.breaker.failed(started)
             raise
 
     def _read(self, sender_id: Text, fetch_events_from_all_sessions: bool) -> list:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import time
 from contextlib import contextmanager
 from typing import Iterator, Optional
 
@@ -12,6 +11,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
+from knotcare.breaker import Breaker
 from knotcare.config import database_url, with_timeouts
 from knotcare.kb import repository, tables
 from knotcare.progress.repository import ProgressRepository
@@ -36,16 +36,6 @@ class UnitOfWork:
         self.session.commit()
 
 
-#: After the database failed slowly (it hangs), calls fail at once for this long.
-UNAVAILABLE_SECONDS = 20.0
-#: A failure that took longer than this was a hang, not a refusal.
-SLOW_FAILURE_SECONDS = 2.0
-
-
-class Unavailable(RuntimeError):
-    """The knowledge base did not answer a moment ago; the call was not tried."""
-
-
 class KnowledgeBase:
     """The knowledge base at one database URL. Nothing connects until first use."""
 
@@ -58,7 +48,7 @@ class KnowledgeBase:
             # SQLite leaves foreign keys off unless asked, per connection.
             event.listen(self.engine, "connect", _sqlite_foreign_keys)
         self._sessions = sessionmaker(self.engine, future=True, expire_on_commit=False)
-        self._down_until = 0.0
+        self.breaker = Breaker("the knowledge base")
 
     def create_schema(self) -> None:
         """Create any missing tables (idempotent); rebuild the content tables when their columns changed."""
@@ -112,16 +102,12 @@ class KnowledgeBase:
         While the database is marked unavailable (it failed to answer a moment ago), this fails at once: a
         turn then ends in seconds with the safety net's answer instead of waiting on every query in turn.
         """
-        if time.monotonic() < self._down_until:
-            raise Unavailable("the knowledge base did not answer a moment ago")
+        started = self.breaker.check()
         session = self._sessions()
-        started = time.monotonic()
         try:
             yield UnitOfWork(session)
         except OperationalError:
-            # Only a slow failure (a server that hangs) is worth not trying again; one refused at once is cheap.
-            if time.monotonic() - started > SLOW_FAILURE_SECONDS:
-                self.mark_down()
+            self.breaker.failed(started)
             raise
         except BaseException:
             session.rollback()
@@ -129,9 +115,9 @@ class KnowledgeBase:
         finally:
             session.close()
 
-    def mark_down(self, seconds: float = UNAVAILABLE_SECONDS) -> None:
-        """Treat the database as unavailable for `seconds` (it did not connect or answer in time)."""
-        self._down_until = time.monotonic() + seconds
+    def mark_down(self) -> None:
+        """Treat the database as unavailable for a while (something waited on it too long)."""
+        self.breaker.trip()
 
     def dispose(self) -> None:
         """Close pooled connections (tests, shutdown)."""
