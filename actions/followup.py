@@ -12,7 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import provider
 from actions.decide import reply_with_decision
-from actions.plans import REMINDER_CHANNELS
+from actions.pictures import show_chart
 from actions.say import say, say_key
 from actions.slots import facts_from_tracker, merged
 from knotcare.privacy import person_id
@@ -136,17 +136,20 @@ class ActionShowProgress(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[EventType]:
-        """Summarise the stored sessions; the chart goes inline as a data: URL (see README)."""
+        """Summarise the stored sessions, with a chart where the channel shows pictures (actions/pictures.py)."""
         pid = person_id(tracker.sender_id)
         with provider.knowledge_base().unit_of_work() as uow:
             plans = uow.progress.plans(pid)
             entries = uow.progress.entries(pid)
-            caption = uow.messages.get("progress_chart")
+            caption = uow.messages.get("progress_chart").text
+            alt = uow.messages.get("progress_chart_alt")
         dispatcher.utter_message(text=summary(plans, entries, utcnow()))
-        sessions = [e for e in entries if e.kind == "session" and e.pain_after is not None]
-        if sessions and tracker.get_latest_input_channel() not in REMINDER_CHANNELS:
-            # Slack and Telegram fetch images from a public URL, which a pain history must not have.
-            dispatcher.utter_message(text=caption.text, image=data_url(chart_png(entries)))
+        sessions = [e for e in entries
+                    if e.kind == "session" and e.pain_before is not None and e.pain_after is not None]
+        if sessions:
+            listed = "; ".join(f"{e.started_at:%d %b}: {e.pain_before} before, {e.pain_after} after"
+                               for e in sessions)
+            show_chart(dispatcher, data_url(chart_png(entries)), alt.format(sessions=listed), caption)
         return []
 
 

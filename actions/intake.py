@@ -10,6 +10,8 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions import provider
+from actions.pictures import DRAWS_BODY_MAP, show_named
 from actions.say import concrete_action, say_key
 from actions.scope import say_scope_note
 from actions.slots import merged
@@ -129,6 +131,17 @@ class ActionAskBodyRegion(_AskForSlot):
     def message_key(self, tracker: Tracker) -> str:
         """The narrower question after a plain "back"."""
         return "ask_back_part" if tracker.get_slot("region_hint") == "back" else "ask_body_region"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[EventType]:
+        """On Telegram and Slack, the body map as a picture above the question's region buttons (the web page
+        draws its own, with the regions as buttons on the figure)."""
+        if tracker.get_latest_input_channel() not in DRAWS_BODY_MAP:
+            with provider.knowledge_base().unit_of_work() as uow:
+                caption = uow.messages.get("picture_body_map_caption").text
+            show_named(dispatcher, tracker, "body_map", caption)
+        return await super().run(dispatcher, tracker, domain)
 
 
 ASK_ACTIONS = [concrete_action(_AskForSlot, f"action_ask_{slot}", slot=slot) for slot in FACT_SLOTS[1:] + [

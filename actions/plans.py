@@ -14,6 +14,7 @@ from rasa_sdk.types import DomainDict
 
 from actions import provider
 from actions.decide import PLAN_LEVELS
+from actions.pictures import hold_timer, show_named
 from actions.say import concrete_action, say, say_key
 from actions.slots import entity_values, facts_from_tracker
 from knotcare.config import check_in_after
@@ -198,6 +199,9 @@ class ActionGivePlan(Action):
             say_key(dispatcher, "preferences_skipped")
         for text in plan.messages(tools):
             dispatcher.utter_message(text=text)
+        with provider.knowledge_base().unit_of_work() as uow:
+            caption = uow.messages.get("picture_routine_caption").text
+        show_named(dispatcher, tracker, f"routine/{plan.routine.id}", caption)
         say_key(dispatcher, "red_flag_safety_net")
         say_key(dispatcher, "offer_guided_session")
         now = utcnow()
@@ -292,6 +296,7 @@ class ActionGuideStep(Action):
         if hold:
             text += "\n" + hold_text.format(hold=hold)
         dispatcher.utter_message(text=text, buttons=[dict(b) for b in message.buttons])
+        hold_timer(dispatcher, tracker, hold)
         events.append(SlotSet("guided_step", float(number)))
         if hold and can_remind(tracker):
             # A "time's up" message after the hold; any message from the person cancels it.

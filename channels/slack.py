@@ -25,6 +25,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from channels.dedupe import Deliveries
 from channels.guard import LengthCapped, OnNewMessage, check_json_body
+from channels.pictures import upload_for
 from knotcare.identity import SLACK, local_part, slack_id
 
 logger = logging.getLogger(__name__)
@@ -57,6 +58,22 @@ class SlackBot(RasaSlackBot):
     async def send_text_message(self, recipient_id: Text, text: Text, **kwargs: Any) -> None:
         """Rasa's text message, with **bold** turned into Slack's *bold*."""
         await super().send_text_message(recipient_id, to_mrkdwn(text), **kwargs)
+
+    async def send_custom_json(self, recipient_id: Text, json_message: Dict[Text, Any], **kwargs: Any) -> None:
+        """A picture as a file uploaded into the conversation (files.getUploadURLExternal, the upload,
+        files.completeUploadExternal), with its text alternative: never a link to a public address."""
+        upload = upload_for(json_message)
+        if upload is None:
+            if "picture" in json_message or "hold" in json_message:
+                return  # for the web page only, or nothing we can draw
+            await super().send_custom_json(recipient_id, json_message, **kwargs)
+            return
+        channel = self.slack_channel or recipient_id
+        if channel[:1] in ("U", "W"):  # a person, not a conversation: files are shared into their DM with us
+            channel = (await self.client.conversations_open(users=channel))["channel"]["id"]
+        await self.client.files_upload_v2(content=upload.png, filename="knotcare.png", title=upload.caption[:250],
+                                          alt_txt=upload.alt[:1000], channel=channel,
+                                          initial_comment=to_mrkdwn(upload.caption) if upload.caption else None)
 
     async def send_text_with_buttons(self, recipient_id: Text, text: Text, buttons: List[Dict[Text, Any]],
                                      **kwargs: Any) -> None:

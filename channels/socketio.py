@@ -9,7 +9,9 @@ Rasa 3.6.21's channel takes whatever `session_id` a client names, in `session_re
 - the conversation id is `web:<session id>`, a namespace no other channel can name, and the socket joins
   the room of that name, where Rasa's output sends the replies (also of reminders);
 - a payload that is not an object, or a `message` that is not a string, is dropped with a warning (the
-  text is never logged), and long messages get the cap's reply (`channels.guard`).
+  text is never logged), and long messages get the cap's reply (`channels.guard`);
+- a custom message (a picture, a hold timer: web/chat.js draws them) is sent as `{"custom": ...}` to the
+  session's room, like every other reply; Rasa's own output emits its keys as arguments of `emit`.
 Rasa's own `session_request` also calls `sio.enter_room` without `await`, which does nothing with the
 python-socketio 5 that Rasa's pins resolve to; the handler here awaits it. Same name, URL and settings.
 """
@@ -23,7 +25,7 @@ from typing import Any, Dict, Optional
 
 from rasa.core.channels.channel import UserMessage
 from rasa.core.channels.socketio import SocketIOInput as RasaSocketIOInput
-from rasa.core.channels.socketio import SocketIOOutput
+from rasa.core.channels.socketio import SocketIOOutput as RasaSocketIOOutput
 from sanic import Blueprint
 
 from channels.guard import OnNewMessage, capped
@@ -41,6 +43,14 @@ def _metadata_ok(metadata: Any) -> bool:
         except ValueError:
             return False
     return False
+
+
+class SocketIOOutput(RasaSocketIOOutput):
+    """Rasa's socket.io output, with custom messages under `custom` (what web/chat.js reads)."""
+
+    async def send_custom_json(self, recipient_id: str, json_message: Dict[str, Any], **kwargs: Any) -> None:
+        """A picture or a hold timer for the page."""
+        await self._send_message(recipient_id, {"custom": json_message})
 
 
 class SocketIOInput(RasaSocketIOInput):
@@ -94,6 +104,10 @@ class SocketIOInput(RasaSocketIOInput):
         server.on(self.user_message_evt, handle_message, namespace=self.namespace)
         server.on("disconnect", disconnect, namespace=self.namespace)
         return blueprint
+
+    def get_output_channel(self) -> Optional[SocketIOOutput]:
+        """Our output for messages that are not replies (reminders, the check-in)."""
+        return SocketIOOutput(self.sio, self.bot_message_evt) if self.sio is not None else None
 
     def payload_problem(self, data: Any) -> Optional[str]:
         """Why a user message event cannot be handled (names the fields, never their content), or None."""

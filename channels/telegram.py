@@ -12,7 +12,9 @@ What it changes from Rasa's own:
 - a redelivered update (same `update_id`) is not answered twice, and errors give 200, not a retry storm;
 - `/start` (the first thing every Telegram user sends) becomes the greeting;
 - a conversation's id is `telegram:<chat id>` (`knotcare.identity`), so no other channel can name it;
-- a message over the length cap is answered with a request for a shorter one (`channels.guard`).
+- a message over the length cap is answered with a request for a shorter one (`channels.guard`);
+- a picture (the body map, a routine's, the progress chart) is uploaded with `sendPhoto`, its caption
+  carrying the text alternative: never sent as a link (`channels.pictures`).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from __future__ import annotations
 import asyncio
 import hmac
 import html
+import io
 import json
 import logging
 import re
@@ -29,7 +32,7 @@ from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
 
 from aiogram import Bot
 from aiogram.bot.api import TelegramAPIServer
-from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
 from aiogram.utils.exceptions import TelegramAPIError
 from rasa.core.channels.channel import InputChannel, UserMessage
 from rasa.core.channels.telegram import TelegramInput as RasaTelegramInput
@@ -41,6 +44,7 @@ from sanic.response import HTTPResponse
 
 from channels.dedupe import Deliveries
 from channels.guard import capped
+from channels.pictures import upload_for
 from knotcare.identity import TELEGRAM, local_part, telegram_id
 
 logger = logging.getLogger(__name__)
@@ -95,6 +99,17 @@ class TelegramOutput(RasaTelegramOutput):
             for key in keys:
                 markup.row(key)
         await self.send_message(recipient_id, to_html(text), parse_mode="HTML", reply_markup=markup)
+
+    async def send_custom_json(self, recipient_id: Text, json_message: Dict[Text, Any], **kwargs: Any) -> None:
+        """A picture as an uploaded photo; anything else as Rasa sends it."""
+        upload = upload_for(json_message)
+        if upload is None:
+            if "picture" in json_message or "hold" in json_message:
+                return  # for the web page only, or nothing we can draw
+            await super().send_custom_json(recipient_id, json_message, **kwargs)
+            return
+        await self.send_photo(recipient_id, InputFile(io.BytesIO(upload.png), filename="knotcare.png"),
+                              caption=upload.caption_with_alt())
 
     async def set_webhook_with_secret(self, url: Text, secret_token: Text) -> bool:
         """setWebhook with `secret_token` (Bot API 6.1; aiogram 2.15 predates it, so the raw method)."""

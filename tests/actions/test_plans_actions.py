@@ -226,15 +226,15 @@ async def test_a_new_session_keeps_the_person_and_asks_how_it_went(domain, sqlit
     assert fresh.messages == []
 
 
-async def test_how_am_i_doing_with_a_chart_on_the_web_and_text_only_on_slack(domain, sqlite_kb) -> None:
+async def test_how_am_i_doing_with_a_chart_with_its_text_alternative_on_every_channel(domain, sqlite_kb) -> None:
     _history(sqlite_kb, "progress-person", plan_days_ago=5, session_days_ago=4)
-    web = CollectingDispatcher()
-    await ActionShowProgress().run(web, on_channel("socketio", sender="progress-person"), domain)
-    assert web.messages[0]["text"].startswith("1 session")
-    assert web.messages[1]["image"].startswith("data:image/png;base64,")
-    slack = CollectingDispatcher()
-    await ActionShowProgress().run(slack, on_channel("slack", sender="progress-person"), domain)
-    assert len(slack.messages) == 1 and not slack.messages[0].get("image")
+    for channel in ("socketio", "slack", "telegram", "rest"):
+        shown = CollectingDispatcher()
+        await ActionShowProgress().run(shown, on_channel(channel, sender="progress-person"), domain)
+        assert shown.messages[0]["text"].startswith("1 session")
+        chart = shown.messages[1]["custom"]["picture"]
+        assert chart["src"].startswith("data:image/png;base64,")  # inline: a pain history has no URL of its own
+        assert chart["alt"].startswith("A chart of your pain") and " before, " in chart["alt"]
 
 
 def test_provider_is_the_test_kb(sqlite_kb) -> None:

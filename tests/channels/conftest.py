@@ -19,7 +19,7 @@ import requests
 
 from knotcare.stack import free_port
 from knotcare.webchat import make_server, widget_settings
-from tests.channels.fakes import FakeApi, TelegramResponder, slack_respond
+from tests.channels.fakes import FakeApi, SlackResponder, TelegramResponder
 from tests.e2e.conftest import MODEL, Servers
 
 SLACK_SECRET = "test-signing-secret-" + uuid.uuid4().hex
@@ -142,7 +142,9 @@ def channel_world(work: Path, env: Optional[Dict[str, str]] = None, **stack: Any
     """
     if not MODEL.exists():
         pytest.fail(f"no trained model at {MODEL}: run `make train` (make test does)")
-    slack = FakeApi(slack_respond).start()
+    slack_responder = SlackResponder()
+    slack = FakeApi(slack_responder).start()
+    slack_responder.upload_base = slack.url
     telegram = FakeApi(TelegramResponder()).start()
     credentials = work / "credentials.yml"
     credentials.write_text(CREDENTIALS.format(slack=slack.url, telegram=telegram.url, token=TELEGRAM_TOKEN,

@@ -5,8 +5,10 @@ from __future__ import annotations
 import json
 import threading
 import time
+from email.parser import BytesParser
+from email.policy import default
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, Callable, Dict, List, Optional
+from typing import Any, Callable, Dict, List, Optional, Tuple
 from urllib.parse import parse_qs
 
 
@@ -20,17 +22,22 @@ class FakeApi:
 
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self) -> None:  # noqa: N802 - http.server's naming
-                raw = self.rfile.read(int(self.headers.get("Content-Length") or 0)).decode()
+                raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
                 kind = self.headers.get("Content-Type", "")
+                files: Dict[str, bytes] = {}
                 if kind.startswith("application/json"):
-                    params = json.loads(raw or "{}")
+                    params = json.loads(raw.decode() or "{}")
+                elif kind.startswith("multipart/form-data"):  # Telegram's sendPhoto
+                    params, files = _multipart(kind, raw)
+                elif self.path.startswith("/upload/"):  # Slack's upload URL: the file's bytes
+                    params, files = {}, {"file": raw}
                 else:
-                    params = {k: v[0] for k, v in parse_qs(raw).items()}
+                    params = {k: v[0] for k, v in parse_qs(raw.decode()).items()}
                 # Some Web API methods (chat.delete) send their arguments in the query string.
                 path, _, query = self.path.partition("?")
                 params.update({k: v[0] for k, v in parse_qs(query).items()})
                 method = path.rstrip("/").rsplit("/", 1)[-1]
-                call = {"method": method, "path": self.path, "params": params,
+                call = {"method": method, "path": self.path, "params": params, "files": files,
                         "authorization": self.headers.get("Authorization")}
                 with fake.lock:
                     fake.calls.append(call)
@@ -92,9 +99,42 @@ class FakeApi:
         return self.matching(method, where)
 
 
-def slack_respond(method: str, params: Dict[str, Any]) -> Dict[str, Any]:
-    """What Slack's Web API answers (enough for slack_sdk)."""
-    return {"ok": True, "channel": params.get("channel"), "ts": f"{time.time():.6f}"}
+def _multipart(content_type: str, raw: bytes) -> Tuple[Dict[str, Any], Dict[str, bytes]]:
+    """The fields and the files of a multipart/form-data body."""
+    message = BytesParser(policy=default).parsebytes(b"Content-Type: " + content_type.encode() + b"\r\n\r\n" + raw)
+    params: Dict[str, Any] = {}
+    files: Dict[str, bytes] = {}
+    for part in message.iter_parts():
+        name = part.get_param("name", header="content-disposition")
+        payload = part.get_payload(decode=True) or b""
+        if part.get_filename():
+            files[name] = payload
+        else:
+            params[name] = payload.decode()
+    return params, files
+
+
+class SlackResponder:
+    """What Slack's Web API answers (enough for slack_sdk), uploads included (to `upload_base`)."""
+
+    def __init__(self) -> None:
+        self.upload_base = ""
+        self.file_id = 0
+
+    def __call__(self, method: str, params: Dict[str, Any]) -> Dict[str, Any]:
+        if method == "files.getUploadURLExternal":
+            self.file_id += 1
+            file_id = f"F{self.file_id}"
+            return {"ok": True, "upload_url": f"{self.upload_base}/upload/{file_id}", "file_id": file_id}
+        if method == "files.completeUploadExternal":
+            files = params.get("files") or "[]"
+            files = json.loads(files) if isinstance(files, str) else files
+            return {"ok": True, "files": [{"id": f["id"], "title": f.get("title")} for f in files]}
+        if method == "files.info":
+            return {"ok": True, "file": {"id": params.get("file")}}
+        if method == "conversations.open":
+            return {"ok": True, "channel": {"id": "D" + str(params.get("users", "")).lstrip("UW")}}
+        return {"ok": True, "channel": params.get("channel"), "ts": f"{time.time():.6f}"}
 
 
 class TelegramResponder:
@@ -104,7 +144,7 @@ class TelegramResponder:
         self.message_id = 1000
 
     def __call__(self, method: str, params: Dict[str, Any]) -> Dict[str, Any]:
-        if method in ("sendMessage", "editMessageReplyMarkup"):
+        if method in ("sendMessage", "sendPhoto", "editMessageReplyMarkup"):
             self.message_id += 1
             chat_id = int(params.get("chat_id", 0))
             return {"ok": True, "result": {"message_id": self.message_id, "date": int(time.time()),

@@ -64,7 +64,9 @@ def test_step_by_step_with_pain_before_and_after_then_how_am_i_doing(servers: Se
     assert "6/10 before, 3/10 after" in all_text(replies)
     replies = servers.say(sender, "how am i doing?")
     assert "1 session" in all_text(replies)
-    assert any((r.get("image") or "").startswith("data:image/png;base64,") for r in replies), replies
+    charts = [r["custom"]["picture"] for r in replies if "picture" in (r.get("custom") or {})]
+    assert len(charts) == 1 and charts[0]["src"].startswith("data:image/png;base64,"), replies
+    assert "6 before, 3 after" in charts[0]["alt"]
 
 
 def test_the_return_check_in_clearly_worse_days_later_goes_to_a_clinician(servers: Servers) -> None:

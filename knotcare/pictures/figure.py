@@ -1,0 +1,119 @@
+"""The body figure: outline, the five regions, named spots and what each routine's picture marks."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Dict, List, Mapping, Tuple, Union
+
+import yaml
+
+from knotcare.config import DATA_DIR
+
+FIGURE_FILE = DATA_DIR / "pictures" / "body.yml"
+REGIONS = ("neck", "shoulders", "upper_back", "mid_back", "lower_back")
+
+Point = Tuple[float, float]
+
+
+@dataclass(frozen=True)
+class Ellipse:
+    """An ellipse (the head)."""
+
+    cx: float
+    cy: float
+    rx: float
+    ry: float
+
+
+Polygon = Tuple[Point, ...]
+Shape = Union[Ellipse, Polygon]
+
+
+@dataclass(frozen=True)
+class Region:
+    """One of the five regions: its shapes and where its label goes."""
+
+    id: str
+    label: str
+    anchor: Point
+    label_y: float
+    shapes: Tuple[Polygon, ...]
+
+
+@dataclass(frozen=True)
+class RoutineMarks:
+    """Where a routine's knots usually are and where to press (names of spots)."""
+
+    knots: Tuple[str, ...]
+    press: Tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class BodyFigure:
+    """Everything the pictures are drawn from."""
+
+    width: float
+    height: float
+    label_x: float
+    outline: Tuple[Shape, ...]
+    spine: Tuple[Point, Point]
+    regions: Dict[str, Region]
+    spots: Dict[str, Point]
+    routines: Dict[str, RoutineMarks]
+
+
+class FigureError(ValueError):
+    """The figure file is malformed or names a spot or region it does not define."""
+
+
+def _point(value: object) -> Point:
+    if not (isinstance(value, list | tuple) and len(value) == 2):
+        raise FigureError(f"a point is [x, y], not {value!r}")
+    return float(value[0]), float(value[1])
+
+
+def _shape(value: object) -> Shape:
+    if isinstance(value, Mapping):
+        return Ellipse(*(float(value[k]) for k in ("cx", "cy", "rx", "ry")))
+    if isinstance(value, list) and len(value) >= 3:
+        return tuple(_point(p) for p in value)
+    raise FigureError(f"a shape is a polygon of 3 or more points or an ellipse, not {value!r}")
+
+
+def parse(spec: Mapping) -> BodyFigure:
+    """A figure from the file's contents; every region is present and every spot a routine names exists."""
+    width, height = (float(v) for v in spec["size"])
+    regions: Dict[str, Region] = {}
+    for region_id, raw in (spec.get("regions") or {}).items():
+        shapes = tuple(_shape(s) for s in raw["shapes"])
+        if any(isinstance(s, Ellipse) for s in shapes):
+            raise FigureError(f"region {region_id}: polygons only")
+        regions[region_id] = Region(region_id, str(raw["label"]), _point(raw["anchor"]), float(raw["label_y"]),
+                                    shapes)  # type: ignore[arg-type]
+    if set(regions) != set(REGIONS):
+        raise FigureError(f"the regions must be exactly {', '.join(REGIONS)}, not {', '.join(regions)}")
+    spots = {str(name): _point(p) for name, p in (spec.get("spots") or {}).items()}
+    routines: Dict[str, RoutineMarks] = {}
+    for routine_id, raw in (spec.get("routines") or {}).items():
+        marks = RoutineMarks(tuple(raw.get("knots") or ()), tuple(raw.get("press") or ()))
+        unknown = [s for s in marks.knots + marks.press if s not in spots]
+        if unknown or not marks.knots:
+            raise FigureError(f"routine {routine_id}: no knots, or spots not in `spots`: {unknown}")
+        routines[str(routine_id)] = marks
+    spine = spec.get("spine") or [[width / 2, 0], [width / 2, height]]
+    return BodyFigure(width, height, float(spec["label_x"]), tuple(_shape(s) for s in spec["outline"]),
+                      (_point(spine[0]), _point(spine[1])), regions, spots, routines)
+
+
+@lru_cache(maxsize=4)
+def load(path: Path = FIGURE_FILE) -> BodyFigure:
+    """The figure in `path` (read once)."""
+    return parse(yaml.safe_load(path.read_text(encoding="utf-8")))
+
+
+def felt_spots(figure: BodyFigure, pain_areas: List[str]) -> Tuple[List[str], List[str]]:
+    """The pain areas the figure can mark, and the ones it cannot (front of the body), each in order."""
+    drawn = [a for a in pain_areas if a in figure.spots]
+    return drawn, [a for a in pain_areas if a not in figure.spots]

@@ -1,0 +1,64 @@
+"""Pictures on Telegram and Slack: uploaded PNGs (never links) with their text alternative, checked on the fakes.
+
+- the body map above the question "where does it hurt?", with the region buttons under it;
+- the routine's picture with the plan;
+- the progress chart after a guided session ("how am I doing?").
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.channels.drivers import keyboard, over_slack, over_telegram, wait_turns
+
+pytestmark = pytest.mark.channels
+
+PNG = b"\x89PNG\r\n\x1a\n"
+#: A plan, a guided session rated 6 before and stopped at once, rated 3 after, and "how am I doing?".
+SESSION = ["skip", "/start_guided_session", "6", "/step_stop", "3", "how am I doing?"]
+
+
+def photos(world, conversation: str):
+    chat = conversation.removeprefix("telegram:")
+    return world.telegram.matching("sendPhoto", lambda p: str(p.get("chat_id")) == chat)
+
+
+def test_telegram_body_map_comes_with_the_region_buttons_under_it(world) -> None:
+    chat_id = 2_000_000_000 + id(world) % 10**6
+    world.telegram_text(chat_id, "dull ache for two weeks, about 4/10")
+    sent = photos(world, f"telegram:{chat_id}")
+    assert len(sent) == 1, [c["params"].get("text", c["method"])[:80] for c in world.telegram.calls
+                            if str(c["params"].get("chat_id")) == str(chat_id)]
+    photo = sent[0]
+    assert photo["files"]["photo"].startswith(PNG) and len(photo["files"]["photo"]) > 10_000
+    assert "five areas I can help with" in photo["params"]["caption"]  # the text alternative
+    after = [c for c in world.telegram.calls if c["method"] in ("sendPhoto", "sendMessage")
+             and str(c["params"].get("chat_id")) == str(chat_id)]
+    question = after[after.index(photo) + 1]  # the next message, under the photo
+    assert '/describe_pain{"body_region":"lower_back"}' in keyboard(question)
+    assert not any(c["params"].get("photo", "").startswith("http") for c in sent)  # an upload, not a link
+
+
+def test_telegram_routine_picture_and_progress_chart(world) -> None:
+    conversation = over_telegram(world, after=SESSION)
+    sent = photos(world, conversation)
+    routine = [p for p in sent if "back view of the body for this routine" in p["params"]["caption"]]
+    assert len(routine) == 1 and routine[0]["files"]["photo"].startswith(PNG)
+    assert "shoulder blade" in routine[0]["params"]["caption"]
+    chart = [p for p in sent if "before and after each session" in p["params"]["caption"]]
+    assert len(chart) == 1, [p["params"]["caption"][:60] for p in sent]
+    assert chart[0]["files"]["photo"].startswith(PNG)
+    assert ": 6 before, 3 after" in chart[0]["params"]["caption"]
+
+
+def test_slack_routine_picture_is_a_file_shared_into_the_conversation(world) -> None:
+    channel = "D" + "PICTURES1"
+    conversation = over_slack(world, after=["skip"], channel=channel)
+    wait_turns(world, conversation, 1)
+    completed = world.slack.wait_for("files.completeUploadExternal",
+                                     lambda p: p.get("channel_id") == channel)
+    uploads = [c for c in world.slack.calls if c["path"].startswith("/upload/")]
+    assert uploads and all(c["files"]["file"].startswith(PNG) for c in uploads)
+    asked = world.slack.matching("files.getUploadURLExternal")
+    assert any("back view of the body for this routine" in (c["params"].get("alt_txt") or "") for c in asked)
+    assert completed[0]["authorization"] == "Bearer xoxb-test-token"
