@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 SPACY_MODEL := build/spacy-en-blank/meta.json
 ENV := source scripts/env.sh &&
-WEBCHAT := web/vendor/webchat.js
+WEBCHAT := web/vendor/.installed
 
 .PHONY: help run test install seed train lint validate test-unit test-integration test-rasa test-e2e nlu-report benchmark clean scale load-benchmark
 
@@ -40,15 +40,16 @@ $(VENV)/.installed: pyproject.toml constraints.txt scripts/find-python.sh
 	  || { echo "uv failed: installing with pip"; $(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'; }
 	@touch $@
 
-# The web widget (rasa-webchat, pinned in package-lock.json): npm ci when the lock changed, then our
-# own copy of its bundle in web/vendor/ without the Google Fonts import (see knotcare/webchat.py).
+# The web page's libraries (socket.io-client, markdown-it; axe-core for the tests), pinned in
+# package-lock.json: npm ci when the lock changed, then copied into web/vendor/ (knotcare/webchat.py).
 node_modules/.installed: package-lock.json
 	@command -v npm >/dev/null || { echo "npm is needed for the web widget: install Node.js and npm (Debian: apt-get install -y npm)" >&2; exit 1; }
 	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 	@touch $@
 
 $(WEBCHAT): node_modules/.installed $(VENV)/.installed knotcare/webchat.py
-	@$(BIN)/knotcare web vendor --source node_modules/rasa-webchat/lib/index.js --target $@
+	@$(BIN)/knotcare web vendor --node-modules node_modules --target web/vendor
+	@touch $@
 
 $(SPACY_MODEL): $(VENV)/.installed
 	@$(ENV) $(BIN)/knotcare nlp build --out build/spacy-en-blank

@@ -111,10 +111,10 @@ def _cmd_web_serve(args: argparse.Namespace) -> int:
 
 
 def _cmd_web_vendor(args: argparse.Namespace) -> int:
-    from knotcare.webchat import vendor_bundle
+    from knotcare.webchat import VENDOR_FILES, vendor
 
-    removed = vendor_bundle(Path(args.source), Path(args.target))
-    print(f"wrote {args.target} ({removed} outside font imports removed)", file=sys.stderr)
+    vendor(Path(args.node_modules), Path(args.target))
+    print(f"copied {', '.join(VENDOR_FILES)} into {args.target}", file=sys.stderr)
     return 0
 
 
@@ -369,9 +369,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default=os.environ.get("WEB_HOST", "127.0.0.1"))
     serve.add_argument("--port", type=int, default=int(os.environ.get("WEB_PORT", "8080")))
     serve.set_defaults(func=_cmd_web_serve)
-    vendor = web.add_parser("vendor", help="copy rasa-webchat's bundle into web/vendor without outside fonts")
-    vendor.add_argument("--source", default="node_modules/rasa-webchat/lib/index.js")
-    vendor.add_argument("--target", default="web/vendor/webchat.js")
+    vendor = web.add_parser("vendor", help="copy the page's libraries from node_modules into web/vendor")
+    vendor.add_argument("--node-modules", default="node_modules")
+    vendor.add_argument("--target", default="web/vendor")
     vendor.set_defaults(func=_cmd_web_vendor)
     web.add_parser("config", help="print the widget settings in effect").set_defaults(func=_cmd_web_config)
 

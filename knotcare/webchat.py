@@ -1,8 +1,11 @@
 """The web chat page: its settings (data/clinic/widget.yml + environment) and a small static server.
 
-The page is static (web/) apart from `/config.js`, which carries the settings the widget starts with.
-The server sends a Content-Security-Policy so the page can only talk to itself and to Rasa: no
-outside fonts, scripts or trackers, and an injected script would not run.
+The page is our own (web/chat.js on socket.io-client and markdown-it, both copied from node_modules into
+web/vendor/ by `make install`). It is static apart from `/config.js`, which carries the clinic's settings,
+the page's own words and the body map, and `/pictures/<name>.svg`, the pictures drawn from
+data/pictures/body.yml (knotcare.pictures; nothing personal). The server sends a Content-Security-Policy so
+the page can only talk to itself and to Rasa: no outside fonts, scripts or trackers, and an injected script
+would not run.
 """
 
 from __future__ import annotations
@@ -10,6 +13,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -33,8 +37,16 @@ ENV_OVERRIDES = {
     "background_color": "KNOTCARE_CLINIC_BACKGROUND_COLOR",
     "init_payload": "KNOTCARE_CLINIC_INIT_PAYLOAD",
     "input_hint": "KNOTCARE_CLINIC_INPUT_HINT",
+    "idle_clear_minutes": "KNOTCARE_CLINIC_IDLE_CLEAR_MINUTES",
 }
 REQUIRED = ("name", "title", "primary_color", "init_payload")
+#: What the page needs from node_modules (package-lock.json pins them), copied into web/vendor/.
+VENDOR_FILES = {
+    "socket.io.min.js": "socket.io-client/dist/socket.io.min.js",
+    "markdown-it.min.js": "markdown-it/dist/browser/markdown-it.umd.min.js",
+}
+#: The page's text colour (web/chat.css) and the white of the text on the clinic's colour.
+TEXT, WHITE = "#15201b", "#ffffff"
 
 
 class WidgetConfigError(ValueError):
@@ -60,12 +72,67 @@ def widget_settings(path: Path = WIDGET_FILE, env: Optional[Mapping[str, str]] =
             raise WidgetConfigError(f"{key} must look like #1f6f5c, not {settings[key]!r}")
     if urlsplit(settings["socket_url"]).scheme not in ("http", "https"):
         raise WidgetConfigError(f"KNOTCARE_SOCKET_URL must be http(s)://..., not {settings['socket_url']!r}")
-    return {k: (str(v) if v is not None else None) for k, v in settings.items()}
+    _check_contrast(settings)
+    texts = settings.pop("texts", None) or {}
+    try:
+        idle = float(settings.pop("idle_clear_minutes", 0) or 0)
+    except (TypeError, ValueError) as error:
+        raise WidgetConfigError("idle_clear_minutes must be a number of minutes (0: off)") from error
+    result: Dict[str, Any] = {k: (str(v) if v is not None else None) for k, v in settings.items()}
+    result["texts"] = {str(k): str(v) for k, v in texts.items()}
+    result["idle_clear_minutes"] = idle
+    return result
+
+
+def contrast(first: str, second: str) -> float:
+    """The WCAG 2 contrast ratio of two #rrggbb colours (1 to 21)."""
+
+    def luminance(colour: str) -> float:
+        channels = [int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+        r, g, b = (c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+    light, dark = sorted((luminance(first), luminance(second)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+def _check_contrast(settings: Mapping[str, Any]) -> None:
+    """Refuse clinic colours that people could not read (WCAG 1.4.3: 4.5:1 for text)."""
+    pairs = [("primary_color", settings["primary_color"], WHITE, "white text on it (buttons, your messages)")]
+    if settings.get("background_color"):
+        pairs.append(("background_color", settings["background_color"], TEXT, "the page's dark text on it"))
+    for key, colour, other, where in pairs:
+        ratio = contrast(str(colour), other)
+        if ratio < 4.5:
+            raise WidgetConfigError(f"{key} {colour} is too light or too dark to read: {where} has a contrast of "
+                                    f"{ratio:.1f}:1, and at least 4.5:1 is needed (WCAG 2.2 AA). Pick a "
+                                    f"{'darker' if other == WHITE else 'lighter'} colour.")
+
+
+def page_config(settings: Mapping[str, Any]) -> Dict[str, Any]:
+    """What the page starts with: the settings, and the body map drawn from data/pictures/body.yml."""
+    from knotcare.kb.seed import load_messages
+    from knotcare.pictures import figure as body
+    from knotcare.pictures.catalogue import picture
+    from knotcare.pictures.drawing import body_map
+    from knotcare.pictures.svg import to_svg
+
+    shapes = body.load()
+    chart = picture("body_map")
+    config = dict(settings)
+    config["body_map"] = {
+        "svg": to_svg(body_map(shapes, labels=False)),
+        "width": shapes.width, "height": shapes.height, "label_x": shapes.label_x,
+        "regions": [{"id": r.id, "label": r.label, "label_y": r.label_y} for r in shapes.regions.values()],
+        "alt": chart.alt if chart else "",
+        "elsewhere": {m.key: m.text for m in load_messages()}.get("body_map_elsewhere", ""),
+    }
+    return config
 
 
 def config_js(settings: Mapping[str, Any]) -> str:
-    """The settings as a script that sets `window.KNOTCARE` (JSON, with `<` escaped for safety)."""
-    return "window.KNOTCARE = " + json.dumps(dict(settings), indent=2).replace("<", "\\u003c") + ";\n"
+    """The page's configuration as a script that sets `window.KNOTCARE` (JSON, with `<` escaped for safety)."""
+    return "window.KNOTCARE = " + json.dumps(page_config(settings), indent=2).replace("<", "\\u003c") + ";\n"
 
 
 def content_security_policy(socket_url: str) -> str:
@@ -84,24 +151,36 @@ class WebChatHandler(SimpleHTTPRequestHandler):
     settings: Dict[str, Any] = {}
 
     def end_headers(self) -> None:
-        # The widget injects its own <style> elements, hence 'unsafe-inline' for styles only.
+        # Positions of the body map's buttons are set as inline styles, hence 'unsafe-inline' for styles only.
         self.send_header("Content-Security-Policy", content_security_policy(self.settings["socket_url"]))
         self.send_header("X-Content-Type-Options", "nosniff")
         self.send_header("Referrer-Policy", "no-referrer")
         super().end_headers()
 
     def do_GET(self) -> None:  # noqa: N802 - http.server's naming
-        """Serve /config.js from the settings; everything else from web/."""
-        if self.path.split("?")[0] == "/config.js":
-            body = config_js(self.settings).encode()
-            self.send_response(200)
-            self.send_header("Content-Type", "text/javascript; charset=utf-8")
-            self.send_header("Content-Length", str(len(body)))
-            self.send_header("Cache-Control", "no-store")
-            self.end_headers()
-            self.wfile.write(body)
+        """Serve /config.js from the settings, /pictures/<name>.svg from the figure; everything else from web/."""
+        path = self.path.split("?")[0]
+        if path == "/config.js":
+            self._send(config_js(self.settings).encode(), "text/javascript; charset=utf-8", "no-store")
+            return
+        if path.startswith("/pictures/") and path.endswith(".svg"):
+            from knotcare.pictures.catalogue import picture
+
+            drawn = picture(path[len("/pictures/"):-len(".svg")])
+            if drawn is None:
+                self.send_error(404)
+                return
+            self._send(drawn.svg().encode(), "image/svg+xml; charset=utf-8", "public, max-age=3600")
             return
         super().do_GET()
+
+    def _send(self, body: bytes, content_type: str, cache: str) -> None:
+        self.send_response(200)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Cache-Control", cache)
+        self.end_headers()
+        self.wfile.write(body)
 
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - http.server's signature
         """No client addresses in the log (privacy): method, path and status only."""
@@ -110,22 +189,17 @@ class WebChatHandler(SimpleHTTPRequestHandler):
 
 def make_server(host: str, port: int, settings: Mapping[str, Any], directory: Path = WEB_DIR) -> ThreadingHTTPServer:
     """A threaded HTTP server for the page (call `serve_forever()`)."""
-    if not (directory / "vendor" / "webchat.js").exists():
-        raise FileNotFoundError(f"{directory / 'vendor' / 'webchat.js'} is missing: run `make install`")
+    missing = [name for name in VENDOR_FILES if not (directory / "vendor" / name).exists()]
+    if missing:
+        raise FileNotFoundError(f"{directory / 'vendor'} lacks {', '.join(missing)}: run `make install`")
     handler = type("Handler", (WebChatHandler,), {"settings": dict(settings)})
     return ThreadingHTTPServer((host, port), partial(handler, directory=str(directory)))
 
 
-# The bundle's CSS imports the Inter font from Google Fonts: an outside request from every visitor's
-# browser (a privacy leak on a health page, and a failure offline). The copy we serve has it removed.
-OUTSIDE_IMPORT = re.compile(r"@import url\((?:https?:)?//fonts\.googleapis\.com/[^)]*\);?")
-
-
-def vendor_bundle(source: Path, target: Path) -> int:
-    """Copy rasa-webchat's bundle to `target` without its outside @imports; return how many were removed."""
-    text, removed = OUTSIDE_IMPORT.subn("", source.read_text(encoding="utf-8"))
-    if "fonts.googleapis.com" in text or "fonts.gstatic.com" in text:
-        raise ValueError(f"{source}: an outside font reference is left after stripping; check the bundle")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(text, encoding="utf-8")
-    return removed
+def vendor(node_modules: Path, target: Path) -> None:
+    """Copy the page's libraries from node_modules into `target` (web/vendor/), each with its licence."""
+    target.mkdir(parents=True, exist_ok=True)
+    for name, source in VENDOR_FILES.items():
+        shutil.copyfile(node_modules / source, target / name)
+        package = node_modules / source.split("/")[0]
+        shutil.copyfile(package / "LICENSE", target / f"{name}.LICENSE.txt")
