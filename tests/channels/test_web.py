@@ -165,6 +165,27 @@ def test_whole_conversation_reload_and_screenshot(browser, world) -> None:
     assert [e for e in _events(world, sender) if e["event"] == "user"] == users_before  # no new greeting
     assert contract(world, sender) == EXPECTED
 
+    # Step by step: a hold shows a countdown outside the log, which can be paused.
+    page.locator("button.choice", has_text="Guide me step by step").click()
+    expect(page.locator(".msg.bot").last).to_contain_text("to 10 (the worst", timeout=WAIT)
+    page.locator("#message").fill("5")
+    page.locator("#message").press("Enter")
+    expect(page.locator(".msg.bot", has_text="Step 1 of ")).to_be_visible(timeout=WAIT)
+    for step in range(2, 5):  # on to the first step with a hold
+        page.locator("button.choice", has_text="Next").click()
+        expect(page.locator(".msg.bot", has_text=f"Step {step} of ")).to_be_visible(timeout=WAIT)
+        if "Hold for" in page.locator(".msg.bot").last.inner_text():
+            break
+    expect(page.locator("#timer")).to_be_visible(timeout=WAIT)
+    assert page.locator("#log #timer").count() == 0  # not inside the live log: the countdown is not read out
+    expect(page.locator("#announce")).to_contain_text("Timer started", timeout=WAIT)
+    page.locator("#timer-pause").click()
+    expect(page.locator("#announce")).to_have_text("Timer paused.", timeout=WAIT)
+    paused = page.locator("#timer-count").inner_text()
+    page.wait_for_timeout(1500)
+    assert page.locator("#timer-count").inner_text() == paused
+    expect(page.locator("#timer-pause")).to_have_text("Resume")
+
     page.set_viewport_size({"width": 390, "height": 844})
     page.screenshot(path=str(shot("routine-390px")), full_page=True)
     page.set_viewport_size({"width": 320, "height": 640})  # reflow (WCAG 1.4.10): no sideways scrolling
