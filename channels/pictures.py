@@ -1,11 +1,12 @@
-"""A picture message (`{"picture": {...}}`, actions/pictures.py) as PNG bytes for the chat apps' uploads."""
+"""A picture message (`{"picture": {...}}`, actions/pictures.py) as PNG bytes for the chat apps' uploads,
+and the part of their output channels that sends it."""
 
 from __future__ import annotations
 
 import base64
 import binascii
 from dataclasses import dataclass
-from typing import Any, Mapping, Optional
+from typing import Any, Dict, Mapping, Optional, Text
 
 from knotcare.pictures.catalogue import picture
 
@@ -44,3 +45,21 @@ def upload_for(message: Mapping[str, Any]) -> Optional[Upload]:
         return Upload(base64.b64decode(src[len(DATA_URL):], validate=True), alt, caption)
     except (binascii.Error, ValueError):
         return None
+
+
+class UploadsPictures:
+    """For an output channel that uploads pictures: a picture message becomes `upload_picture`; a message for the
+    web page only (a picture we cannot draw, a hold timer) is dropped; any other custom message goes on as Rasa
+    sends it. Put it before Rasa's output class among the bases."""
+
+    async def upload_picture(self, recipient_id: Text, upload: Upload) -> None:
+        """Upload the PNG to the conversation (each chat app its own way)."""
+        raise NotImplementedError
+
+    async def send_custom_json(self, recipient_id: Text, json_message: Dict[Text, Any], **kwargs: Any) -> None:
+        """A picture as an upload; anything else as Rasa sends it."""
+        upload = upload_for(json_message)
+        if upload is not None:
+            await self.upload_picture(recipient_id, upload)
+        elif "picture" not in json_message and "hold" not in json_message:
+            await super().send_custom_json(recipient_id, json_message, **kwargs)  # type: ignore[misc]

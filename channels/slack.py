@@ -25,7 +25,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from channels.dedupe import Deliveries
 from channels.guard import LengthCapped, OnNewMessage, check_json_body
-from channels.pictures import upload_for
+from channels.pictures import Upload, UploadsPictures
 from knotcare.identity import SLACK, local_part, slack_id
 
 logger = logging.getLogger(__name__)
@@ -43,7 +43,7 @@ def to_mrkdwn(text: Text) -> Text:
     return BOLD.sub(r"*\1*", escaped)
 
 
-class SlackBot(RasaSlackBot):
+class SlackBot(UploadsPictures, RasaSlackBot):
     """Rasa's Slack output, talking to `api_url` (Slack's Web API unless a test points it elsewhere)."""
 
     def __init__(self, token: Text, slack_channel: Optional[Text] = None, thread_id: Optional[Text] = None,
@@ -59,15 +59,9 @@ class SlackBot(RasaSlackBot):
         """Rasa's text message, with **bold** turned into Slack's *bold*."""
         await super().send_text_message(recipient_id, to_mrkdwn(text), **kwargs)
 
-    async def send_custom_json(self, recipient_id: Text, json_message: Dict[Text, Any], **kwargs: Any) -> None:
-        """A picture as a file uploaded into the conversation (files.getUploadURLExternal, the upload,
+    async def upload_picture(self, recipient_id: Text, upload: Upload) -> None:
+        """A file uploaded into the conversation (files.getUploadURLExternal, the upload,
         files.completeUploadExternal), with its text alternative: never a link to a public address."""
-        upload = upload_for(json_message)
-        if upload is None:
-            if "picture" in json_message or "hold" in json_message:
-                return  # for the web page only, or nothing we can draw
-            await super().send_custom_json(recipient_id, json_message, **kwargs)
-            return
         channel = self.slack_channel or recipient_id
         if channel[:1] in ("U", "W"):  # a person, not a conversation: files are shared into their DM with us
             channel = (await self.client.conversations_open(users=channel))["channel"]["id"]

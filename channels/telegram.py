@@ -44,7 +44,7 @@ from sanic.response import HTTPResponse
 
 from channels.dedupe import Deliveries
 from channels.guard import capped
-from channels.pictures import upload_for
+from channels.pictures import Upload, UploadsPictures
 from knotcare.identity import TELEGRAM, local_part, telegram_id
 
 logger = logging.getLogger(__name__)
@@ -64,7 +64,7 @@ def to_html(text: Text) -> Text:
     return BOLD.sub(r"<b>\1</b>", html.escape(text, quote=False))
 
 
-class TelegramOutput(RasaTelegramOutput):
+class TelegramOutput(UploadsPictures, RasaTelegramOutput):
     """Rasa's Telegram output on a configurable Bot API server, with readable inline keyboards."""
 
     def __init__(self, access_token: Text, api_url: Text = TELEGRAM_API_URL) -> None:
@@ -100,14 +100,8 @@ class TelegramOutput(RasaTelegramOutput):
                 markup.row(key)
         await self.send_message(recipient_id, to_html(text), parse_mode="HTML", reply_markup=markup)
 
-    async def send_custom_json(self, recipient_id: Text, json_message: Dict[Text, Any], **kwargs: Any) -> None:
-        """A picture as an uploaded photo; anything else as Rasa sends it."""
-        upload = upload_for(json_message)
-        if upload is None:
-            if "picture" in json_message or "hold" in json_message:
-                return  # for the web page only, or nothing we can draw
-            await super().send_custom_json(recipient_id, json_message, **kwargs)
-            return
+    async def upload_picture(self, recipient_id: Text, upload: Upload) -> None:
+        """An uploaded photo (sendPhoto, multipart), its caption carrying the text alternative."""
         await self.send_photo(recipient_id, InputFile(io.BytesIO(upload.png), filename="knotcare.png"),
                               caption=upload.caption_with_alt())
 

@@ -31,6 +31,8 @@ AFFIRMED = "affirmed"
 NEGATED = "negated"
 OTHER_PERSON = "other_person"
 HYPOTHETICAL = "hypothetical"
+#: over and done with ("had a fever last week, gone now", "a car crash years ago, fully recovered")
+PAST = "past"
 
 #: Entities whose mentions only count for the person when affirmed about them.
 PERSONAL_ENTITIES = frozenset({"red_flag", "condition"})
@@ -118,6 +120,17 @@ class _Context:
     example_cues: Tuple[Tuple[str, ...], ...] = ()
     #: beside the self words, pronouns and subject nouns, the words that name people ("we", "you", "someone")
     people_words: frozenset = frozenset()
+    #: "mine's day 3", "mines just sore": the writer has pain of their own beside someone else's
+    writer_mine: Tuple[Tuple[str, ...], ...] = ()
+    #: red flags that can be over and done with, the cues that say so, what may stand before such a cue, and
+    #: what undoes it ("went away but came back"); events (a fall) are past by "years ago" too
+    past_codes: frozenset = frozenset()
+    past_after: Tuple[Tuple[str, ...], ...] = ()
+    past_separators: frozenset = frozenset()
+    past_undone: Tuple[Tuple[str, ...], ...] = ()
+    past_before: Tuple[Tuple[str, ...], ...] = ()
+    past_event_codes: frozenset = frozenset()
+    past_event_after: Tuple[Tuple[str, ...], ...] = ()
 
 
 def _by_first_word(cues: Sequence[Tuple[str, ...]]) -> Dict[str, Tuple[Tuple[str, ...], ...]]:
@@ -172,9 +185,11 @@ class FactExtractor:
                 for template in spec.get(key, []) for noun in spec.get("subject_nouns", [])]
 
     def _read_context(self, spec: Dict[str, Any]) -> _Context:
-        def phrases(key: str) -> Tuple[Tuple[str, ...], ...]:
-            items = [tuple(t.text.lower() for t in self.nlp.make_doc(p)) for p in spec.get(key, [])]
+        def phrases(key: str, source: Optional[Dict[str, Any]] = None) -> Tuple[Tuple[str, ...], ...]:
+            items = [tuple(t.text.lower() for t in self.nlp.make_doc(p)) for p in (source or spec).get(key, [])]
             return tuple(sorted(set(items), key=len, reverse=True))
+
+        past, events = spec.get("past") or {}, spec.get("past_events") or {}
 
         return _Context(
             negation_window=int(spec.get("negation_window", 5)),
@@ -215,6 +230,14 @@ class FactExtractor:
             writer_too=phrases("writer_too"),
             example_cues=phrases("example_cues"),
             people_words=frozenset(spec.get("people_words", [])),
+            writer_mine=phrases("writer_mine"),
+            past_codes=frozenset(past.get("codes", [])),
+            past_after=phrases("after", past),
+            past_separators=frozenset(past.get("separators", [])),
+            past_undone=phrases("undone", past),
+            past_before=phrases("before", past),
+            past_event_codes=frozenset(events.get("codes", [])),
+            past_event_after=phrases("after", events),
         )
 
     def _add_patterns(self, spec: Dict[str, Any]) -> None:
@@ -244,7 +267,10 @@ class FactExtractor:
                 elif isinstance(pattern, dict):
                     sub_key = f"{key}|{index}"
                     self._matcher.add(sub_key, [pattern["tokens"]])
-                    self._spans[sub_key] = tuple(pattern["span"])
+                    self._spans[sub_key] = tuple(pattern.get("span") or (0, len(pattern["tokens"])))
+                    # a pattern's own words that may not follow it, in place of the value's
+                    if "not_followed_by" in pattern:
+                        self._not_followed_by[sub_key] = frozenset(pattern["not_followed_by"] or ())
                 else:
                     self._matcher.add(key, [pattern])
             if rules.get("not_followed_by"):
@@ -298,11 +324,14 @@ class FactExtractor:
         by_entity: Dict[str, List[Tuple[Span, str]]] = {}
         for match_id, start, end in list(self._matcher(seen_as)) + list(self._phrases(seen_as)):
             key = self.nlp.vocab.strings[match_id]
+            # A pattern's own list wins over its value's (`None` when it has none).
+            blocked = self._not_followed_by.get(key)
             if key in self._spans:
                 offset_start, offset_end = self._spans[key]
                 start, end = start + offset_start, start + offset_end
                 key = key.rsplit("|", 1)[0]
-            blocked = self._not_followed_by.get(key)
+            if blocked is None:
+                blocked = self._not_followed_by.get(key)
             if blocked and end < len(doc) and doc[end].lower_ in blocked:
                 continue
             entity, value = key.split("|", 1)
@@ -334,7 +363,7 @@ class FactExtractor:
                 if key not in kept or key in seen:
                     continue
                 seen.add(key)
-                status = self._status(words, span.start, entity, span.end)
+                status = self._status(words, span.start, entity, span.end, value)
                 # Whether the message asks anything matters only for a denied mention (rare): checked then.
                 if entity in self._negation_only and (status != NEGATED or asks_anything(text)):
                     status = AFFIRMED
@@ -536,13 +565,18 @@ class FactExtractor:
         return None
 
     def _writer_too(self, words: Sequence[str]) -> Optional[int]:
-        """Where the writer says they have it as well ("now I do too."), the cue ending its clause ("what can I do to
-        help" is not one)."""
+        """Where the writer says they have it as well ("now I do too.", the cue ending its clause: "what can I do to
+        help" is not one), or has their own ("mine's day 3")."""
         for index in range(len(words)):
             for cue in self._context.writer_too:
                 end = index + len(cue)
                 if tuple(words[index:end]) == cue and (end >= len(words) or words[end] in _CLAUSE_ENDS):
                     return index
+            # "hers went after a week, mine's day 3": the writer's own, wherever the clause goes on ("a friend of
+            # mine has" names the friend)
+            if (index == 0 or words[index - 1] != "of") and \
+                    any(tuple(words[index:index + len(cue)]) == cue for cue in self._context.writer_mine):
+                return index
         return None
 
     def _said_by_cue(self, doc: Doc, words: Sequence[str], owners: Dict[str, int]) -> Optional[Tuple[int, int, str]]:
@@ -711,7 +745,39 @@ class FactExtractor:
                 return NEGATED
         return None
 
-    def _status(self, words: Sequence[str], start: int, entity: str, end: Optional[int] = None) -> str:
+    def _over_and_done(self, code: str, words: Sequence[str], end: int, clause: Sequence[str]) -> bool:
+        """A red flag told as over ("had a fever last week, gone now", "used to get pins and needles", "a car crash
+        years ago"). A resolution cue counts only after a separator ("," "but" "that"), so that words describing
+        the sign itself ("the feeling went away") are never read as its end, and not when undone after it ("went
+        away but came back"). Only for the codes listed: losing control or feeling is never read as over."""
+        ctx = self._context
+        if code not in ctx.past_codes and code not in ctx.past_event_codes:
+            return False
+        rest: List[str] = []
+        for word in words[end:end + 12]:
+            if word in (".", "!", "?", ";"):
+                break
+            rest.append(word)
+
+        def found(cues: Tuple[Tuple[str, ...], ...], within: Sequence[str]) -> Optional[int]:
+            return next((i + len(c) for i in range(len(within)) for c in cues
+                         if tuple(within[i:i + len(c)]) == c), None)
+
+        if code in ctx.past_event_codes and found(ctx.past_event_after, rest[:6]) is not None:
+            return True
+        if code in ctx.past_codes:
+            separated = next((i for i, w in enumerate(rest) if w in ctx.past_separators), None)
+            if separated is not None:
+                after = found(ctx.past_after, rest[separated:])
+                if after is not None and found(ctx.past_undone, rest[separated + after:]) is None:
+                    return True
+            near = list(clause[-4:])
+            if any(self._ends_with(near[: i + 1], cue) for i in range(len(near)) for cue in ctx.past_before):
+                return True
+        return False
+
+    def _status(self, words: Sequence[str], start: int, entity: str, end: Optional[int] = None,
+                value: str = "") -> str:
         ctx = getattr(self, "_context", None)
         if ctx is None:
             return AFFIRMED
@@ -721,6 +787,8 @@ class FactExtractor:
         if after == NEGATED:
             return NEGATED
         clause = self._clause_before(words, start)
+        if entity == "red_flag" and end is not None and self._over_and_done(value, words, end, clause):
+            return PAST
         # Hypothetical: a cue anywhere earlier in the clause ("what if it starts tingling?"). Not for a body part:
         # "what would cause shoulder aching?" still says where.
         for position in range(len(clause) if entity not in BODY_ENTITIES else 0):

@@ -5,7 +5,9 @@
 - tests/nlu/blind_openers/messages.yml: 300 first messages as people type them, labelled for region, whose
   pain it is, the red flags they affirm and the least level they demand;
 - tests/nlu/blind_posts/messages.yml: 200 first messages as people write on forums and contact forms (longer,
-  with background and other people in them), labelled the same way.
+  with background and other people in them), labelled the same way;
+- tests/nlu/blind_texts/messages.yml: 200 first messages as people type in chat apps (short, lowercase, typos,
+  slang, abbreviations, emoji; relatives, carers and front desks in shorthand), labelled the same way.
 
 Their first run, before any fix, is in docs/measurements.md. Here each serious case is its own test, so CI names
 any dangerous miss; the other figures are held at their targets.
@@ -26,6 +28,7 @@ pytestmark = pytest.mark.e2e
 PUBLISHED = load_vignettes(ROOT / "tests" / "triage" / "vignettes_published.yml")
 OPENERS = load_messages(ROOT / "tests" / "nlu" / "blind_openers" / "messages.yml")
 POSTS = load_messages(ROOT / "tests" / "nlu" / "blind_posts" / "messages.yml")
+TEXTS = load_messages(ROOT / "tests" / "nlu" / "blind_texts" / "messages.yml")
 #: Where our reading of the clinical facts and the blind labeller's differ (docs/measurements.md says why):
 #: a hand that "has gone weak over the last few days" is new weakness, which the facts send to a clinician
 #: (`see_clinician`, Semigran 2015), not weakness getting worse (same day); the labeller said urgent.
@@ -93,3 +96,25 @@ def test_openers_regions_subject_and_red_flags(readings) -> None:
     # messages with no red flag in which one was read: at most 3% (over-triage, never a miss)
     assert result.false_flag <= 0.03 * result.unflagged, [r.message.id for r in readings
                                                            if r.message.red_flags == frozenset() and r.red_flags]
+
+
+@pytest.fixture(scope="module")
+def text_readings(servers: Servers) -> List[Reading]:
+    """Every chat-app message sent once, each as the first message of a conversation of its own."""
+    return read_all(Assistant(servers.rasa_url, servers.token), TEXTS)
+
+
+@pytest.mark.parametrize("message_id", [m.id for m in TEXTS if m.level in SERIOUS])
+def test_a_serious_chat_message_is_decided_at_once(text_readings, message_id: str) -> None:
+    reading = next(r for r in text_readings if r.message.id == message_id)
+    assert not reading.under_triaged, (reading.message.text, reading.message.level, reading.level,
+                                       sorted(reading.red_flags))
+
+
+def test_chat_messages_regions_subject_and_red_flags(text_readings) -> None:
+    result = figures(text_readings)
+    assert result.recall >= 0.95, result
+    assert result.false_rate <= 0.02, result
+    assert result.subject_rate >= 0.98, result
+    assert result.flag_read == result.flagged, [r.message.id for r in text_readings
+                                                 if r.message.red_flags and not r.red_flags]

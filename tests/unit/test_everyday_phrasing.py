@@ -132,3 +132,70 @@ def test_inflammatory_features_send_long_standing_pain_to_a_clinician(content) -
         return decide(facts, content.rules).level
 
     assert level(120) == "see_clinician" and level(14) == "self_care"
+
+
+# ---------------------------------------------------------------- the chat-app messages' first run (blind_texts)
+@pytest.mark.parametrize("text", [
+    "my back seems really stiff this morning", "her back's been sore for days", "back still hurts a bit",
+    "got a tight back from the drive home", "backache from gardening", "my sons back is bad after football",
+    "is it normal for your back to feel this tight after a run?",
+])
+def test_a_back_said_with_what_is_wrong_with_it(text: str) -> None:
+    assert affirmed(text, "body_region") == {"back"}
+
+
+@pytest.mark.parametrize("text", [
+    "back to work on monday", "I came back from holiday yesterday", "we went back and forth", "get off my back",
+    "my back garden needs weeding", "I turned my back for a second", "flat on my back all weekend watching tv, bliss",
+    "back again with another question",
+])
+def test_back_the_adverb_or_a_figure_of_speech_is_no_region(text: str) -> None:
+    assert affirmed(text, "body_region") == set()
+
+
+@pytest.mark.parametrize("text, flag", [
+    ("I had a temperature on monday, all gone now", "fever"),
+    ("was in a motorbike accident years ago, fully healed", "major_trauma"),
+    ("used to get tingling in my hand", "limb_numbness_tingling"),
+    ("chest pain last year but that stopped ages ago", "chest_pain"),
+])
+def test_a_red_flag_told_as_over_is_not_affirmed(text: str, flag: str) -> None:
+    assert flag not in affirmed(text, "red_flag")
+
+
+@pytest.mark.parametrize("text, flag", [
+    ("I had a fever, it went away but came back today", "fever"),
+    ("my legs went numb and the feeling went away", "bilateral_leg_symptoms"),
+    ("fell off a ladder years ago and now I can't feel my legs", "bilateral_leg_symptoms"),
+    ("fell off a ladder yesterday", "major_trauma"),
+    ("I can't control my bladder, it's gone now", "bladder_bowel_change"),
+])
+def test_a_red_flag_that_is_not_over_stays_affirmed(text: str, flag: str) -> None:
+    assert flag in affirmed(text, "red_flag")
+
+
+@pytest.mark.parametrize("text, flags", [
+    ("his neck is rigid and he's burning up", {"neck_stiffness_fever_headache"}),
+    ("stiff neck and she can't stand the light", {"neck_stiffness_fever_headache"}),
+    ("my right hand is weak, worse every day", {"limb_weakness", "progressive_weakness"}),
+    ("his foot drops when he walks", {"limb_weakness"}),
+    ("used my hypervolt on it two days ago and it's much worse now", {"worse_after_self_care"}),
+])
+def test_signs_in_chat_words(text: str, flags: Set[str]) -> None:
+    assert flags <= affirmed(text, "red_flag")
+
+
+@pytest.mark.parametrize("text", [
+    "sis's neck is stiff from her new pillow", "can you help my husband? lower back tight from golf",
+    "reception: lady on the phone with a stiff neck, can we help?",
+])
+def test_someone_else_in_chat_words(text: str) -> None:
+    assert "other" in affirmed(text, "subject")
+
+
+@pytest.mark.parametrize("text", [
+    "my dad had the same in his neck and it went in a week, mine's been two weeks",
+    "my wife's shoulders were tight after the course, mines just a bit stiff",
+])
+def test_the_writer_with_their_own_beside_someone_elses(text: str) -> None:
+    assert "other" not in affirmed(text, "subject")
