@@ -7,7 +7,7 @@ SPACY_MODEL := build/spacy-en-blank/meta.json
 ENV := source scripts/env.sh &&
 WEBCHAT := web/vendor/.installed
 
-.PHONY: help run test install seed train lint validate test-unit test-integration test-rasa test-e2e nlu-report benchmark clean scale load-benchmark
+.PHONY: help run test install seed train lint validate test-fast test-unit test-integration test-rasa test-e2e benchmark clean scale load-benchmark
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -27,7 +27,7 @@ test: install $(SPACY_MODEL) ## every test: unit, integration (SQLite + PostgreS
 	@# Sequential on purpose: beside tier 3 (which starts Rasa servers) it slowed tier 3 by more than it saved.
 	@t=$$(date +%s); $(MAKE) --no-print-directory test-rasa && echo "tier 4 (Rasa NLU gate, test stories): $$(( $$(date +%s) - t )) s"
 
-install: $(VENV)/.installed $(WEBCHAT) ## make .venv, install pinned dependencies and the web widget (only when they changed)
+install: $(VENV)/.installed $(WEBCHAT) ## make .venv, install pinned dependencies and the web page's libraries (when they changed)
 
 # uv (from PyPI) installs the same pinned set as pip in a fraction of the time (downloads in parallel, no
 # resolver backtracking); pip is the fallback where uv cannot run.
@@ -66,8 +66,17 @@ lint: install ## ruff on all Python code
 validate: install ## rasa data validate --fail-on-warning
 	@$(ENV) $(BIN)/rasa data validate --domain domain --data data/nlu data/rules data/stories --fail-on-warning --quiet
 
-test-unit: install $(SPACY_MODEL) ## unit tests only (no servers, no trained model)
+test-fast: install $(SPACY_MODEL) ## tier 1 alone: lint, data validation, unit and action tests (about a minute)
+	@$(MAKE) --no-print-directory lint validate && $(ENV) $(BIN)/pytest -q -p no:cacheprovider tests/unit tests/actions
+
+test-unit: install $(SPACY_MODEL) ## unit and action tests only (no servers, no trained model)
 	@$(ENV) $(BIN)/pytest -q tests/unit tests/actions
+
+test-integration: install $(SPACY_MODEL) ## the repositories and tracker stores on SQLite and PostgreSQL
+	@$(ENV) $(BIN)/pytest -q tests/integration
+
+test-e2e: install train ## the running servers: end to end, channels and the browser, clinic, security, scale
+	@$(ENV) $(BIN)/pytest -q tests --ignore=tests/unit --ignore=tests/actions --ignore=tests/integration
 
 test-rasa: install train ## rasa test nlu (held-out set, report in results/) and rasa test core (test stories)
 	@$(ENV) bash scripts/rasa-tests.sh

@@ -22,7 +22,7 @@ from typing import Any, Callable, Dict, Optional, Text, TypeVar
 
 import sqlalchemy as sa
 import sqlalchemy.orm
-from rasa.core.tracker_store import RedisTrackerStore, SQLTrackerStore, create_engine_kwargs
+from rasa.core.tracker_store import SQLTrackerStore, create_engine_kwargs
 from rasa.shared.core.events import ActionExecuted, Event
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
@@ -138,16 +138,3 @@ class ForgetfulSQLTrackerStore(SQLTrackerStore):
             deleted = session.query(self.SQLEvent).filter(self.SQLEvent.sender_id == sender_id).delete()
             session.commit()
             return int(deleted)
-
-
-class ForgetfulRedisTrackerStore(RedisTrackerStore):
-    """Rasa's Redis tracker store, except that a turn with action_forget_me deletes the conversation."""
-
-    async def save(self, tracker: DialogueStateTracker, timeout: float | None = None) -> None:
-        """Save the turn, or delete the conversation's key if the person asked to be forgotten."""
-        if not _forgets(tracker):
-            await super().save(tracker, timeout)
-            return
-        self.red.delete(self.key_prefix + tracker.sender_id)
-        logger.info("forget me: deleted a conversation")
-        await asyncio.to_thread(_forget_finished, tracker.sender_id)

@@ -48,8 +48,6 @@ _FIRST_PERSON = frozenset({"i", "i'm", "im", "'m", "i've", "ive", "me", "myself"
 BACK_PARTS = frozenset({"upper_back", "mid_back", "lower_back"})
 #: What may follow a cue that must end its clause ("now I do too." but not "what can I do to help").
 _CLAUSE_ENDS = frozenset({".", ",", "!", "?", ";", ":", "\n", "and", "but", "as", "now", "though"})
-#: Entities whose value is the person's own words (normalised later into slots).
-VERBATIM_ENTITIES = ("duration", "severity")
 
 
 @dataclass(frozen=True)
