@@ -19,7 +19,7 @@ from actions.say import concrete_action, say, say_key
 from actions.slots import entity_values, facts_from_tracker
 from knotcare.config import check_in_after
 from knotcare.content import Step
-from knotcare.plan import Plan, Preferences, build_plan, step_line
+from knotcare.plan import Plan, Preferences, build_plan, new_place, step_line
 from knotcare.plan.preferences import is_skip, parse_minutes, parse_mobility, parse_pain, parse_tools
 from knotcare.privacy import person_id
 from knotcare.progress.followup import CHECK_IN, CHECK_IN_INTENT, HOLD, reminder_name
@@ -295,6 +295,12 @@ class ActionGuideStep(Action):
         text = message.format(number=number, total=len(steps), text=step_line(step))
         if hold:
             text += "\n" + hold_text.format(hold=hold)
+        place = new_place(steps, number) if intent != "step_repeat" else None
+        if place is not None:
+            # Where the body goes changes (a chair, a wall, the floor): the routine's picture again, saying so.
+            with provider.knowledge_base().unit_of_work() as uow:
+                caption = uow.messages.get(f"guided_place_{place}").text
+            show_named(dispatcher, tracker, f"routine/{plan.routine.id}", caption)
         dispatcher.utter_message(text=text, buttons=[dict(b) for b in message.buttons])
         hold_timer(dispatcher, tracker, hold)
         events.append(SlotSet("guided_step", float(number)))

@@ -11,6 +11,10 @@ FOR_OTHER = "_for_other"
 REGIONS = ("neck", "shoulders", "upper_back", "mid_back", "lower_back")
 
 
+#: Where a routine's step is done (data/kb/routines.yml `place`).
+PLACES = ("anywhere", "chair", "standing", "wall", "floor")
+
+
 @dataclass(frozen=True)
 class Step:
     """One instruction of a routine, with its dose where it has one."""
@@ -22,6 +26,13 @@ class Step:
     hold_max: Optional[int] = None
     repetitions: Optional[int] = None
     rest_seconds: Optional[int] = None
+    #: where the body is: chair, standing, wall, floor, or anywhere (wherever the step before left you)
+    place: str = "anywhere"
+
+    @property
+    def needs_floor_or_wall(self) -> bool:
+        """Whether someone who can't get down to the floor or lean on a wall can't do this step as written."""
+        return self.place in ("floor", "wall")
 
 
 @dataclass(frozen=True)

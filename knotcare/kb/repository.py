@@ -56,7 +56,7 @@ class RoutineRepository(_Repository):
         ):
             steps.setdefault(row["routine_id"], []).append(
                 Step(row["kind"], row["text"], row["tool_id"], row["hold_seconds_min"], row["hold_seconds_max"],
-                     row["repetitions"], row["rest_seconds"])
+                     row["repetitions"], row["rest_seconds"], row["place"])
             )
         return [
             Routine(
@@ -95,7 +95,7 @@ class RoutineRepository(_Repository):
         self._insert_many(t.routine_steps, [
             {"routine_id": rid, "position": i, "kind": s.kind, "text": s.text, "tool_id": s.tool,
              "hold_seconds_min": s.hold_min, "hold_seconds_max": s.hold_max, "repetitions": s.repetitions,
-             "rest_seconds": s.rest_seconds}
+             "rest_seconds": s.rest_seconds, "place": s.place}
             for i, s in enumerate(routine.steps)
         ])
 

@@ -12,7 +12,7 @@ from typing import Any, Dict, List, Optional, Tuple
 import yaml
 
 from knotcare.config import DATA_DIR
-from knotcare.content import FOR_OTHER, REGIONS, Answer, Message, Referral, Routine, Step, Tool
+from knotcare.content import FOR_OTHER, PLACES, REGIONS, Answer, Message, Referral, Routine, Step, Tool
 from knotcare.kb.db import KnowledgeBase
 from knotcare.triage.engine import Rule, validate_rule
 
@@ -31,6 +31,11 @@ REQUIRED_MESSAGES = frozenset({
     "see_clinician", "consult_first", "comfort_advice",
     "red_flag_safety_net", "default", "empty_message", "english_only", "duration_from_number",
     "severity_out_of_range", "answer_after_red_flag", "question_menu",
+    # pictures (knotcare.pictures, actions/pictures.py) and the places of guided steps (knotcare.plan.new_place)
+    "picture_body_map_alt", "picture_body_map_caption", "body_map_elsewhere", "picture_legend_knot",
+    "picture_legend_press", "picture_legend_felt", "picture_routine_alt", "picture_routine_felt",
+    "picture_routine_felt_front", "picture_routine_caption", "progress_chart", "progress_chart_alt",
+    *(f"guided_place_{place}" for place in PLACES if place != "anywhere"),
 })
 
 
@@ -146,7 +151,7 @@ def load_content(data_dir: Path = DATA_DIR) -> Content:
         for s in r.get("steps", []):
             hold_min, hold_max = _hold(s)
             steps.append(Step(s.get("kind", "press"), s["text"], s.get("tool"), hold_min, hold_max,
-                              s.get("repetitions"), s.get("rest_seconds")))
+                              s.get("repetitions"), s.get("rest_seconds"), s.get("place", "")))
         routine = Routine(
             id=r["id"], title=r["title"], regions=tuple(r.get("regions", [])), muscles=tuple(r.get("muscles", [])),
             tools=tuple(r.get("tools", [])), steps=tuple(steps), cautions=tuple(r.get("cautions", [])),
@@ -159,6 +164,8 @@ def load_content(data_dir: Path = DATA_DIR) -> Content:
                      if x not in tool_ids]
         if not routine.steps:
             problems.append("no steps")
+        problems += [f"step {i + 1} has no known place ({', '.join(PLACES)}), not {s.place!r}"
+                     for i, s in enumerate(steps) if s.place not in PLACES]
         if not routine.source:
             problems.append("no source")
         if problems:

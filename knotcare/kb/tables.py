@@ -50,6 +50,7 @@ routine_steps = Table(
     Column("hold_seconds_max", Integer, nullable=True),
     Column("repetitions", Integer, nullable=True),
     Column("rest_seconds", Integer, nullable=True),
+    Column("place", String(20), nullable=False),
 )
 routine_cautions = Table(
     "routine_cautions", metadata,

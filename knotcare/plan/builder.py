@@ -63,6 +63,14 @@ class Plan:
             [intro, steps, "\n".join(line for line in dose if line)]
 
 
+def new_place(steps: Sequence[Step], number: int) -> Optional[str]:
+    """Where the body goes for step `number` (1-based), when that differs from where the steps before left it
+    (the first step always says where); None when it stays (`anywhere` stays where you are)."""
+    place = steps[number - 1].place
+    before = next((s.place for s in reversed(steps[:number - 1]) if s.place != "anywhere"), None)
+    return place if place != "anywhere" and place != before else None
+
+
 def step_line(step: Step) -> str:
     """One step with its dose in brackets ("hold 30–60 s, 3×, rest 60 s between")."""
     dose: List[str] = []

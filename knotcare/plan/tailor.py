@@ -34,11 +34,8 @@ _EXCLUDED_BY_CONDITION: Mapping[str, FrozenSet[str]] = {
     "percussion_device": frozenset({"osteoporosis", "herniated_disc", "spinal_surgery", "blood_thinners",
                                     "pregnancy"}),
 }
-#: Words that mean a step needs the floor or a wall.
-_FLOOR_OR_WALL = ("floor", "kneel", "hands and knees", "wall", "lie on your side", "child's pose", "your weight",
-                  "onto that side", "lie on your back with")
 _SEATED_STRETCH = Step("stretch", "Seated twist: sit tall in a firm chair, fold your arms across your chest and "
-                       "turn slowly to one side, then the other.", None, 20, 30, 2, None)
+                       "turn slowly to one side, then the other.", None, 20, 30, 2, None, "chair")
 
 
 @dataclass(frozen=True)
@@ -163,11 +160,6 @@ def _for_tools(steps: List[Step], have: set, allowed: set,
     return out, reasons
 
 
-def _needs_floor_or_wall(step: Step) -> bool:
-    text = step.text.lower()
-    return any(word in text for word in _FLOOR_OR_WALL)
-
-
 def _for_mobility(steps: List[Step], have: set, tools: Mapping[str, Tool],
                   press_dose: Optional[Step]) -> Tuple[List[Step], List[str]]:
     """Everything from a chair: a long-handled tool, or a helper, instead of the floor and the wall."""
@@ -185,7 +177,7 @@ def _for_mobility(steps: List[Step], have: set, tools: Mapping[str, Tool],
     out: List[Step] = []
     changed = False
     for step in steps:
-        if not _needs_floor_or_wall(step):
+        if not step.needs_floor_or_wall:
             out.append(step)
             continue
         changed = True
@@ -196,14 +188,14 @@ def _for_mobility(steps: List[Step], have: set, tools: Mapping[str, Tool],
         elif step.kind == "find":
             continue  # the seated pressing step says where to press
         else:
-            replacement = dataclasses.replace(step, text=press_text, tool=seated or step.tool)
+            replacement = dataclasses.replace(step, text=press_text, tool=seated or step.tool, place="chair")
         if replacement not in out:
             out.append(replacement)
     if not any(s.kind in ("press", "roll") for s in out) and press_dose is not None:
         # Nothing left to press with alone: a helper (or a seated tool) can still reach it.
         changed = True
         at = next((i for i, s in enumerate(out) if s.kind in ("stretch", "mobility")), len(out))
-        out.insert(at, dataclasses.replace(press_dose, text=press_text, tool=seated or "fingertips"))
+        out.insert(at, dataclasses.replace(press_dose, text=press_text, tool=seated or "fingertips", place="chair"))
     return out, [reason] if changed else []
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Optional
+from typing import Any, Dict, List, Optional
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import ActionExecuted, ActiveLoop, SessionStarted, SlotSet
@@ -137,6 +137,29 @@ async def test_step_by_step_start_next_repeat_stop(domain) -> None:
     dispatcher = CollectingDispatcher()
     events = await guide(dispatcher, on_channel("rest", intent="step_next", **last), domain)
     assert slots_of(events)["guided_session"] == "finished" and "whole routine" in texts(dispatcher)[0]
+
+
+async def test_step_by_step_shows_the_picture_where_the_body_goes_somewhere_else(domain) -> None:
+    """The upper-back routine: against a wall from step 1, then a seated twist at its last step (8)."""
+    guide = ActionGuideStep().run
+    facts = {**SELF_CARE_FACTS, "body_region": "upper_back", "routine_id": "upper_back_ball_on_wall"}
+
+    async def pictures(number: float, intent: str) -> List[Dict[str, Any]]:
+        state = {**facts, "guided_session": "active", "guided_step": number}
+        dispatcher = CollectingDispatcher()
+        await guide(dispatcher, on_channel("socketio", intent=intent, **state), domain)
+        return [m["custom"]["picture"] for m in dispatcher.messages if "picture" in (m.get("custom") or {})]
+
+    start = CollectingDispatcher()
+    await guide(start, on_channel("socketio", intent="inform_preferences", **facts, pain_before=5.0), domain)
+    shown = [m["custom"]["picture"] for m in start.messages if "picture" in (m.get("custom") or {})]
+    assert [p["caption"] for p in shown] == ["For this step: stand with your back to a wall, the ball between you and "
+                                             "the wall."]
+    assert shown[0]["name"] == "routine/upper_back_ball_on_wall" and shown[0]["alt"].startswith("A back view")
+    assert await pictures(1.0, "step_next") == []  # step 2: still at the wall
+    twist = await pictures(7.0, "step_next")  # step 8: the seated twist
+    assert [p["caption"] for p in twist] == ["For this step: sit in a firm chair."]
+    assert await pictures(8.0, "step_repeat") == []
 
 
 async def test_on_telegram_a_hold_gets_a_times_up_reminder(domain) -> None:

@@ -1,7 +1,7 @@
 """Pictures on Telegram and Slack: uploaded PNGs (never links) with their text alternative, checked on the fakes.
 
 - the body map above the question "where does it hurt?", with the region buttons under it;
-- the routine's picture with the plan;
+- the routine's picture with the plan, and again in step-by-step mode where the body goes somewhere else;
 - the progress chart after a guided session ("how am I doing?").
 """
 
@@ -43,8 +43,10 @@ def test_telegram_routine_picture_and_progress_chart(world) -> None:
     conversation = over_telegram(world, after=SESSION)
     sent = photos(world, conversation)
     routine = [p for p in sent if "back view of the body for this routine" in p["params"]["caption"]]
-    assert len(routine) == 1 and routine[0]["files"]["photo"].startswith(PNG)
+    # with the plan, and again at the guided session's first step, which says where to be (against a wall)
+    assert len(routine) == 2 and all(p["files"]["photo"].startswith(PNG) for p in routine)
     assert "shoulder blade" in routine[0]["params"]["caption"]
+    assert routine[1]["params"]["caption"].startswith("For this step: stand with your back to a wall")
     chart = [p for p in sent if "before and after each session" in p["params"]["caption"]]
     assert len(chart) == 1, [p["params"]["caption"][:60] for p in sent]
     assert chart[0]["files"]["photo"].startswith(PNG)

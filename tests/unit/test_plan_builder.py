@@ -43,3 +43,13 @@ def test_consult_first_gets_only_the_gentle_routine(content) -> None:
     plan = build_plan(Facts(region="neck", conditions=frozenset({"pregnancy"})),
                       Decision("consult_first", ("pregnancy",)), content.routines)
     assert plan.routine.gentle
+
+
+def test_new_place_says_where_the_body_goes_only_when_it_changes() -> None:
+    from knotcare.content import Step
+    from knotcare.plan import new_place
+
+    steps = [Step("find", "a", place="wall"), Step("press", "b", place="anywhere"), Step("press", "c", place="wall"),
+             Step("stretch", "d", place="chair"), Step("breathe", "e")]
+    assert [new_place(steps, n) for n in range(1, 6)] == ["wall", None, None, "chair", None]
+    assert new_place([Step("breathe", "x")], 1) is None  # "anywhere" first: wherever you are

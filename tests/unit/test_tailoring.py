@@ -97,6 +97,23 @@ def test_limited_mobility_keeps_everything_off_the_floor_and_wall(content, tools
         assert any(s.kind in ("press", "roll") for s in plan.plan_steps), region
 
 
+@pytest.mark.parametrize("have", [{"fingertips"}, {"foam_roller"}, {"cane_massager", "foam_roller"}])
+def test_a_plan_said_to_be_done_sitting_has_no_step_on_the_floor_or_a_wall(content, tools, have) -> None:
+    """The places steps declare (routines.yml `place`), not words in their text: "lift your hips ... roll slowly"
+    on a roller is on the floor though it never says so."""
+    for region in ("upper_back", "mid_back", "lower_back"):
+        plan = plan_for(content, tools, region, Preferences(frozenset(have), None, True))
+        assert [s.text[:40] for s in plan.plan_steps if s.place in ("floor", "wall")] == [], (region, have)
+        text = steps_text(plan).lower()
+        for words in ("lift your hips", "roll slowly", "over the roller", "lean into the ball"):
+            assert words not in text, (region, have, words)
+
+
+def test_steps_that_need_a_tool_the_person_lacks_are_left_out(content, tools) -> None:
+    plan = plan_for(content, tools, "mid_back", Preferences(frozenset({"fingertips"}), None, None))
+    assert "roller" not in steps_text(plan).lower()  # "relax over the roller" too: it declares its tool
+
+
 def test_limited_mobility_without_a_long_tool_uses_a_helper(content, tools) -> None:
     plan = plan_for(content, tools, "lower_back", Preferences(frozenset({"fingertips"}), None, True))
     assert "ask someone you trust" in steps_text(plan)
