@@ -288,16 +288,41 @@ def test_end_and_clear_wipes_the_browser_and_starts_afresh(browser, world) -> No
     page.close()
 
 
+def serve_page(env: Dict[str, str]):
+    """The page on a port of its own, with these settings; the server (shut it down after)."""
+    server = make_server("127.0.0.1", free_port(), widget_settings(env=env))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_address[1]}"
+
+
+def test_a_kiosk_clears_itself_after_a_quiet_spell(browser, world) -> None:
+    from playwright.sync_api import expect
+
+    server, url = serve_page({"RASA_HOST": "127.0.0.1", "RASA_PORT": str(world.servers.rasa_port),
+                              "KNOTCARE_CLINIC_IDLE_CLEAR_MINUTES": "0.1"})  # six seconds
+    try:
+        page = open_page(browser, world, [], url=url)
+        expect(page.locator(".msg.bot").first).to_contain_text("I'm Knotcare", timeout=WAIT)
+        page.locator("#message").fill("my neck is stiff")
+        page.locator("#message").press("Enter")
+        expect(page.locator(".msg.user")).to_have_count(1, timeout=WAIT)
+        first = session_id(page)
+        expect(page.locator("#announce")).to_contain_text("Cleared", timeout=20_000)
+        expect(page.locator(".msg.user")).to_have_count(0)
+        expect(page.locator(".msg.bot").first).to_contain_text("I'm Knotcare", timeout=WAIT)
+        assert session_id(page) != first
+        page.close()
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
 def test_when_rasa_cannot_be_reached_the_page_says_so_with_the_emergency_line(browser, world) -> None:
     from playwright.sync_api import expect
 
-    closed = free_port()  # nothing listens here
-    settings = widget_settings(env={"RASA_HOST": "127.0.0.1", "RASA_PORT": str(closed)})
-    port = free_port()
-    server = make_server("127.0.0.1", port, settings)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    server, url = serve_page({"RASA_HOST": "127.0.0.1", "RASA_PORT": str(free_port())})  # nothing listens there
     try:
-        page = open_page(browser, world, [], url=f"http://127.0.0.1:{port}")
+        page = open_page(browser, world, [], url=url)
         notice = page.locator("#offline")
         expect(notice).to_be_visible(timeout=WAIT)
         expect(notice).to_contain_text("call your local emergency number")
