@@ -11,7 +11,9 @@ Rasa 3.6.21's channel takes whatever `session_id` a client names, in `session_re
 - a payload that is not an object, or a `message` that is not a string, is dropped with a warning (the
   text is never logged), and long messages get the cap's reply (`channels.guard`);
 - a custom message (a picture, a hold timer: web/chat.js draws them) is sent as `{"custom": ...}` to the
-  session's room, like every other reply; Rasa's own output emits its keys as arguments of `emit`.
+  session's room, like every other reply; Rasa's own output emits its keys as arguments of `emit`;
+- a conversation, and a client address, may send only so many messages a minute (`channels.limits`); the
+  first message over a limit is answered with a request to slow down, and none over it is read.
 Rasa's own `session_request` also calls `sio.enter_room` without `await`, which does nothing with the
 python-socketio 5 that Rasa's pins resolve to; the handler here awaits it. Same name, URL and settings.
 """
@@ -29,7 +31,9 @@ from rasa.core.channels.socketio import SocketIOOutput as RasaSocketIOOutput
 from sanic import Blueprint
 
 from channels.guard import OnNewMessage, capped
+from channels.limits import MessageLimits, client_address
 from knotcare import identity
+from knotcare.kb.seed import load_messages
 
 logger = logging.getLogger(__name__)
 
@@ -65,6 +69,8 @@ class SocketIOInput(RasaSocketIOInput):
         #: socket id → the session confirmed to it (one per socket; dropped when it disconnects)
         confirmed: Dict[str, str] = {}
         rasa_disconnect = server.handlers[namespace]["disconnect"]
+        limits = MessageLimits.from_env()
+        too_fast = {m.key: m.text for m in load_messages()}["too_fast"]
 
         async def session_request(sid: str, data: Any = None) -> None:
             requested = data.get("session_id") if isinstance(data, dict) else None
@@ -89,6 +95,12 @@ class SocketIOInput(RasaSocketIOInput):
                 problem = "a session id that is not this socket's"
             if problem is not None:
                 logger.warning("socket.io %s from %s refused: %s", self.user_message_evt, sid, problem)
+                return None
+            over = await limits.check(session, client_address(server.get_environ(sid, namespace=namespace) or {}))
+            if over is not None:
+                logger.warning("socket.io message from %s not read: over the message limit", sid)
+                if over == 1:
+                    await server.emit(self.bot_message_evt, {"text": too_fast}, room=sid, namespace=self.namespace)
                 return None
             metadata = data.get(self.metadata_key) or {}
             if isinstance(metadata, str):

@@ -11,6 +11,7 @@ export DATABASE_URL=${DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/knotcar
 export REDIS_HOST=${REDIS_HOST:-127.0.0.1} REDIS_PORT=${REDIS_PORT:-6379} REDIS_DB=${REDIS_DB:-1}
 # Slack and Telegram retries answered once across the instances (channels/dedupe.py), beside the locks.
 export KNOTCARE_DEDUPE_REDIS_URL=${KNOTCARE_DEDUPE_REDIS_URL:-redis://$REDIS_HOST:$REDIS_PORT/$REDIS_DB}
+export KNOTCARE_LIMITS_REDIS_URL=${KNOTCARE_LIMITS_REDIS_URL:-redis://$REDIS_HOST:$REDIS_PORT/$REDIS_DB}
 RASA_PORTS=(${SCALE_RASA_PORTS:-5101 5102})
 # `knotcare web serve` behind nginx's chat-page server (the page's CSP and its config.js pointing at nginx).
 WEB_APP_PORT=${SCALE_WEB_APP_PORT:-5180}

@@ -41,7 +41,11 @@ def world(tmp_path_factory, postgres_url: str) -> Iterator[ChannelWorld]:
             "key_prefix": prefix, "socket_timeout": 5}
     try:
         env = {"KNOTCARE_REST_TOKEN": REST_TOKEN, "KNOTCARE_DEDUPE_REDIS_URL": f"redis://{REDIS_HOST}:{REDIS_PORT}/0",
-               "KNOTCARE_DEDUPE_PREFIX": f"{prefix}:delivery:"}
+               "KNOTCARE_DEDUPE_PREFIX": f"{prefix}:delivery:",
+               # message limits, low enough to test, shared through Redis (tests/security/test_message_limits.py)
+               "KNOTCARE_LIMITS_REDIS_URL": f"redis://{REDIS_HOST}:{REDIS_PORT}/0",
+               "KNOTCARE_LIMITS_PREFIX": f"{prefix}:limit:",
+               "KNOTCARE_LIMIT_PER_CONVERSATION": "10/60", "KNOTCARE_LIMIT_PER_ADDRESS": "15/60"}
         with channel_world(tmp_path_factory.mktemp("security"), env=env,
                            database_url=postgres_url,
                            tracker_store=tracker, lock_store=lock) as running:
