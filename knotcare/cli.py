@@ -97,9 +97,14 @@ def _cmd_actions(args: argparse.Namespace) -> int:
 
 def _cmd_web_serve(args: argparse.Namespace) -> int:
     """Serve the chat page (web/) with the clinic's widget settings."""
-    from knotcare.webchat import make_server, widget_settings
+    from knotcare.webchat import WidgetConfigError, make_server, widget_settings
 
-    server = make_server(args.host, args.port, widget_settings())
+    try:
+        settings = widget_settings()
+    except WidgetConfigError as error:  # a clinic's colours people could not read, a missing field
+        print(f"knotcare web serve: {error}", file=sys.stderr)
+        return 2
+    server = make_server(args.host, args.port, settings)
     print(f"web page on http://{args.host}:{args.port}/", file=sys.stderr, flush=True)
     try:
         server.serve_forever()
@@ -119,9 +124,13 @@ def _cmd_web_vendor(args: argparse.Namespace) -> int:
 
 
 def _cmd_web_config(args: argparse.Namespace) -> int:
-    from knotcare.webchat import widget_settings
+    from knotcare.webchat import WidgetConfigError, widget_settings
 
-    print(json.dumps(widget_settings(), indent=2))
+    try:
+        print(json.dumps(widget_settings(), indent=2))
+    except WidgetConfigError as error:
+        print(f"knotcare web config: {error}", file=sys.stderr)
+        return 2
     return 0
 
 

@@ -38,3 +38,20 @@ def test_triage_takes_a_list_of_cases(tmp_path: Path) -> None:
 def test_triage_refuses_bad_json_kindly(tmp_path: Path) -> None:
     result = run("triage", env_db=f"sqlite:///{tmp_path / 'kb.db'}", stdin="{not json")
     assert result.returncode == 2 and "not JSON" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_web_serve_refuses_colours_people_could_not_read_with_a_clear_message(monkeypatch) -> None:
+    from knotcare.cli import main
+
+    monkeypatch.setenv("KNOTCARE_CLINIC_PRIMARY_COLOR", "#9ad0c2")  # pale: white text on it is unreadable
+    assert main(["web", "serve", "--port", "0"]) == 2
+    assert main(["web", "config"]) == 2
+
+
+def test_web_serve_names_the_colour_and_the_ratio(capsys, monkeypatch) -> None:
+    from knotcare.cli import main
+
+    monkeypatch.setenv("KNOTCARE_CLINIC_BACKGROUND_COLOR", "#333333")
+    main(["web", "config"])
+    said = capsys.readouterr().err
+    assert "background_color #333333" in said and ":1" in said and "4.5:1" in said and "lighter" in said
