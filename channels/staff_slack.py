@@ -9,6 +9,7 @@ This channel never talks to the assistant: it only changes tickets.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import json
 import logging
@@ -24,8 +25,8 @@ from slack_sdk.signature import SignatureVerifier
 
 from knotcare.clinic.profile import default_profile
 from knotcare.clinic.slack import CLOSE_ACTION_ID, SlackSettings, update_ticket_message
-from knotcare.clinic.tickets import TicketRepository
-from knotcare.kb import get_knowledge_base
+from knotcare.clinic.tickets import Ticket, TicketRepository
+from knotcare.kb import KnowledgeBase, get_knowledge_base
 
 logger = logging.getLogger(__name__)
 
@@ -72,6 +73,14 @@ class StaffSlackInput(InputChannel):
         return hook
 
 
+def _close(kb: KnowledgeBase, ticket_id: int, by: str) -> Optional[Ticket]:
+    """Close one ticket in its own unit of work; None when there is no such open ticket."""
+    with kb.unit_of_work() as uow:
+        ticket = TicketRepository(uow.session).close(ticket_id, by, dt.datetime.now(dt.timezone.utc))
+        uow.commit()
+    return ticket
+
+
 async def close_from_payload(payload: Dict[str, Any]) -> Dict[str, Any]:
     """Close the tickets named by Close buttons in a block_actions payload and update their messages."""
     if payload.get("type") != "block_actions":
@@ -79,15 +88,14 @@ async def close_from_payload(payload: Dict[str, Any]) -> Dict[str, Any]:
     user = payload.get("user") or {}
     by = "slack:" + str(user.get("username") or user.get("name") or user.get("id") or "unknown")
     kb = get_knowledge_base()
-    kb.create_schema()
+    # The knowledge base's calls block: in a worker thread, so a slow database holds only this request.
+    await asyncio.to_thread(kb.create_schema)
     settings = SlackSettings.from_env()
     closed = []
     for action in payload.get("actions") or []:
         if action.get("action_id") != CLOSE_ACTION_ID or not str(action.get("value", "")).isdigit():
             continue
-        with kb.unit_of_work() as uow:
-            ticket = TicketRepository(uow.session).close(int(action["value"]), by, dt.datetime.now(dt.timezone.utc))
-            uow.commit()
+        ticket = await asyncio.to_thread(_close, kb, int(action["value"]), by)
         if ticket is None:
             continue
         logger.info("handoff ticket %s closed from Slack", ticket.id)

@@ -11,7 +11,11 @@ hand out the same ticket number and both process the conversation at once
 - issuing a ticket is a Lua script (INCR + drop expired + ZADD + TTLs), so no
   other client can see the number before its ticket is in the set;
 - finishing a ticket is one ZREM; an empty sorted set disappears by itself, so
-  cleanup cannot delete a ticket another instance has just issued.
+  cleanup cannot delete a ticket another instance has just issued;
+- Rasa calls the store's Redis commands (a blocking client) from its event loop; here each runs in a worker
+  thread, so a slow or stalled Redis holds only the turns that wait for it, never Rasa's status route.
+  Tickets are issued by one thread of their own, in the order the loop asked for them, so messages keep
+  their order.
 
 Configure it in endpoints.yml::
 
@@ -25,10 +29,13 @@ Configure it in endpoints.yml::
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from collections import deque
-from typing import Any, Optional, Text
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import asynccontextmanager
+from typing import Any, AsyncGenerator, Optional, Text
 
 from rasa.core.lock import Ticket, TicketLock
 from rasa.core.lock_store import LOCK_LIFETIME, LockError, RedisLockStore
@@ -58,12 +65,37 @@ class AtomicRedisLockStore(RedisLockStore):
         kwargs.pop("type", None)
         super().__init__(**kwargs)
         self._issue = self.red.register_script(_ISSUE)
+        # one thread, first in first out: tickets in the order the event loop asked for them
+        self._issuer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="lock-tickets")
 
     def _tickets_key(self, conversation_id: Text) -> Text:
         return f"{self.key_prefix}{conversation_id}"
 
     def _counter_key(self, conversation_id: Text) -> Text:
         return f"{self.key_prefix}{conversation_id}:counter"
+
+    @asynccontextmanager
+    async def lock(self, conversation_id: Text, lock_lifetime: float = LOCK_LIFETIME,
+                   wait_time_in_seconds: float = 1) -> AsyncGenerator[TicketLock, None]:
+        """Rasa's ticket lock, with every Redis command off the event loop."""
+        ticket = await asyncio.get_running_loop().run_in_executor(self._issuer, self.issue_ticket, conversation_id,
+                                                                   lock_lifetime)
+        try:
+            yield await self._acquire_lock(conversation_id, ticket, wait_time_in_seconds)
+        finally:
+            await asyncio.to_thread(self.cleanup, conversation_id, ticket)
+
+    async def _acquire_lock(self, conversation_id: Text, ticket: int, wait_time_in_seconds: float) -> TicketLock:
+        """Wait for this ticket's turn (Rasa's loop, its reads in a worker thread)."""
+        while True:
+            lock = await asyncio.to_thread(self.get_lock, conversation_id)
+            if not lock:
+                break  # every ticket expired, ours too
+            if not lock.is_locked(ticket):
+                return lock
+            await asyncio.sleep(wait_time_in_seconds)
+            await asyncio.to_thread(self.update_lock, conversation_id)
+        raise LockError(f"Could not acquire lock for conversation_id '{conversation_id}'.")
 
     def issue_ticket(self, conversation_id: Text, lock_lifetime: float = LOCK_LIFETIME) -> int:
         """Issue the next ticket number and queue it, in one atomic step."""

@@ -118,3 +118,30 @@ def test_atomic_store_loads_from_an_endpoints_entry(prefix: str) -> None:
     store = LockStore.create(config)
     assert isinstance(store, AtomicRedisLockStore)
     assert store.issue_ticket("x") == 1
+
+
+async def test_a_slow_redis_holds_only_the_turn_that_waits_for_it(prefix: str) -> None:
+    """Rasa's event loop keeps running while the lock store waits on Redis: its commands run in worker threads."""
+    from stores.redis_lock import AtomicRedisLockStore
+
+    proxy = TcpProxy(REDIS_HOST, REDIS_PORT, delay=0.15).start()  # 0.15 s each way: 0.3 s a command at least
+    try:
+        store = AtomicRedisLockStore(host="127.0.0.1", port=proxy.port, db=REDIS_DB, key_prefix=prefix)
+        ticks: List[float] = []
+
+        async def ticker() -> None:
+            while True:
+                ticks.append(asyncio.get_running_loop().time())
+                await asyncio.sleep(0.02)
+
+        running = asyncio.create_task(ticker())
+        try:
+            async with store.lock("slow-conversation") as lock:
+                assert lock.tickets
+        finally:
+            running.cancel()
+        gaps = [ticks[i + 1] - ticks[i] for i in range(len(ticks) - 1)]
+        # three commands of 0.3 s or more each took place, and the loop never stood still for one
+        assert ticks[-1] - ticks[0] >= 0.9 and max(gaps) < 0.25, max(gaps)
+    finally:
+        proxy.close()
