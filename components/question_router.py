@@ -55,8 +55,10 @@ class QuestionRouter(GraphComponent):
         `when_asked`: what may be re-routed when it is phrased as a question and names no routine (`routine_words`)."""
         return {"intent": "ask_question", "entity": "question_topic",
                 "from_intents": KNOT_QUESTIONS + ["ask_question", "nlu_fallback", "out_of_scope"],
-                # "how long until I feel better?" can be guessed as "am I getting better?" (ask_progress)
-                "when_asked": ["describe_pain", "request_routine", "ask_progress"],
+                # "how long until I feel better?" can be guessed as "feeling better" (a check-in's answer) or as
+                # "am I getting better?" (ask_progress)
+                "when_asked": ["describe_pain", "request_routine", "ask_progress", "report_better",
+                               "report_no_change", "report_worse"],
                 # "can I get a stretching routine?" asks for a routine, not about stretches
                 "routine_words": ["routine", "routines", "plan", "program", "programme", "regime", "regimen"]}
 

@@ -64,3 +64,21 @@ def test_slack_routine_picture_is_a_file_shared_into_the_conversation(world) -> 
     asked = world.slack.matching("files.getUploadURLExternal")
     assert any("back view of the body for this routine" in (c["params"].get("alt_txt") or "") for c in asked)
     assert completed[0]["authorization"] == "Bearer xoxb-test-token"
+
+
+def test_slack_body_map_is_shared_with_the_region_buttons_after_it(world) -> None:
+    user, channel = "UBODYMAP1", "DBODYMAP1"
+    response, _ = world.slack_event(user, channel, "dull ache for two weeks, about 4/10")
+    assert response.status_code == 200, response.text
+    wait_turns(world, world.slack_conversation(user), 1)
+    asked = world.slack.wait_for("files.getUploadURLExternal",
+                                 lambda p: "five areas I can help with" in (p.get("alt_txt") or ""))
+    assert asked
+    shared = world.slack.wait_for("files.completeUploadExternal", lambda p: p.get("channel_id") == channel)
+    assert shared
+    question = world.slack.wait_for("chat.postMessage", lambda p: p.get("channel") == channel)[-1]
+    values = [e["value"] for b in question["params"]["blocks"] if b["type"] == "actions" for e in b["elements"]]
+    assert '/describe_pain{"body_region":"lower_back"}' in values
+    # the picture went before the question: its upload was completed before the buttons were posted
+    calls = world.slack.calls
+    assert calls.index(shared[0]) < calls.index(question)

@@ -97,14 +97,17 @@ def test_a_description_asked_as_a_question() -> None:
     assert any(e["entity"] == "body_region" for e in message.get(ENTITIES))
 
 
-def test_a_how_soon_question_guessed_as_a_progress_request() -> None:
-    message = routed("how long until I feel better?", "ask_progress")
+@pytest.mark.parametrize("intent", ["ask_progress", "report_better"])
+def test_a_how_soon_question_guessed_as_progress_or_a_check_in_answer(intent: str) -> None:
+    message = routed("how long until I feel better", intent)
     assert message.get(INTENT)["name"] == "ask_question" and topics(message) == ["ask_how_soon"]
 
 
 @pytest.mark.parametrize("text, intent", [
     ("how am i doing?", "ask_progress"),
     ("am i getting better?", "ask_progress"),
+    ("feeling better today", "report_better"),
+    ("it's no better, about the same", "report_no_change"),
     ("my knot keeps coming back, give me a routine", "request_routine"),
     ("I'm pregnant and my lower back is killing me", "describe_pain"),
     ("can I come back tomorrow to book a physio", "ask_booking"),
