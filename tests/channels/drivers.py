@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 import time
 import uuid
-from typing import Any, Callable, Dict, List, Sequence
+from contextlib import contextmanager
+from typing import Any, Callable, Dict, Iterator, List, Optional, Sequence, Tuple
 
 import requests
 
@@ -67,22 +68,33 @@ def over_rest(world: ChannelWorld) -> str:
 
 
 # --- socket.io (what the web widget speaks) ----------------------------------------------------------------
-def over_socketio(world: ChannelWorld) -> str:
+@contextmanager
+def web_session(world: ChannelWorld, forwarded_for: Optional[str] = None) -> Iterator[Tuple[Any, str, List[Dict]]]:
+    """A socket.io client with a session the server issued, and the bot messages it receives (as if behind our
+    proxy when `forwarded_for` is given)."""
     import socketio
 
     client = socketio.Client()
     received: List[Dict[str, Any]] = []
     confirmed: List[str] = []
-    client.on("bot_uttered", lambda data: received.append(data))
+    client.on("bot_uttered", received.append)
     client.on("session_confirm", confirmed.append)
-    client.connect(world.servers.rasa_url, socketio_path="/socket.io/", transports=["polling"])
+    headers = {"X-Forwarded-For": forwarded_for} if forwarded_for else {}
+    client.connect(world.servers.rasa_url, socketio_path="/socket.io/", transports=["polling"], headers=headers)
     try:
         client.emit("session_request", {"session_id": None})
         deadline = time.monotonic() + 20
         while not confirmed and time.monotonic() < deadline:
             time.sleep(0.05)
         assert confirmed, "no session_confirm from Rasa's socketio channel"
-        session_id = confirmed[0]  # issued by the server
+        yield client, confirmed[0], received  # the session id, issued by the server
+    finally:
+        # engine.io's close, without waiting out the pending long-poll (up to the 25 s ping interval)
+        client.eio.disconnect(abort=True)
+
+
+def over_socketio(world: ChannelWorld) -> str:
+    with web_session(world) as (client, session_id, received):
         turns = 0
 
         def send(text: str) -> List[str]:
@@ -100,9 +112,6 @@ def over_socketio(world: ChannelWorld) -> str:
             return [q["payload"] for m in received[before:] for q in m.get("quick_replies") or []]
 
         run_script(send)
-    finally:
-        # engine.io's close, without waiting out the pending long-poll (up to the 25 s ping interval)
-        client.eio.disconnect(abort=True)
     return f"web:{session_id}"
 
 

@@ -56,25 +56,10 @@ def test_published_vignettes_exact_level_and_subject(outcomes) -> None:
     assert_exact_and_subject(outcomes)
 
 
-@pytest.mark.parametrize("message_id", [m.id for m in OPENERS if m.level in SERIOUS])
-def test_a_serious_first_message_is_decided_at_once(readings, message_id: str) -> None:
-    """A red flag is acted on at once (contract): decided at its level or above after that one message."""
-    reading = next(r for r in readings if r.message.id == message_id)
-    assert not reading.under_triaged, (reading.message.text, reading.message.level, reading.level,
-                                       sorted(reading.red_flags))
-
-
 @pytest.fixture(scope="module")
 def post_readings(servers: Servers) -> List[Reading]:
     """Every forum-style post sent once, each as the first message of a conversation of its own."""
     return read_all(Assistant(servers.rasa_url, servers.token), POSTS)
-
-
-@pytest.mark.parametrize("message_id", [m.id for m in POSTS if m.level in SERIOUS and m.id not in DISPUTED])
-def test_a_serious_post_is_decided_at_once(post_readings, message_id: str) -> None:
-    reading = next(r for r in post_readings if r.message.id == message_id)
-    assert not reading.under_triaged, (reading.message.text, reading.message.level, reading.level,
-                                       sorted(reading.red_flags))
 
 
 def test_posts_regions_and_subject_hold_their_measured_floor(post_readings) -> None:
@@ -86,35 +71,36 @@ def test_posts_regions_and_subject_hold_their_measured_floor(post_readings) -> N
     assert result.false_rate <= 0.07, result
 
 
-def test_openers_regions_subject_and_red_flags(readings) -> None:
-    result = figures(readings)
-    assert result.recall >= 0.95, result
-    assert result.false_rate <= 0.02, result
-    assert result.subject_rate >= 0.98, result
-    assert result.flag_read == result.flagged, [r.message.id for r in readings
-                                                 if r.message.red_flags and not r.red_flags]
-    # messages with no red flag in which one was read: at most 3% (over-triage, never a miss)
-    assert result.false_flag <= 0.03 * result.unflagged, [r.message.id for r in readings
-                                                           if r.message.red_flags == frozenset() and r.red_flags]
-
-
 @pytest.fixture(scope="module")
 def text_readings(servers: Servers) -> List[Reading]:
     """Every chat-app message sent once, each as the first message of a conversation of its own."""
     return read_all(Assistant(servers.rasa_url, servers.token), TEXTS)
 
 
-@pytest.mark.parametrize("message_id", [m.id for m in TEXTS if m.level in SERIOUS])
-def test_a_serious_chat_message_is_decided_at_once(text_readings, message_id: str) -> None:
-    reading = next(r for r in text_readings if r.message.id == message_id)
+#: Every serious first message, by the fixture that reads its set (the posts' disputed label left out).
+SERIOUS_FIRST = ([("readings", m.id) for m in OPENERS if m.level in SERIOUS]
+                 + [("post_readings", m.id) for m in POSTS if m.level in SERIOUS and m.id not in DISPUTED]
+                 + [("text_readings", m.id) for m in TEXTS if m.level in SERIOUS])
+
+
+@pytest.mark.parametrize(("fixture", "message_id"), SERIOUS_FIRST)
+def test_a_serious_first_message_is_decided_at_once(request, fixture: str, message_id: str) -> None:
+    """A red flag is acted on at once (contract): decided at its level or above after that one message."""
+    reading = next(r for r in request.getfixturevalue(fixture) if r.message.id == message_id)
     assert not reading.under_triaged, (reading.message.text, reading.message.level, reading.level,
                                        sorted(reading.red_flags))
 
 
-def test_chat_messages_regions_subject_and_red_flags(text_readings) -> None:
-    result = figures(text_readings)
+@pytest.mark.parametrize("fixture", ["readings", "text_readings"])
+def test_first_messages_meet_the_targets(request, fixture: str) -> None:
+    """The openers and the chat-app texts: region recall, false regions, subject and red flags at their targets;
+    at most 3% of the messages with no red flag have one read (over-triage, never a miss)."""
+    readings = request.getfixturevalue(fixture)
+    result = figures(readings)
     assert result.recall >= 0.95, result
     assert result.false_rate <= 0.02, result
     assert result.subject_rate >= 0.98, result
-    assert result.flag_read == result.flagged, [r.message.id for r in text_readings
+    assert result.flag_read == result.flagged, [r.message.id for r in readings
                                                  if r.message.red_flags and not r.red_flags]
+    assert result.false_flag <= 0.03 * result.unflagged, [r.message.id for r in readings
+                                                           if r.message.red_flags == frozenset() and r.red_flags]

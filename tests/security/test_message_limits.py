@@ -6,42 +6,19 @@ from __future__ import annotations
 
 import time
 import uuid
-from contextlib import contextmanager
-from typing import Any, Dict, Iterator, List, Optional, Tuple
+from typing import Any, Dict, List
 
 import pytest
 import requests
 
 from channels.limits import Limit, MessageLimits
 from tests.channels.conftest import ChannelWorld
+from tests.channels.drivers import web_session
 from tests.security.conftest import PREFIX, REDIS_HOST, REDIS_PORT
 
 pytestmark = pytest.mark.channels
 
 SLOW_DOWN = "faster than I can read them"
-
-
-@contextmanager
-def web_session(world: ChannelWorld, forwarded_for: Optional[str] = None) -> Iterator[Tuple[Any, str, List[Dict]]]:
-    """A socket.io client with a session the server issued (as if behind our proxy when `forwarded_for`)."""
-    import socketio
-
-    client = socketio.Client()
-    received: List[Dict[str, Any]] = []
-    confirmed: List[str] = []
-    client.on("bot_uttered", received.append)
-    client.on("session_confirm", confirmed.append)
-    headers = {"X-Forwarded-For": forwarded_for} if forwarded_for else {}
-    client.connect(world.servers.rasa_url, socketio_path="/socket.io/", transports=["polling"], headers=headers)
-    try:
-        client.emit("session_request", {"session_id": None})
-        deadline = time.monotonic() + 20
-        while not confirmed and time.monotonic() < deadline:
-            time.sleep(0.05)
-        assert confirmed, "no session_confirm"
-        yield client, confirmed[0], received
-    finally:
-        client.eio.disconnect(abort=True)
 
 
 def user_turns(world: ChannelWorld, session: str) -> int:
