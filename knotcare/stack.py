@@ -80,11 +80,11 @@ def machine_busy_seconds() -> Optional[float]:
     return (sum(ticks) - ticks[3] - ticks[4]) / os.sysconf("SC_CLK_TCK")
 
 
-def _stop(process: Optional[subprocess.Popen]) -> None:
+def _stop(process: Optional[subprocess.Popen], grace: float = 20) -> None:
     if process is not None and process.poll() is None:
         process.terminate()
         try:
-            process.wait(timeout=20)
+            process.wait(timeout=grace)
         except subprocess.TimeoutExpired:
             process.kill()
 
@@ -193,10 +193,10 @@ class Stack:
         """Stop the action server only (fault tests)."""
         _stop(self.actions)
 
-    def stop(self) -> None:
-        """Stop both servers."""
-        _stop(self.rasa)
-        _stop(self.actions)
+    def stop(self, grace: float = 20) -> None:
+        """Stop both servers, each given `grace` seconds to finish before it is killed."""
+        _stop(self.rasa, grace)
+        _stop(self.actions, grace)
 
     def pids(self) -> List[int]:
         """Process ids of the running servers."""

@@ -45,7 +45,7 @@ def world(tmp_path_factory, postgres_url: str) -> Iterator[ChannelWorld]:
                # message limits, low enough to test, shared through Redis (tests/security/test_message_limits.py)
                "KNOTCARE_LIMITS_REDIS_URL": f"redis://{REDIS_HOST}:{REDIS_PORT}/0",
                "KNOTCARE_LIMITS_PREFIX": f"{prefix}:limit:",
-               "KNOTCARE_LIMIT_PER_CONVERSATION": "10/60", "KNOTCARE_LIMIT_PER_ADDRESS": "15/60"}
+               "KNOTCARE_LIMIT_PER_CONVERSATION": "6/60", "KNOTCARE_LIMIT_PER_ADDRESS": "9/60"}
         with channel_world(tmp_path_factory.mktemp("security"), env=env,
                            database_url=postgres_url,
                            tracker_store=tracker, lock_store=lock) as running:

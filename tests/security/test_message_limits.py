@@ -1,6 +1,6 @@
 """Messages per minute: a conversation and a client address flooding the socket.io channel are slowed down,
-and the counters are shared by instances through Redis (channels/limits.py; this world: 10 per conversation
-and 15 per address a minute, counted in Redis under this run's prefix)."""
+and the counters are shared by instances through Redis (channels/limits.py; this world: 6 per conversation
+and 9 per address a minute, counted in Redis under this run's prefix)."""
 
 from __future__ import annotations
 
@@ -50,9 +50,9 @@ def settle(received: List[Dict[str, Any]], quiet: float = 2.0, limit: float = 60
 
 def test_a_flooding_conversation_is_asked_once_to_slow_down_and_no_more_is_read(world: ChannelWorld) -> None:
     with web_session(world) as (client, session, received):
-        for n in range(14):
+        for n in range(10):
             client.emit("user_uttered", {"message": f"hello {n}", "session_id": session})
-        assert turns_reach(world, [session], 10) == 10
+        assert turns_reach(world, [session], 6) == 6
         settle(received)
         slow = [m for m in received if SLOW_DOWN in (m.get("text") or "")]
         assert len(slow) == 1, [m.get("text") for m in received]
@@ -63,14 +63,14 @@ def test_one_address_is_limited_across_its_conversations_and_others_are_not(worl
     flooding = f"198.51.100.{uuid.uuid4().int % 200 + 1}"
     sessions: List[str] = []
     replies: List[Dict[str, Any]] = []
-    for _ in range(3):  # three conversations from one address (behind our proxy), six messages each
+    for _ in range(3):  # three conversations from one address (behind our proxy), four messages each
         with web_session(world, forwarded_for=f"203.0.113.9, {flooding}") as (client, session, received):
-            for n in range(6):
+            for n in range(4):
                 client.emit("user_uttered", {"message": f"hi {n}", "session_id": session})
             settle(received, quiet=0.5)
             sessions.append(session)
             replies += received
-    assert turns_reach(world, sessions, 15) == 15
+    assert turns_reach(world, sessions, 9) == 9
     assert any(SLOW_DOWN in (m.get("text") or "") for m in replies)
     with web_session(world, forwarded_for="192.0.2.44") as (client, session, received):
         client.emit("user_uttered", {"message": "my neck is stiff", "session_id": session})
