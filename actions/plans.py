@@ -188,6 +188,7 @@ class ActionGivePlan(Action):
             rules = uow.rules.all()
             routines = uow.routines.all()
             tools = {tool.id: tool for tool in uow.tools.all()}
+            caption = uow.messages.get("picture_routine_caption").text
         decision = decide(facts, rules)
         if decision.level not in PLAN_LEVELS:
             return [SlotSet("plan_pending", None)]
@@ -199,8 +200,6 @@ class ActionGivePlan(Action):
             say_key(dispatcher, "preferences_skipped")
         for text in plan.messages(tools):
             dispatcher.utter_message(text=text)
-        with provider.knowledge_base().unit_of_work() as uow:
-            caption = uow.messages.get("picture_routine_caption").text
         show_named(dispatcher, tracker, f"routine/{plan.routine.id}", caption)
         say_key(dispatcher, "red_flag_safety_net")
         say_key(dispatcher, "offer_guided_session")
@@ -288,19 +287,18 @@ class ActionGuideStep(Action):
             say_key(dispatcher, "guided_done")
             return [SlotSet("guided_session", "finished"), SlotSet("guided_step", float(len(steps)))]
         step = steps[number - 1]
+        place = new_place(steps, number) if intent != "step_repeat" else None
         with provider.knowledge_base().unit_of_work() as uow:
             message = uow.messages.get("guided_step")
             hold_text = uow.messages.get("guided_hold_timer" if can_remind(tracker) else "guided_hold_text")
+            where = uow.messages.get(f"guided_place_{place}").text if place else ""
         hold = _hold_seconds(step)
         text = message.format(number=number, total=len(steps), text=step_line(step))
         if hold:
             text += "\n" + hold_text.format(hold=hold)
-        place = new_place(steps, number) if intent != "step_repeat" else None
         if place is not None:
             # Where the body goes changes (a chair, a wall, the floor): the routine's picture again, saying so.
-            with provider.knowledge_base().unit_of_work() as uow:
-                caption = uow.messages.get(f"guided_place_{place}").text
-            show_named(dispatcher, tracker, f"routine/{plan.routine.id}", caption)
+            show_named(dispatcher, tracker, f"routine/{plan.routine.id}", where)
         dispatcher.utter_message(text=text, buttons=[dict(b) for b in message.buttons])
         hold_timer(dispatcher, tracker, hold)
         events.append(SlotSet("guided_step", float(number)))

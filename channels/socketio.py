@@ -33,7 +33,7 @@ from sanic import Blueprint
 from channels.guard import OnNewMessage, capped
 from channels.limits import MessageLimits, client_address
 from knotcare import identity
-from knotcare.kb.seed import load_messages
+from knotcare.pictures.catalogue import words
 
 logger = logging.getLogger(__name__)
 
@@ -70,7 +70,7 @@ class SocketIOInput(RasaSocketIOInput):
         confirmed: Dict[str, str] = {}
         rasa_disconnect = server.handlers[namespace]["disconnect"]
         limits = MessageLimits.from_env()
-        too_fast = {m.key: m.text for m in load_messages()}["too_fast"]
+        too_fast = words()["too_fast"]
 
         async def session_request(sid: str, data: Any = None) -> None:
             requested = data.get("session_id") if isinstance(data, dict) else None

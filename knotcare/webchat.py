@@ -111,9 +111,8 @@ def _check_contrast(settings: Mapping[str, Any]) -> None:
 
 def page_config(settings: Mapping[str, Any]) -> Dict[str, Any]:
     """What the page starts with: the settings, and the body map drawn from data/pictures/body.yml."""
-    from knotcare.kb.seed import load_messages
     from knotcare.pictures import figure as body
-    from knotcare.pictures.catalogue import picture
+    from knotcare.pictures.catalogue import picture, words
     from knotcare.pictures.drawing import body_map
     from knotcare.pictures.svg import to_svg
 
@@ -125,7 +124,7 @@ def page_config(settings: Mapping[str, Any]) -> Dict[str, Any]:
         "width": shapes.width, "height": shapes.height, "label_x": shapes.label_x,
         "regions": [{"id": r.id, "label": r.label, "label_y": r.label_y} for r in shapes.regions.values()],
         "alt": chart.alt if chart else "",
-        "elsewhere": {m.key: m.text for m in load_messages()}.get("body_map_elsewhere", ""),
+        "elsewhere": words()["body_map_elsewhere"],
     }
     return config
 
@@ -149,6 +148,8 @@ class WebChatHandler(SimpleHTTPRequestHandler):
     """Static files from web/, `/config.js` made from the settings, and security headers on everything."""
 
     settings: Dict[str, Any] = {}
+    #: /config.js, made once per server from the settings (they do not change while it runs)
+    script: bytes = b""
 
     def end_headers(self) -> None:
         # Positions of the body map's buttons are set as inline styles, hence 'unsafe-inline' for styles only.
@@ -161,7 +162,7 @@ class WebChatHandler(SimpleHTTPRequestHandler):
         """Serve /config.js from the settings, /pictures/<name>.svg from the figure; everything else from web/."""
         path = self.path.split("?")[0]
         if path == "/config.js":
-            self._send(config_js(self.settings).encode(), "text/javascript; charset=utf-8", "no-store")
+            self._send(self.script, "text/javascript; charset=utf-8", "no-store")
             return
         if path.startswith("/pictures/") and path.endswith(".svg"):
             from knotcare.pictures.catalogue import picture
@@ -192,7 +193,8 @@ def make_server(host: str, port: int, settings: Mapping[str, Any], directory: Pa
     missing = [name for name in VENDOR_FILES if not (directory / "vendor" / name).exists()]
     if missing:
         raise FileNotFoundError(f"{directory / 'vendor'} lacks {', '.join(missing)}: run `make install`")
-    handler = type("Handler", (WebChatHandler,), {"settings": dict(settings)})
+    handler = type("Handler", (WebChatHandler,), {"settings": dict(settings),
+                                                  "script": config_js(settings).encode()})
     return ThreadingHTTPServer((host, port), partial(handler, directory=str(directory)))
 
 

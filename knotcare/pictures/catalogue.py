@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
-from typing import Optional
+from typing import Dict, Optional
 
 from knotcare.config import DATA_DIR
 from knotcare.kb.seed import Content, load_content
@@ -47,6 +47,12 @@ def _content(data_dir: Path) -> Content:
     return load_content(data_dir)
 
 
+@lru_cache(maxsize=2)
+def words(data_dir: Path = DATA_DIR) -> Dict[str, str]:
+    """Every reviewed message's text by key (read and checked once)."""
+    return {m.key: m.text for m in _content(data_dir).messages}
+
+
 @lru_cache(maxsize=32)
 def picture(name: str, data_dir: Path = DATA_DIR) -> Optional[Picture]:
     """The picture called `name`, or None when there is none (an unknown routine, a malformed name)."""
@@ -54,12 +60,12 @@ def picture(name: str, data_dir: Path = DATA_DIR) -> Optional[Picture]:
         return None
     figure = body.load()
     content = _content(data_dir)
-    words = {m.key: m.text for m in content.messages}
+    said = words(data_dir)
     if name == "body_map":
-        return Picture(name, body_map(figure), words["picture_body_map_alt"])
+        return Picture(name, body_map(figure), said["picture_body_map_alt"])
     routine_id = name.split("/", 1)[1]
     if routine_id not in figure.routines:
         return None
     areas = routine_pain_areas(routine_id, content.referrals)
-    drawn = picture_for(figure, routine_id, areas, words.__getitem__)
+    drawn = picture_for(figure, routine_id, areas, said.__getitem__)
     return Picture(name, drawn.drawing, drawn.alt)
