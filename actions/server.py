@@ -111,3 +111,13 @@ def make_app(package: str = "actions") -> Sanic:
 def serve(host: str, port: int) -> None:
     """Run the action server on `host`:`port` (one worker: the knowledge base pool is per process)."""
     make_app().run(host, port, workers=1, access_log=False)
+
+
+if __name__ == "__main__":  # started by `knotcare actions`, after it has seeded and checked the clinic profile
+    import argparse
+
+    parser = argparse.ArgumentParser(description="the Knotcare action server")
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=5055)
+    options = parser.parse_args()
+    serve(options.host, options.port)

@@ -87,12 +87,11 @@ def _cmd_actions(args: argparse.Namespace) -> int:
     except ProfileError as error:
         print(f"knotcare actions: {error}", file=sys.stderr)
         return 2
-    # The `actions` package lives at the repository root, beside config.yml.
-    sys.path.insert(0, str(ROOT))
-    from actions.server import serve
-
-    serve(args.host, args.port)
-    return 0
+    # The action server (the `actions` package at the repository root, beside config.yml) takes this
+    # process over: same pid for whoever started it, and the domain package never imports rasa-sdk.
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])))
+    os.execve(sys.executable, [sys.executable, "-m", "actions.server", "--host", args.host, "--port",
+                               str(args.port)], env)
 
 
 def _cmd_web_serve(args: argparse.Namespace) -> int:
@@ -219,12 +218,12 @@ def _cmd_tickets(args: argparse.Namespace) -> int:
         repo = TicketRepository(uow.session)
         if args.tickets_command == "list":
             found = repo.list(None if args.status == "all" else args.status)
-            for ticket in found:
-                region = ticket.summary.get("region") or "-"
-                level = ticket.summary.get("triage_level") or "-"
-                unsent = f"\tSTAFF NOT MESSAGED (Slack: {shown(ticket.slack_error)})" if ticket.slack_error else ""
-                print(f"#{ticket.id}\t{ticket.status}\t{ticket.created_at:%Y-%m-%d %H:%M}\t{ticket.reason}\t"
-                      f"region={region}\ttriage={level}{unsent}")
+            for listed in found:
+                region = listed.summary.get("region") or "-"
+                level = listed.summary.get("triage_level") or "-"
+                failed = f"\tSTAFF NOT MESSAGED (Slack: {shown(listed.slack_error)})" if listed.slack_error else ""
+                print(f"#{listed.id}\t{listed.status}\t{listed.created_at:%Y-%m-%d %H:%M}\t{listed.reason}\t"
+                      f"region={region}\ttriage={level}{failed}")
             if not found:
                 print(f"no {args.status} tickets", file=sys.stderr)
             return 0

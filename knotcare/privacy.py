@@ -24,8 +24,8 @@ import yaml
 from sqlalchemy import Column, Table, delete, inspect, text
 from sqlalchemy.engine import URL, Engine
 
+from knotcare import schema as tables
 from knotcare.config import ROOT, local_secret
-from knotcare.kb import tables
 
 KEY_ENV = "KNOTCARE_PSEUDONYM_KEY"
 

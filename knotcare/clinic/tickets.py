@@ -11,7 +11,7 @@ from urllib.parse import quote
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
-from knotcare.kb import tables as t
+from knotcare import schema as t
 from knotcare.privacy import person_id
 from knotcare.triage.engine import Rule
 
@@ -140,8 +140,8 @@ class TicketRepository:
 
     def add(self, sender_id: str, reason: str, summary: Dict[str, Any], now: dt.datetime) -> Ticket:
         """Open a ticket for a conversation."""
-        values = {"person_id": person_id(sender_id), "conversation": conversation_path(sender_id), "reason": reason,
-                  "status": "open", "summary": summary, "created_at": now}
+        values: Dict[str, Any] = {"person_id": person_id(sender_id), "conversation": conversation_path(sender_id),
+                                  "reason": reason, "status": "open", "summary": summary, "created_at": now}
         result = self.session.execute(insert(t.handoff_tickets).values(**values))
         return Ticket(id=int(result.inserted_primary_key[0]), **values)
 

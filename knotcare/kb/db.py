@@ -11,9 +11,10 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
+from knotcare import schema as tables
 from knotcare.breaker import Breaker
 from knotcare.config import database_url, with_timeouts
-from knotcare.kb import repository, tables
+from knotcare.kb import repository
 from knotcare.progress.repository import ProgressRepository
 
 

@@ -7,8 +7,8 @@ from typing import Dict, Iterable, List, Optional, Sequence
 from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
+from knotcare import schema as t
 from knotcare.content import FOR_OTHER, Answer, Message, Referral, Routine, Step, Tool
-from knotcare.kb import tables as t
 from knotcare.triage.engine import Rule
 
 

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
-from typing import Dict, List, Optional, Sequence, Tuple
+from typing import Dict, List, Mapping, Optional, Sequence, Tuple
 
 from knotcare.content import Routine, Step, Tool
-from knotcare.plan.tailor import Preferences, tailor
+from knotcare.plan.tailor import Preferences, tailor_steps
 from knotcare.triage.engine import Decision, Facts
 
 _REGION_WORDS = {
@@ -122,15 +123,15 @@ def _build_plan(facts: Facts, decision: Decision, routines: Sequence[Routine],
     routine = choose_routine(facts, routines, muscles)
     if routine is None:
         return None
-    reasons = [f"you said it's in {region_words(facts.region)}, and {routine.why[0].lower() + routine.why[1:]}"]
-    reasons[0] = reasons[0][0].upper() + reasons[0][1:]
+    first = f"you said it's in {region_words(facts.region)}, and {routine.why[0].lower() + routine.why[1:]}"
+    why = [first[0].upper() + first[1:]]
     covered = [m.replace("_", " ") for m in muscles if m in routine.muscles]
     if covered:
-        reasons.append(f"It works on the {', '.join(covered)}, which you mentioned.")
+        why.append(f"It works on the {', '.join(covered)}, which you mentioned.")
     if facts.pain_quality in _QUALITY_WORDS:
-        reasons.append(f"A knot that feels {_QUALITY_WORDS[facts.pain_quality]}, with none of the warning signs, "
-                       "usually responds to steady pressure and stretching.")
-    return Plan(routine, tuple(reasons), tuple(_adjustments(facts)))
+        why.append(f"A knot that feels {_QUALITY_WORDS[facts.pain_quality]}, with none of the warning signs, "
+                   "usually responds to steady pressure and stretching.")
+    return Plan(routine, tuple(why), tuple(_adjustments(facts)))
 
 
 def _adjustments(facts: Facts) -> List[str]:
@@ -150,3 +151,15 @@ def _adjustments(facts: Facts) -> List[str]:
     if facts.pain_quality == "stiffness":
         out.append("Since it feels stiff, spend a little longer on the stretches at the end.")
     return out
+
+
+def tailor(plan: Plan, preferences: Preferences, tools: Mapping[str, Tool], facts: Optional[Facts] = None
+           ) -> Plan:
+    """The plan with its steps, tools and length fitted to the person, the reasons added to its adjustments."""
+    r = plan.routine
+    result = tailor_steps(
+        r.steps, r.tools, r.minutes, r.gentle, preferences, tools,
+        conditions=facts.conditions if facts else frozenset(),
+        severity=facts.severity if facts else None, duration_days=facts.duration_days if facts else None)
+    return dataclasses.replace(plan, steps=result.steps, tool_ids=result.tool_ids, minutes=result.minutes,
+                               adjustments=tuple(plan.adjustments) + result.reasons)

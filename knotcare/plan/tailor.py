@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Dict, FrozenSet, List, Mapping, Optional, Sequence, Tuple
+from typing import Dict, FrozenSet, List, Mapping, Optional, Sequence, Tuple
 
 from knotcare.content import Step, Tool
 
@@ -229,20 +229,3 @@ def _for_time(steps: List[Step], minutes: int, routine_minutes: int, gentle: boo
                            "spots, not harder work on one."]
     return steps, min(10, routine_minutes), [f"You have about 10 minutes: that's the full routine below for one "
                                              f"or two knots (about {min(10, routine_minutes)} minutes)."]
-
-
-def tailor(plan: "Plan", preferences: Preferences, tools: Mapping[str, Tool], facts: Optional["Facts"] = None
-           ) -> "Plan":
-    """The plan with its steps, tools and length fitted to the person, the reasons added to its adjustments."""
-    r = plan.routine
-    result = tailor_steps(
-        r.steps, r.tools, r.minutes, r.gentle, preferences, tools,
-        conditions=facts.conditions if facts else frozenset(),
-        severity=facts.severity if facts else None, duration_days=facts.duration_days if facts else None)
-    return dataclasses.replace(plan, steps=result.steps, tool_ids=result.tool_ids, minutes=result.minutes,
-                               adjustments=tuple(plan.adjustments) + result.reasons)
-
-
-if TYPE_CHECKING:  # pragma: no cover
-    from knotcare.plan.builder import Plan
-    from knotcare.triage.engine import Facts

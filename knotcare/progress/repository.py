@@ -7,7 +7,7 @@ from typing import List, Optional
 from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
-from knotcare.kb import tables as t
+from knotcare import schema as t
 from knotcare.progress.model import Entry, PendingCheckIn, PlanRecord, as_utc, utcnow
 
 

@@ -14,8 +14,8 @@ from actions import provider
 from actions.clinic import ActionAnswerClinic, ActionRequestHuman
 from actions.decide import ActionDecideCare
 from knotcare import privacy
+from knotcare import schema as tables
 from knotcare.clinic.profile import default_profile
-from knotcare.kb import tables
 from tests.actions.conftest import make_tracker, texts
 from tests.clinic.fake_slack import FakeSlack
 

@@ -23,7 +23,7 @@ import requests
 from fhir.resources.bundle import Bundle
 from sqlalchemy import create_engine, select
 
-from knotcare.kb import tables
+from knotcare import schema as tables
 from tests.clinic.fake_slack import FakeSlack
 from tests.e2e.conftest import MODEL, Servers, all_text
 

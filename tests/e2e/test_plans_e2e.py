@@ -8,7 +8,8 @@ import uuid
 import pytest
 from sqlalchemy import update
 
-from knotcare.kb import KnowledgeBase, tables
+from knotcare import schema as tables
+from knotcare.kb import KnowledgeBase
 from knotcare.privacy import person_id
 from tests.e2e.conftest import Servers, all_text, buttons
 from tests.e2e.test_conversations import answer_screen_no

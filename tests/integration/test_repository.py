@@ -85,7 +85,7 @@ def test_a_failed_statement_never_shows_its_values(kb: KnowledgeBase) -> None:
     from sqlalchemy import insert
     from sqlalchemy.exc import SQLAlchemyError
 
-    from knotcare.kb import tables
+    from knotcare import schema as tables
 
     marker = "Zqx-private-Ümlaut-marker"
     with pytest.raises(SQLAlchemyError) as failed, kb.unit_of_work() as uow:

@@ -6,7 +6,7 @@ import time
 
 import sqlalchemy as sa
 
-from knotcare.kb import tables
+from knotcare import schema as tables
 from tests.channels.conftest import CHECK_IN_SECONDS
 from tests.channels.drivers import over_telegram
 

@@ -12,7 +12,7 @@ import pytest
 import requests
 from sqlalchemy import create_engine, func, select
 
-from knotcare.kb import tables
+from knotcare import schema as tables
 from knotcare.privacy import person_id
 from tests.channels.conftest import STAFF_CHANNEL, ChannelWorld
 from tests.channels.drivers import over_telegram, wait_turns

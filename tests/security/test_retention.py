@@ -17,9 +17,9 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy.engine import make_url
 
 from knotcare import cli, privacy
+from knotcare import schema as t
 from knotcare.clinic.tickets import TicketRepository
 from knotcare.kb import KnowledgeBase
-from knotcare.kb import tables as t
 from knotcare.progress.model import Entry, PlanRecord
 from knotcare.progress.repository import ProgressRepository
 from stores.tracker import ForgetfulSQLTrackerStore

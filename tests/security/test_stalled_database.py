@@ -194,7 +194,7 @@ def test_a_forget_the_tracker_store_could_not_finish_is_finished_later(
     from rasa.shared.core.trackers import DialogueStateTracker
 
     from knotcare import privacy
-    from knotcare.kb import tables
+    from knotcare import schema as tables
     from stores.tracker import ForgetfulSQLTrackerStore
 
     kb_url = f"sqlite:///{tmp_path / 'kb.db'}"

@@ -1,4 +1,5 @@
-"""SQL tables of the knowledge base (SQLAlchemy Core; SQLite and PostgreSQL)."""
+"""SQL tables: the reviewed content (routines, tools, rules, answers, referrals, messages) and the personal
+tables (tickets, plans, progress, pending check-ins and forgets). SQLAlchemy Core; SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
