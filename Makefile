@@ -60,8 +60,10 @@ seed: install ## load the reviewed YAML under data/kb into the knowledge base (w
 train: install $(SPACY_MODEL) ## train the model when the training data changed
 	@$(ENV) bash scripts/train-if-changed.sh
 
-lint: install ## ruff on all Python code
+lint: install ## ruff on all Python code; the import contracts and mypy on the domain (pyproject.toml)
 	@$(BIN)/ruff check knotcare actions components policies channels stores benchmarks tests
+	@out=$$($(BIN)/lint-imports --no-cache 2>&1) || { echo "$$out"; exit 1; }
+	@$(BIN)/mypy --no-error-summary --cache-dir build/mypy-cache
 
 validate: install ## rasa data validate --fail-on-warning
 	@$(ENV) $(BIN)/rasa data validate --domain domain --data data/nlu data/rules data/stories --fail-on-warning --quiet

@@ -69,6 +69,7 @@ def _answers(definitions: Definitions, link_id: str, value: Any) -> List[Questio
         if item.type == "boolean":
             answers.append(QuestionnaireResponseItemAnswer(valueBoolean=one in (True, "yes")))
         elif item.type == "choice":
+            assert item.codes is not None, f"choice item {item.link_id} names no code system"
             answers.append(QuestionnaireResponseItemAnswer(valueCoding=definitions.coding(item.codes, str(one))))
         elif item.type == "integer":
             answers.append(QuestionnaireResponseItemAnswer(valueInteger=int(one)))

@@ -307,7 +307,7 @@ class FactExtractor:
             mentions = self._mentions(text, doc, seen_as)
             mentions.append(Mention("subject", "other", start, end, text[start:end], AFFIRMED))
             mentions.append(Mention("writer", writer, start, end, text[start:end], AFFIRMED))
-        elif self._reveals_self(doc):
+        elif ctx is not None and self._reveals_self(doc):
             # The someone of a "hypothetically" is the writer: their signs are the writer's, and not made up.
             revealed = Doc(doc.vocab, words=[ctx.someone_words.get(t.lower_, t.lower_) for t in doc],
                            spaces=[bool(t.whitespace_) for t in doc])
@@ -357,10 +357,10 @@ class FactExtractor:
                 kept = {(s.start, s.end, "") for s in filter_spans([span for span, _ in found])}
             seen = set()
             for span, value in found:
-                key = (span.start, span.end, value if entity == "red_flag" else "")
-                if key not in kept or key in seen:
+                spot = (span.start, span.end, value if entity == "red_flag" else "")
+                if spot not in kept or spot in seen:
                     continue
-                seen.add(key)
+                seen.add(spot)
                 status = self._status(words, span.start, entity, span.end, value)
                 # Whether the message asks anything matters only for a denied mention (rare): checked then.
                 if entity in self._negation_only and (status != NEGATED or asks_anything(text)):
@@ -542,17 +542,17 @@ class FactExtractor:
                 return start, end, noun, "front_desk"
         if not any(w in ctx.self_words for w in words):
             # A clinical note ("G2P1 at 30/40, 2/7 LBP, febrile"): someone's patient, written by staff.
-            for token in doc:
-                if token.lower_ in ctx.clinical_markers or any(p.match(token.lower_)
-                                                               for p in ctx.clinical_marker_patterns):
-                    return token.idx, token.idx + len(token), noun, "front_desk"
+            for word in doc:
+                if word.lower_ in ctx.clinical_markers or any(p.match(word.lower_)
+                                                              for p in ctx.clinical_marker_patterns):
+                    return word.idx, word.idx + len(word), noun, "front_desk"
         if not self._writer_present(words):
             # Nobody but "he" or "she" in it, the writer at most wondering ("only tenderness along the neck. She must
             # be coming down with something but I don't know what"): it is about them.
             if owners or any(m.entity in self._OWNED for m in mentions):
-                for token in doc:
-                    if token.lower_ in ctx.subject_pronouns:
-                        return token.idx, token.idx + len(token), noun, "relative"
+                for word in doc:
+                    if word.lower_ in ctx.subject_pronouns:
+                        return word.idx, word.idx + len(word), noun, "relative"
         if "other" in owners and "self" not in owners:
             token = owners["other"]
             return doc[token].idx, doc[token].idx + len(doc[token]), noun, "relative"
@@ -813,9 +813,9 @@ class FactExtractor:
             cue = next((c for c in ctx.negation if self._ends_with(window[: position + 1], c)), None)
             if cue is None:
                 continue
-            after = window[position + 1:]
+            following = window[position + 1:]
             # "I can't turn my neck": the cue denies the moving, not the body part moved.
-            if entity in BODY_ENTITIES and any(word in ctx.negation_stopped_by for word in after):
+            if entity in BODY_ENTITIES and any(word in ctx.negation_stopped_by for word in following):
                 continue
             # "can't turn it without a sharp pain": "without" after a "can't" affirms the pain.
             before = clause[:len(clause) - len(window) + position]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import List, Optional
+from typing import List, Optional, Sequence, cast
 from xml.sax.saxutils import escape
 
 from knotcare.pictures.drawing import STYLES, Drawing, Shape, wrap
@@ -14,7 +14,8 @@ def _paint(style: str) -> str:
     if "stroke" in s:
         parts.append(f'stroke="{s["stroke"]}" stroke-width="{s.get("width", 1)}"')
     if "dash" in s:
-        parts.append('stroke-dasharray="{} {}"'.format(*s["dash"]))  # type: ignore[str-format]
+        on, off = cast(Sequence[float], s["dash"])
+        parts.append(f'stroke-dasharray="{on} {off}"')
     if "opacity" in s:
         parts.append(f'opacity="{s["opacity"]}"')
     return " ".join(parts)

@@ -4,12 +4,20 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any, Dict, Optional
+from typing import Any, Dict, Optional, overload
 
 
 def utcnow() -> dt.datetime:
     """Now, in UTC, timezone-aware (every stored time is UTC)."""
     return dt.datetime.now(dt.timezone.utc)
+
+
+@overload
+def as_utc(value: dt.datetime) -> dt.datetime: ...
+
+
+@overload
+def as_utc(value: None) -> None: ...
 
 
 def as_utc(value: Optional[dt.datetime]) -> Optional[dt.datetime]:
