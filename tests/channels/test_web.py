@@ -232,6 +232,49 @@ def test_somewhere_else_gets_the_scope_answer(browser, world) -> None:
     page.close()
 
 
+def clipped_or_outside(page, width: int) -> List[str]:
+    """Controls whose text is cut off or that stand (partly) outside a `width`-px-wide window, and the page itself
+    when it scrolls sideways."""
+    return page.evaluate("""width => {
+        const bad = [];
+        if (document.documentElement.scrollWidth > width) bad.push('page scrolls sideways');
+        for (const el of document.querySelectorAll('button, textarea')) {
+            const box = el.getBoundingClientRect();
+            if (box.width === 0 && box.height === 0) continue;  // not shown
+            if (el.scrollWidth > el.clientWidth + 1 || box.right > width + 1 || box.left < -1)
+                bad.push(el.id || el.textContent.trim());
+        }
+        return bad;
+    }""", width)
+
+
+@pytest.mark.parametrize("how", ["zoom", "text"])
+def test_at_200_percent_nothing_is_cut_off_and_the_chat_still_works(browser, world, how: str) -> None:
+    """WCAG 1.4.4 and 1.4.10: a 1280 x 800 screen zoomed to 200% lays the page out 640 px wide; text alone made
+    twice as large (the browser's text size) on the full width. Either way every control shows its whole label
+    inside the window, nothing scrolls sideways, and a region tap and a typed answer are still taken."""
+    from playwright.sync_api import expect
+
+    width = 640 if how == "zoom" else 1280
+    page = open_page(browser, world, [])
+    page.set_viewport_size({"width": width, "height": 400 if how == "zoom" else 800})
+    if how == "text":
+        page.evaluate("document.documentElement.style.fontSize = '200%'")
+    expect(page.locator("button.region", has_text="Neck")).to_be_visible(timeout=WAIT)
+    page.wait_for_timeout(300)  # the map's labels are placed after layout
+    assert clipped_or_outside(page, width) == []
+    page.screenshot(path=str(shot(f"200-percent-{how}")), full_page=True)
+    page.locator("button.region", has_text="Neck").click()
+    expect(page.locator(".msg.bot").last).to_contain_text("feel like", timeout=WAIT)
+    page.locator("#message").fill("a dull ache")
+    page.locator("#send").click()
+    expect(page.locator(".msg.user .text").last).to_have_text("a dull ache", timeout=WAIT)
+    expect(page.locator(".msg.bot").last).not_to_contain_text("feel like", timeout=WAIT)
+    assert clipped_or_outside(page, width) == []
+    assert slots(world, f"web:{session_id(page)}")["pain_quality"] == "dull_ache"
+    page.close()
+
+
 def test_a_whole_conversation_by_keyboard_alone(browser, world) -> None:
     """Tab to the body map, Enter on a region, type the rest, Space and Enter on the yes/no buttons."""
     from playwright.sync_api import expect
