@@ -144,6 +144,5 @@ class ActionAskBodyRegion(_AskForSlot):
         return await super().run(dispatcher, tracker, domain)
 
 
-ASK_ACTIONS = [concrete_action(_AskForSlot, f"action_ask_{slot}", slot=slot) for slot in FACT_SLOTS[1:] + [
-    "screen_cauda_equina", "screen_head_neuro", "screen_trauma_chest", "screen_nerve", "screen_general",
-    "screen_radiating", "screen_age"]]
+ASK_ACTIONS = [concrete_action(_AskForSlot, f"action_ask_{slot}", slot=slot)
+               for slot in FACT_SLOTS[1:] + list(SCREEN_CODES)]

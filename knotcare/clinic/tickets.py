@@ -14,17 +14,10 @@ from sqlalchemy.orm import Session
 from knotcare import schema as t
 from knotcare.privacy import person_id
 from knotcare.triage.engine import Rule
+from knotcare.triage.screen import SCREEN
 
-#: The red-flag screen's slots and what each question covered (data/kb/messages.yml asks them).
-SCREEN_SLOTS = {
-    "screen_cauda_equina": "bladder/bowel, saddle numbness, both legs",
-    "screen_head_neuro": "dizziness, vision, speech, swallowing",
-    "screen_trauma_chest": "fall or blow, chest pain, breathlessness",
-    "screen_nerve": "arm/leg weakness, numbness, clumsiness",
-    "screen_general": "fever, weight loss, night pain",
-    "screen_radiating": "pain travelling down an arm or a leg",
-    "screen_age": "over 50 or under 20",
-}
+#: The red-flag screen's slots and what each question covered, in staff's words.
+SCREEN_SLOTS = {slot: question.covers for slot, question in SCREEN.items()}
 
 
 def conversation_path(sender_id: str) -> str:

@@ -15,6 +15,7 @@ from knotcare.config import DATA_DIR
 from knotcare.content import FOR_OTHER, PLACES, REGIONS, Answer, Message, Referral, Routine, Step, Tool
 from knotcare.kb.db import KnowledgeBase
 from knotcare.triage.engine import Rule, validate_rule
+from knotcare.triage.screen import SCREEN_CODES
 
 #: The reviewed files, relative to the data folder.
 CONTENT_FILES = ("kb/routines.yml", "kb/tools.yml", "kb/triage_rules.yml", "kb/answers.yml", "kb/referrals.yml",
@@ -26,8 +27,7 @@ MESSAGE_FILES = ("kb/messages.yml", "kb/messages_plans.yml")
 #: Messages the actions cannot do without.
 REQUIRED_MESSAGES = frozenset({
     "ask_body_region", "ask_back_part", "ask_pain_quality", "ask_pain_duration_days", "ask_pain_severity",
-    "ask_screen_cauda_equina", "ask_screen_head_neuro", "ask_screen_trauma_chest", "ask_screen_nerve",
-    "ask_screen_general", "ask_screen_radiating", "ask_screen_age", "screen_intro", "emergency", "urgent",
+    *(f"ask_{slot}" for slot in SCREEN_CODES), "screen_intro", "emergency", "urgent",
     "see_clinician", "consult_first", "comfort_advice",
     "red_flag_safety_net", "default", "empty_message", "english_only", "duration_from_number",
     "severity_out_of_range", "answer_after_red_flag", "question_menu",

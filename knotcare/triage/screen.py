@@ -7,19 +7,37 @@ unless the person already named one of them in their own words.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Dict, List, Optional, Tuple
 
-#: Screen slot -> the red-flag codes a "yes" affirms.
-SCREEN_CODES: Dict[str, Tuple[str, ...]] = {
-    "screen_cauda_equina": ("bladder_bowel_change", "saddle_numbness", "bilateral_leg_symptoms"),
-    "screen_head_neuro": ("neuro_head_signs",),
-    "screen_trauma_chest": ("major_trauma", "chest_pain"),
-    "screen_nerve": ("limb_numbness_tingling", "limb_weakness"),
-    "screen_general": ("fever", "unexplained_weight_loss", "night_pain"),
+
+@dataclass(frozen=True)
+class ScreenQuestion:
+    """One yes/no question of the screen: the red-flag codes a "yes" affirms, and what it covers in staff's
+    words (the handoff summary). Its wording for the person is the message `ask_<slot>` (data/kb/messages.yml);
+    its slot, form entry and `action_ask_<slot>` are in domain/core.yml (tests/unit/test_screen.py holds them
+    to this list)."""
+
+    codes: Tuple[str, ...]
+    covers: str
+
+
+#: The one list of screen questions, by slot, in the order they are asked when all apply.
+SCREEN: Dict[str, ScreenQuestion] = {
+    "screen_cauda_equina": ScreenQuestion(("bladder_bowel_change", "saddle_numbness", "bilateral_leg_symptoms"),
+                                          "bladder/bowel, saddle numbness, both legs"),
+    "screen_head_neuro": ScreenQuestion(("neuro_head_signs",), "dizziness, vision, speech, swallowing"),
+    "screen_trauma_chest": ScreenQuestion(("major_trauma", "chest_pain"), "fall or blow, chest pain, breathlessness"),
+    "screen_nerve": ScreenQuestion(("limb_numbness_tingling", "limb_weakness"),
+                                   "arm/leg weakness, numbness, clumsiness"),
+    "screen_general": ScreenQuestion(("fever", "unexplained_weight_loss", "night_pain"),
+                                     "fever, weight loss, night pain"),
     # Asked only when they matter (see screens_for): nerve-like pain, and new pain with no stated age.
-    "screen_radiating": ("limb_numbness_tingling",),
-    "screen_age": ("new_pain_age_risk",),
+    "screen_radiating": ScreenQuestion(("limb_numbness_tingling",), "pain travelling down an arm or a leg"),
+    "screen_age": ScreenQuestion(("new_pain_age_risk",), "over 50 or under 20"),
 }
+#: Screen slot -> the red-flag codes a "yes" affirms.
+SCREEN_CODES: Dict[str, Tuple[str, ...]] = {slot: question.codes for slot, question in SCREEN.items()}
 
 #: Pain qualities that sound like a nerve rather than a knot: the screen asks whether the pain travels.
 NERVE_QUALITIES = frozenset({"shooting", "burning", "tingling", "numbness"})

@@ -9,13 +9,13 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import provider
+from knotcare.triage.screen import SCREEN_CODES
 
 SLOT_DEFAULTS: Dict[str, Any] = {
     "body_region": None, "pain_quality": None, "pain_duration_days": None, "pain_severity": None,
     "red_flags": [], "conditions": [], "muscles": [], "triage_level": None, "triage_rule_ids": [],
-    "routine_id": None, "region_hint": None, "requested_slot": None, "screen_cauda_equina": None,
-    "screen_head_neuro": None, "screen_trauma_chest": None, "screen_nerve": None, "screen_general": None,
-    "screen_radiating": None, "screen_age": None, "age": None, "screen_first": False,
+    "routine_id": None, "region_hint": None, "requested_slot": None, "age": None, "screen_first": False,
+    **{slot: None for slot in SCREEN_CODES},
 }
 
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from knotcare.triage.screen import SCREEN_CODES, screens_for, screens_for_region
+import yaml
+
+from knotcare.config import ROOT
+from knotcare.triage.screen import SCREEN, SCREEN_CODES, screens_for, screens_for_region
 
 
 def test_every_intake_asks_the_regions_screen_with_the_general_question_last() -> None:
@@ -31,3 +34,19 @@ def test_new_pain_without_an_age_adds_the_age_question() -> None:
 
 def test_every_screen_question_has_codes() -> None:
     assert all(SCREEN_CODES.values())
+
+
+def test_the_domain_declares_each_screen_question_as_the_one_list_says() -> None:
+    """knotcare.triage.screen.SCREEN is the one list: domain/core.yml's screen slots (yes/no from affirm and deny
+    while that question is open), the intake form's entries and the ask actions must be the same, in order."""
+    domain = yaml.safe_load((ROOT / "domain" / "core.yml").read_text(encoding="utf-8"))
+    asked = [slot for slot in domain["forms"]["pain_intake_form"]["required_slots"] if slot.startswith("screen_")]
+    assert asked == list(SCREEN)
+    slots = {name: slot for name, slot in domain["slots"].items() if name in SCREEN or name.startswith("screen_")}
+    assert set(slots) - {"screen_first"} == set(SCREEN)
+    for name in SCREEN:
+        mappings = slots[name]["mappings"]
+        assert slots[name]["type"] == "bool"
+        assert {(m["intent"], m["value"]) for m in mappings} == {("affirm", True), ("deny", False)}
+        assert all(m["conditions"] == [{"active_loop": "pain_intake_form", "requested_slot": name}] for m in mappings)
+        assert f"action_ask_{name}" in domain["actions"]
