@@ -103,6 +103,11 @@ class _Context:
     speech_verbs: frozenset = frozenset()
     #: "lifting a sofa with my brother": a person after one of these is company, not whose pain it is
     company_words: frozenset = frozenset()
+    #: "after lifting my son", "transferring my patient", "my late husband": the person after one of these is what
+    #: the writer handled, or no longer living: not whose pain it is, and no cue that the message is for them
+    handled_words: frozenset = frozenset()
+    #: "I am not writing for anybody": a cue for someone else straight after one of these says the opposite
+    cue_denied_by: frozenset = frozenset()
     #: "hypothetically if someone couldn't feel their bum ... (it's me)": the writer owning up to a made-up someone
     self_reveal: Tuple[Tuple[str, ...], ...] = ()
     #: the made-up someone's words read as the writer's once revealed ("their" -> "my")
@@ -154,6 +159,8 @@ class FactExtractor:
         self._phrases = PhraseMatcher(self.nlp.vocab, attr="LOWER")
         self._spans: Dict[str, Tuple[int, int]] = {}
         self._not_followed_by: Dict[str, frozenset] = {}
+        #: matcher key of one side of a `both` pattern read over the whole message -> (value key, side)
+        self._sides: Dict[str, Tuple[str, str]] = {}
         #: value key -> values whose mentions in the same message it cancels (see red_flags.yml `overrides`)
         self._overrides: Dict[str, frozenset] = {}
         #: entities read with negation only, and only in a statement (`context: negation`): a question's topic is
@@ -220,6 +227,8 @@ class FactExtractor:
             region_idioms=phrases("region_idioms"),
             speech_verbs=frozenset(spec.get("speech_verbs", [])),
             company_words=frozenset(spec.get("company_words", [])),
+            handled_words=frozenset(spec.get("handled_words", [])),
+            cue_denied_by=frozenset(spec.get("cue_denied_by", [])),
             self_reveal=phrases("self_reveal"),
             someone_words=dict(spec.get("someone_words") or {}),
             writer_speaks=phrases("writer_speaks"),
@@ -257,11 +266,17 @@ class FactExtractor:
             for index, pattern in enumerate(rules.get("patterns") or []):
                 # A pattern is a token list, or {tokens, span} to keep only part
                 # of the match (the context word before "back" is not the region),
-                # or {both: [firsts, seconds], gap: token}: one of each, in either order.
+                # or {both: [firsts, seconds], gap: token}: one of each, in either order; with `whole_message`,
+                # each side may also stand anywhere in the message, read with its own context.
                 if isinstance(pattern, dict) and "both" in pattern:
                     firsts, seconds = pattern["both"]
                     self._matcher.add(key, [a + [pattern["gap"]] + b for a in firsts for b in seconds]
                                       + [b + [pattern["gap"]] + a for a in firsts for b in seconds])
+                    if pattern.get("whole_message"):
+                        for side, alternatives in (("first", firsts), ("second", seconds)):
+                            side_key = f"{key}|{index}|{side}"
+                            self._matcher.add(side_key, alternatives)
+                            self._sides[side_key] = (key, side)
                 elif isinstance(pattern, dict):
                     sub_key = f"{key}|{index}"
                     self._matcher.add(sub_key, [pattern["tokens"]])
@@ -320,8 +335,13 @@ class FactExtractor:
     def _mentions(self, text: str, doc: Doc, seen_as: Doc) -> List[Mention]:
         """The pattern mentions read in `seen_as` (the same tokens as `doc`), with their context status."""
         by_entity: Dict[str, List[Tuple[Span, str]]] = {}
+        sides: Dict[str, Dict[str, List[Tuple[int, int]]]] = {}
         for match_id, start, end in list(self._matcher(seen_as)) + list(self._phrases(seen_as)):
             key = self.nlp.vocab.strings[match_id]
+            if key in self._sides:
+                value_key, side = self._sides[key]
+                sides.setdefault(value_key, {}).setdefault(side, []).append((start, end))
+                continue
             # A pattern's own list wins over its value's (`None` when it has none).
             blocked = self._not_followed_by.get(key)
             if key in self._spans:
@@ -368,6 +388,7 @@ class FactExtractor:
                 mentions.append(
                     Mention(entity, value, span.start_char, span.end_char, text[span.start_char:span.end_char], status)
                 )
+        mentions += self._both_sides(text, doc, words, sides, mentions)
         # An affirmed fact can rule another out ("wakes me at 4am but loosens up once I get moving" is not
         # night pain that rest and moving don't ease).
         cancelled = set().union(*(self._overrides.get(f"{m.entity}|{m.value}", ()) for m in mentions if m.affirmed))
@@ -407,6 +428,27 @@ class FactExtractor:
             mentions = [m for m in mentions
                         if not (m.entity in BODY_ENTITIES and self._given_as_example(doc, words, m))]
         return mentions
+
+    def _both_sides(self, text: str, doc: Doc, words: Sequence[str], sides: Dict[str, Dict[str, List[Tuple[int, int]]]],
+                    found: Sequence[Mention]) -> List[Mention]:
+        """A `whole_message` pair whose two sides are each affirmed somewhere in the message ("I'm 32 weeks pregnant.
+        Back pain is nothing new ... Today a tightening across my bump every ten minutes"). Each side is read with
+        its own context, so "no bleeding" after "pregnant" still counts as denied; the mention is the later side."""
+        extra: List[Mention] = []
+        for value_key, spans in sides.items():
+            entity, value = value_key.split("|", 1)
+            if any(m.entity == entity and m.value == value and m.affirmed for m in found):
+                continue
+            affirmed = {side: [(start, end) for start, end in spans.get(side, [])
+                               if self._status(words, start, entity, end, value) == AFFIRMED]
+                        for side in ("first", "second")}
+            if not affirmed["first"] or not affirmed["second"]:
+                continue
+            start, end = max(affirmed["first"][0], affirmed["second"][0])
+            span = doc[start:end]
+            extra.append(Mention(entity, value, span.start_char, span.end_char, text[span.start_char:span.end_char],
+                                 AFFIRMED))
+        return extra
 
     def _given_as_example(self, doc: Doc, words: Sequence[str], mention: Mention) -> bool:
         """ "trauma such as a neck injury": a body word given as an example (in a message naming no one, a general
@@ -583,11 +625,15 @@ class FactExtractor:
         # "I had injections in my feet. The physician said ...": after the writer has said what hurts is their own
         # ("my feet"), and nothing is anyone else's, a front-desk phrase names someone in their story ("Message from
         # a client: 'my neck ...'" opens with the frame, so it stays).
+        ctx = self._context
         mine = "self" in owners and "other" not in owners and words[owners["self"]] in ("my", "mine")
         for cues, writer in ((self._front_desk_cues, "front_desk"), (self._relative_cues, "relative")):
             for index, word in enumerate(words):
                 if mine and writer == "front_desk" and index > owners["self"]:
                     break
+                denied = self._cue_denied(words, index)
+                if denied or (word in ctx.subject_determiners and self._handled(words, index + 1)):
+                    continue
                 # Only the cues that start with this word (there are ~2,000, most from `proxy_templates`).
                 for cue in cues.get(word, ()):
                     end = self._cue_end(words, index, cue)
@@ -595,6 +641,19 @@ class FactExtractor:
                     if end is not None and (writer == "relative" or not self._self_before(words, index)):
                         return doc[index].idx, doc[end - 1].idx + len(doc[end - 1]), writer
         return None
+
+    def _handled(self, words: Sequence[str], noun: int) -> bool:
+        """ "lifting my son", "my late husband": the person word at `noun` is handled by the writer, or deceased."""
+        ctx = self._context
+        if not 0 < noun < len(words) or words[noun] not in ctx.subject_nouns:
+            return False
+        before = words[noun - 1]
+        return before in ctx.handled_words or (noun >= 2 and before in ctx.subject_determiners
+                                               and words[noun - 2] in ctx.handled_words)
+
+    def _cue_denied(self, words: Sequence[str], index: int) -> bool:
+        """ "I am not writing for anybody": a negation just before the cue."""
+        return any(w in self._context.cue_denied_by for w in words[max(0, index - 2):index])
 
     def _cue_end(self, words: Sequence[str], index: int, cue: Tuple[str, ...]) -> Optional[int]:
         """Where `cue` ends when it starts at `index`; a determiner and its noun may have a hyphenated modifier
@@ -661,7 +720,7 @@ class FactExtractor:
             # "my mate says it's text neck": the speaker owns nothing of what they say; "lifting a sofa with my
             # brother, lower back on the left": company owns nothing either. Skip the person and "my" before them.
             company = (word in ctx.subject_nouns and index >= 2 and words[index - 1] in ctx.subject_determiners
-                       and words[index - 2] in ctx.company_words)
+                       and words[index - 2] in ctx.company_words) or self._handled(words, index)
             if is_person and (index + 1 < len(words) and words[index + 1] in ctx.speech_verbs or company):
                 skip_to = index - 1 if index and words[index - 1] in ctx.subject_determiners else index
                 continue

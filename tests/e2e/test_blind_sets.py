@@ -7,7 +7,9 @@
 - tests/nlu/blind_posts/messages.yml: 200 first messages as people write on forums and contact forms (longer,
   with background and other people in them), labelled the same way;
 - tests/nlu/blind_texts/messages.yml: 200 first messages as people type in chat apps (short, lowercase, typos,
-  slang, abbreviations, emoji; relatives, carers and front desks in shorthand), labelled the same way.
+  slang, abbreviations, emoji; relatives, carers and front desks in shorthand), labelled the same way;
+- tests/nlu/blind_voices/messages.yml: 160 first messages in second-language and regional Englishes, formal
+  letters from older people, dictation, long pasted notes and care records, labelled the same way.
 
 Their first run, before any fix, is in docs/measurements.md. Here each serious case is its own test, so CI names
 any dangerous miss; the other figures are held at their targets.
@@ -29,6 +31,7 @@ PUBLISHED = load_vignettes(ROOT / "tests" / "triage" / "vignettes_published.yml"
 OPENERS = load_messages(ROOT / "tests" / "nlu" / "blind_openers" / "messages.yml")
 POSTS = load_messages(ROOT / "tests" / "nlu" / "blind_posts" / "messages.yml")
 TEXTS = load_messages(ROOT / "tests" / "nlu" / "blind_texts" / "messages.yml")
+VOICES = load_messages(ROOT / "tests" / "nlu" / "blind_voices" / "messages.yml")
 #: Where our reading of the clinical facts and the blind labeller's differ (docs/measurements.md says why):
 #: a hand that "has gone weak over the last few days" is new weakness, which the facts send to a clinician
 #: (`see_clinician`, Semigran 2015), not weakness getting worse (same day); the labeller said urgent.
@@ -77,10 +80,27 @@ def text_readings(servers: Servers) -> List[Reading]:
     return read_all(Assistant(servers.rasa_url, servers.token), TEXTS)
 
 
+@pytest.fixture(scope="module")
+def voice_readings(servers: Servers) -> List[Reading]:
+    """Every message of the world-English, letter, dictation and long-note set, each in a conversation of its own."""
+    return read_all(Assistant(servers.rasa_url, servers.token), VOICES)
+
+
+def test_voices_regions_and_subject_hold_their_measured_floor(voice_readings) -> None:
+    """Below the targets on regions and subject (words such as "my cross" for the lower back, and writers who name
+    someone only in passing): held where they are (docs/measurements.md); every flag but two read."""
+    result = figures(voice_readings)
+    assert result.recall >= 0.93, result
+    assert result.subject_rate >= 0.95, result
+    assert result.false_rate <= 0.10, result
+    assert result.flag_read >= result.flagged - 2, result
+
+
 #: Every serious first message, by the fixture that reads its set (the posts' disputed label left out).
 SERIOUS_FIRST = ([("readings", m.id) for m in OPENERS if m.level in SERIOUS]
                  + [("post_readings", m.id) for m in POSTS if m.level in SERIOUS and m.id not in DISPUTED]
-                 + [("text_readings", m.id) for m in TEXTS if m.level in SERIOUS])
+                 + [("text_readings", m.id) for m in TEXTS if m.level in SERIOUS]
+                 + [("voice_readings", m.id) for m in VOICES if m.level in SERIOUS])
 
 
 @pytest.mark.parametrize(("fixture", "message_id"), SERIOUS_FIRST)
