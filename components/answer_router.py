@@ -19,14 +19,12 @@ from __future__ import annotations
 
 from typing import Any, Dict, List, Text
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_NAME_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from components.red_flag_router import route_intent
+from components.rule_component import RuleComponent
 from knotcare.nlp.phrasing import phrased_as_question
 
 FACTS = frozenset({"pain_quality", "body_region", "duration", "severity", "muscle"})
@@ -34,7 +32,7 @@ DETAILS = frozenset({"pain_quality", "duration", "severity"})
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
-class AnswerRouter(GraphComponent):
+class AnswerRouter(RuleComponent):
     """Routes statements of pain facts that were guessed as questions to `describe_pain`."""
 
     @staticmethod
@@ -50,13 +48,6 @@ class AnswerRouter(GraphComponent):
         self._intent = config["intent"]
         self._short = int(config["short"])
 
-    @classmethod
-    def create(
-        cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> "AnswerRouter":
-        """Nothing to train or load."""
-        return cls(config)
 
     def process(self, messages: List[Message]) -> List[Message]:
         """Route each message that states pain facts without asking anything."""

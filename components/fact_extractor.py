@@ -6,16 +6,15 @@ import hashlib
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Text
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.constants import SPACY_DOCS
 from rasa.nlu.extractors.extractor import EntityExtractorMixin
 from rasa.shared.nlu.constants import ENTITIES, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from components.rule_component import RuleComponent
 from knotcare.config import ROOT
 from knotcare.nlp.extractor import FactExtractor, default_extractor
 
@@ -27,7 +26,7 @@ def _folder(config: Dict[str, Any]) -> Path:
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False)
-class KnotcareFactExtractor(GraphComponent, EntityExtractorMixin):
+class KnotcareFactExtractor(RuleComponent, EntityExtractorMixin):
     """Adds entities with canonical values: regions, muscles, pain, duration, severity, red flags, conditions.
 
     Only affirmed mentions become entities: "no numbness" or "my dad had cancer"
@@ -52,13 +51,6 @@ class KnotcareFactExtractor(GraphComponent, EntityExtractorMixin):
     def __init__(self, config: Dict[Text, Any]) -> None:
         self._extractor: FactExtractor = default_extractor(str(_folder(config)))
 
-    @classmethod
-    def create(
-        cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> "KnotcareFactExtractor":
-        """Build the extractor from the pattern files."""
-        return cls(config)
 
     def train(self, training_data: TrainingData) -> Resource:  # pragma: no cover - not trainable
         """Nothing to learn: the patterns are reviewed rules."""

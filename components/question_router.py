@@ -29,14 +29,12 @@ from __future__ import annotations
 
 from typing import Any, Dict, List, Text
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_NAME_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from components.red_flag_router import route_intent
+from components.rule_component import RuleComponent
 from knotcare.nlp.phrasing import phrased_as_question
 
 KNOT_QUESTIONS = [
@@ -46,7 +44,7 @@ KNOT_QUESTIONS = [
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
-class QuestionRouter(GraphComponent):
+class QuestionRouter(RuleComponent):
     """Routes a question about knots whose words name a topic to `ask_question`."""
 
     @staticmethod
@@ -69,13 +67,6 @@ class QuestionRouter(GraphComponent):
         self._when_asked = frozenset(config["when_asked"])
         self._routine_words = frozenset(config["routine_words"])
 
-    @classmethod
-    def create(
-        cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> "QuestionRouter":
-        """Nothing to train or load."""
-        return cls(config)
 
     def process(self, messages: List[Message]) -> List[Message]:
         """Re-route each question about knots that names a topic; drop the topics of anything else."""

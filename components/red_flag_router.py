@@ -10,16 +10,15 @@ from __future__ import annotations
 
 from typing import Any, Dict, List, Text
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_NAME_KEY, INTENT_RANKING_KEY, PREDICTED_CONFIDENCE_KEY
 from rasa.shared.nlu.training_data.message import Message
 
+from components.rule_component import RuleComponent
+
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
-class RedFlagRouter(GraphComponent):
+class RedFlagRouter(RuleComponent):
     """Overrides the intent when the message affirms a red flag.
 
     "thanks! oh and I can't control my bladder" must not get "you're welcome":
@@ -38,13 +37,6 @@ class RedFlagRouter(GraphComponent):
         self._entity = config["entity"]
         self._without_entity = config["without_entity"]
 
-    @classmethod
-    def create(
-        cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> "RedFlagRouter":
-        """Nothing to train or load."""
-        return cls(config)
 
     def process(self, messages: List[Message]) -> List[Message]:
         """Route messages with an affirmed red flag to the red-flag intent."""

@@ -19,14 +19,12 @@ from pathlib import Path
 from typing import Any, Dict, FrozenSet, List, Text
 
 import yaml
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_NAME_KEY
 from rasa.shared.nlu.training_data.message import Message
 
 from components.red_flag_router import route_intent
+from components.rule_component import RuleComponent
 from knotcare.config import ROOT
 
 
@@ -37,7 +35,7 @@ def alone_only_parts(path: Path) -> FrozenSet[str]:
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
-class ScopeRouter(GraphComponent):
+class ScopeRouter(RuleComponent):
     """Routes a message about a body part outside the five regions to `describe_other_part`."""
 
     @staticmethod
@@ -54,13 +52,6 @@ class ScopeRouter(GraphComponent):
         path = Path(config["patterns"])
         self._alone_only = alone_only_parts(path if path.is_absolute() else ROOT / path)
 
-    @classmethod
-    def create(
-        cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> "ScopeRouter":
-        """Nothing to train or load."""
-        return cls(config)
 
     def process(self, messages: List[Message]) -> List[Message]:
         """Route messages about parts outside the regions; drop spread-to parts beside a region."""
