@@ -12,19 +12,15 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import provider
 from actions.say import say
 from actions.slots import facts_from_tracker
+from knotcare.care import decide_care
 from knotcare.clinic.answers import see_clinician_offer
 from knotcare.clinic.profile import default_profile
-from knotcare.plan import build_plan
-from knotcare.triage import decide
 from knotcare.triage.engine import Facts
 
 logger = logging.getLogger(__name__)
 
 #: Levels whose reply starts with a header message of the same name (messages.yml).
 _HEADED_LEVELS = ("emergency", "urgent", "see_clinician", "consult_first")
-#: Levels that lead to a plan (asked for preferences first, then given by action_give_plan).
-PLAN_LEVELS = ("self_care", "consult_first")
-
 
 class ActionDecideCare(Action):
     """Applies the triage rules to the slots and replies with advice or a routine."""
@@ -48,17 +44,15 @@ def reply_with_decision(dispatcher: CollectingDispatcher, tracker: Tracker, fact
     """
     subject = tracker.get_slot("subject")
     with provider.knowledge_base().unit_of_work() as uow:
-        rules = uow.rules.all()
-        routines = uow.routines.all()
+        care = decide_care(uow, facts, tracker.get_slot("muscles") or [])
         messages = {key: uow.messages.for_subject(key, subject) for key in (*_HEADED_LEVELS, "comfort_advice",
                                                                              "red_flag_safety_net")}
         escalation = uow.messages.get("front_desk_escalation")
         version = uow.meta.get("rules_version")
-    decision = decide(facts, rules)
+    decision, plan = care.decision, care.plan
     # Rule ids only: what the person said stays out of the logs.
     logger.info("triage decision level=%s rules=%s", decision.level, ",".join(decision.rule_ids))
 
-    plan = build_plan(facts, decision, routines, tracker.get_slot("muscles") or [])
     if decision.level in _HEADED_LEVELS:
         say(dispatcher, messages[decision.level])
     front_desk = default_profile().escalation.get(decision.level)
@@ -74,8 +68,7 @@ def reply_with_decision(dispatcher: CollectingDispatcher, tracker: Tracker, fact
         dispatcher.utter_message(text=see_clinician_offer(default_profile()))
     if decision.level == "self_care" and decision.messages:
         dispatcher.utter_message(text=" ".join(decision.messages_for(subject)))
-    plan_follows = plan is not None and decision.level in PLAN_LEVELS
-    if decision.level != "emergency" and not plan_follows:
+    if decision.level != "emergency" and not care.plan_follows:
         say(dispatcher, messages["red_flag_safety_net"])
 
     events: List[EventType] = [
@@ -84,7 +77,7 @@ def reply_with_decision(dispatcher: CollectingDispatcher, tracker: Tracker, fact
         SlotSet("triage_rules_version", version),
         SlotSet("routine_id", plan.routine.id if plan else None),
     ]
-    if plan_follows:
+    if care.plan_follows:
         events.append(SlotSet("plan_pending", True))
     else:
         # Whatever was under way (a plan to come, a guided session) stops for this decision.

@@ -13,18 +13,17 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import provider
-from actions.decide import PLAN_LEVELS
 from actions.pictures import hold_timer, show_named
 from actions.say import concrete_action, say, say_key
 from actions.slots import entity_values, facts_from_tracker
+from knotcare.care import decide_care
 from knotcare.config import check_in_after
 from knotcare.content import Step
-from knotcare.plan import Plan, Preferences, build_plan, new_place, step_line
+from knotcare.plan import Plan, Preferences, new_place, step_line
 from knotcare.plan.preferences import is_skip, parse_minutes, parse_mobility, parse_pain, parse_tools
 from knotcare.privacy import person_id
 from knotcare.progress.followup import CHECK_IN, CHECK_IN_INTENT, HOLD, reminder_name
 from knotcare.progress.model import Entry, PendingCheckIn, PlanRecord, utcnow
-from knotcare.triage import decide
 
 logger = logging.getLogger(__name__)
 
@@ -58,16 +57,10 @@ def preferences_from_tracker(tracker: Tracker) -> Optional[Preferences]:
 
 def current_plan(tracker: Tracker) -> Optional[Plan]:
     """The tailored plan for the conversation's facts, or None when the decision gives none."""
-    facts = facts_from_tracker(tracker)
     with provider.knowledge_base().unit_of_work() as uow:
-        rules = uow.rules.all()
-        routines = uow.routines.all()
-        tools = {tool.id: tool for tool in uow.tools.all()}
-    decision = decide(facts, rules)
-    if decision.level not in PLAN_LEVELS:
-        return None
-    return build_plan(facts, decision, routines, tracker.get_slot("muscles") or [],
-                      preferences_from_tracker(tracker), tools)
+        care = decide_care(uow, facts_from_tracker(tracker), tracker.get_slot("muscles") or [],
+                           preferences_from_tracker(tracker))
+    return care.plan
 
 
 class ActionExtractPlanPreferences(Action):
@@ -183,17 +176,11 @@ class ActionGivePlan(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[EventType]:
         """Decide again (a red flag always wins), then say the plan and offer step-by-step mode."""
-        facts = facts_from_tracker(tracker)
-        with provider.knowledge_base().unit_of_work() as uow:
-            rules = uow.rules.all()
-            routines = uow.routines.all()
-            tools = {tool.id: tool for tool in uow.tools.all()}
-            caption = uow.messages.get("picture_routine_caption").text
-        decision = decide(facts, rules)
-        if decision.level not in PLAN_LEVELS:
-            return [SlotSet("plan_pending", None)]
         preferences = preferences_from_tracker(tracker)
-        plan = build_plan(facts, decision, routines, tracker.get_slot("muscles") or [], preferences, tools)
+        with provider.knowledge_base().unit_of_work() as uow:
+            care = decide_care(uow, facts_from_tracker(tracker), tracker.get_slot("muscles") or [], preferences)
+            caption = uow.messages.get("picture_routine_caption").text
+        decision, plan, tools = care.decision, care.plan, care.tools
         if plan is None:
             return [SlotSet("plan_pending", None)]
         if preferences is None and _intent(tracker) == "skip":
