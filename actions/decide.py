@@ -46,7 +46,7 @@ def reply_with_decision(dispatcher: CollectingDispatcher, tracker: Tracker, fact
     with provider.knowledge_base().unit_of_work() as uow:
         care = decide_care(uow, facts, tracker.get_slot("muscles") or [])
         messages = {key: uow.messages.for_subject(key, subject) for key in (*_HEADED_LEVELS, "comfort_advice",
-                                                                             "red_flag_safety_net")}
+                                                                             "red_flag_safety_net", "decision_why")}
         escalation = uow.messages.get("front_desk_escalation")
         version = uow.meta.get("rules_version")
     decision, plan = care.decision, care.plan
@@ -60,7 +60,7 @@ def reply_with_decision(dispatcher: CollectingDispatcher, tracker: Tracker, fact
         # The clinic's own steps for its staff, with the control for the next caller.
         say(dispatcher, escalation, escalation=front_desk)
     if decision.messages and decision.level != "self_care":
-        dispatcher.utter_message(text="Why: " + " ".join(decision.messages_for(subject)))
+        say(dispatcher, messages["decision_why"], reasons=" ".join(decision.messages_for(subject)))
     if decision.level in ("see_clinician", "urgent"):
         say(dispatcher, messages["comfort_advice"])
     if decision.level == "see_clinician":

@@ -63,7 +63,7 @@ class ActionDefaultFallback(Action):
         elif _mostly_non_latin(text):
             say_key(dispatcher, "english_only")
         elif failed_in_a_row(tracker.events) == HANDOFF_AFTER:
-            dispatcher.utter_message(text="Sorry, I still didn't understand that, so I'm asking a person to help.")
+            say_key(dispatcher, "not_understood_handover")
             await hand_over_conversation(dispatcher, tracker, "not_understood")
         else:
             say_key(dispatcher, "default")

@@ -30,6 +30,7 @@ from sanic.response import HTTPResponse
 
 from channels import action_validation, log_privacy
 from knotcare.config import ROOT
+from knotcare.kb.seed import words
 from knotcare.nlp import payloads
 
 logger = logging.getLogger(__name__)
@@ -38,12 +39,6 @@ MAX_CHARS_ENV = "KNOTCARE_MAX_MESSAGE_CHARS"
 # About 350 words: four times the longest message in our NLU data and vignettes, half of Telegram's own
 # 4096-character limit, and far below what makes DIET slow or run out of memory.
 DEFAULT_MAX_CHARS = 2000
-TOO_LONG_REPLY = (
-    "That's more than I can take in at once. Could you tell me in a few sentences: where it hurts, what it "
-    "feels like, how long you've had it and how bad it is (0 to 10)? If anything feels like an emergency "
-    "(chest pain, sudden weakness or numbness, losing control of your bladder or bowels), call your local "
-    "emergency number now."
-)
 
 OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
 
@@ -64,8 +59,10 @@ def max_message_chars(env: Mapping[str, str] = os.environ) -> int:
 
 
 def capped(on_new_message: OnNewMessage, limit: Optional[int] = None) -> OnNewMessage:
-    """`on_new_message` for messages up to `limit` characters; longer ones get TOO_LONG_REPLY and nothing else."""
+    """`on_new_message` for messages up to `limit` characters; longer ones get the reviewed `too_long` message
+    (data/kb/messages.yml) and nothing else."""
     cap = limit or max_message_chars()
+    too_long = words()["too_long"]
     log_privacy.install()
     action_validation.install()
 
@@ -73,7 +70,7 @@ def capped(on_new_message: OnNewMessage, limit: Optional[int] = None) -> OnNewMe
         if isinstance(message.text, str) and len(message.text) > cap:
             logger.info("a message of %d characters (over %d) from %s was not read: asked for a shorter one",
                         len(message.text), cap, message.input_channel)
-            await message.output_channel.send_response(message.sender_id, {"text": TOO_LONG_REPLY})
+            await message.output_channel.send_response(message.sender_id, {"text": too_long})
             return None
         # A typed /intent{...} carries only values our own buttons can carry (knotcare.nlp.payloads).
         message.text = payloads.checked(message.text)

@@ -33,7 +33,7 @@ from sanic import Blueprint
 from channels.guard import OnNewMessage, capped
 from channels.limits import MessageLimits, client_address
 from knotcare import identity
-from knotcare.pictures.catalogue import words
+from knotcare.kb.seed import words
 
 logger = logging.getLogger(__name__)
 

@@ -111,8 +111,9 @@ def _check_contrast(settings: Mapping[str, Any]) -> None:
 
 def page_config(settings: Mapping[str, Any]) -> Dict[str, Any]:
     """What the page starts with: the settings, and the body map drawn from data/pictures/body.yml."""
+    from knotcare.kb.seed import words
     from knotcare.pictures import figure as body
-    from knotcare.pictures.catalogue import picture, words
+    from knotcare.pictures.catalogue import picture
     from knotcare.pictures.drawing import body_map
     from knotcare.pictures.svg import to_svg
 

@@ -6,6 +6,7 @@ import datetime as dt
 import hashlib
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Tuple
 
@@ -232,3 +233,16 @@ def ensure_seeded(kb: KnowledgeBase, data_dir: Path = DATA_DIR) -> bool:
         return False
     seed(kb, load_content(data_dir))
     return True
+
+
+@lru_cache(maxsize=2)
+def reviewed_content(data_dir: Path = DATA_DIR) -> Content:
+    """The reviewed files, read and checked once per process (for the parts that run without a database: the
+    channels' own replies, the pictures)."""
+    return load_content(data_dir)
+
+
+@lru_cache(maxsize=2)
+def words(data_dir: Path = DATA_DIR) -> Dict[str, str]:
+    """Every reviewed message's text by key (read and checked once)."""
+    return {m.key: m.text for m in reviewed_content(data_dir).messages}

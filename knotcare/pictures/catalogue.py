@@ -11,10 +11,10 @@ import re
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
-from typing import Dict, Optional
+from typing import Optional
 
 from knotcare.config import DATA_DIR
-from knotcare.kb.seed import Content, load_content
+from knotcare.kb.seed import reviewed_content, words
 from knotcare.pictures import figure as body
 from knotcare.pictures.drawing import Drawing, body_map
 from knotcare.pictures.png import to_png
@@ -42,24 +42,13 @@ class Picture:
         return to_png(self.drawing)
 
 
-@lru_cache(maxsize=2)
-def _content(data_dir: Path) -> Content:
-    return load_content(data_dir)
-
-
-@lru_cache(maxsize=2)
-def words(data_dir: Path = DATA_DIR) -> Dict[str, str]:
-    """Every reviewed message's text by key (read and checked once)."""
-    return {m.key: m.text for m in _content(data_dir).messages}
-
-
 @lru_cache(maxsize=32)
 def picture(name: str, data_dir: Path = DATA_DIR) -> Optional[Picture]:
     """The picture called `name`, or None when there is none (an unknown routine, a malformed name)."""
     if not NAME.match(name or ""):
         return None
     figure = body.load()
-    content = _content(data_dir)
+    content = reviewed_content(data_dir)
     said = words(data_dir)
     if name == "body_map":
         return Picture(name, body_map(figure), said["picture_body_map_alt"])

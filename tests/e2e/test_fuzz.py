@@ -20,7 +20,7 @@ import requests
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from channels.guard import TOO_LONG_REPLY
+from knotcare.kb.seed import words
 from tests.e2e.conftest import Servers, all_text, socket_session, wait_for_replies
 
 pytestmark = pytest.mark.e2e
@@ -99,7 +99,7 @@ def test_huge_bodies(servers: Servers, witness: Dict[str, Any]) -> None:
     for text in ("x" * 100_000, "pain " * 20_000, "é🧠" * 30_000):
         response = _post(servers, "/webhooks/rest/webhook", json={"sender": "huge", "message": text})
         _assert_safe(response)
-        assert all_text(response.json()) == TOO_LONG_REPLY
+        assert all_text(response.json()) == words()["too_long"]
     _assert_safe(_post(servers, "/webhooks/rest/webhook", data=b"[" * 200_000,
                        headers={"Content-Type": "application/json"}))
 
