@@ -73,6 +73,17 @@ def _cmd_nlp_build(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_domain_write(args: argparse.Namespace) -> int:
+    """Write the domain files made from the reviewed content (retrain afterwards: `make train`)."""
+    from knotcare.config import ROOT
+    from knotcare.domain_files import SAFETY_NET_FILE, write_safety_net
+    from knotcare.kb.seed import words
+
+    changed = write_safety_net(words())
+    print(f"{SAFETY_NET_FILE.relative_to(ROOT)}: {'written' if changed else 'unchanged'}", file=sys.stderr)
+    return 0
+
+
 def _cmd_actions(args: argparse.Namespace) -> int:
     """Seed if needed, then run the rasa-sdk action server on the actions package."""
     from knotcare.config import ROOT
@@ -353,6 +364,10 @@ def build_parser() -> argparse.ArgumentParser:
     seed.add_argument("--if-needed", action="store_true", help="only when empty or older than the files")
     seed.set_defaults(func=_cmd_db_seed)
     db.add_parser("check", help="check the reviewed files without touching a database").set_defaults(func=_cmd_db_check)
+
+    domain = sub.add_parser("domain", help="Rasa domain files made from the reviewed content")
+    domain.add_subparsers(dest="domain_command", required=True).add_parser(
+        "write", help="write domain/safety.yml from data/kb/messages.yml").set_defaults(func=_cmd_domain_write)
 
     triage = sub.add_parser("triage", help="facts as JSON in (stdin or a file), the decision as JSON out")
     triage.add_argument("file", nargs="?", default="-")
