@@ -8,6 +8,7 @@ from typing import Dict, List, Mapping, Optional, Sequence, Tuple
 
 from knotcare.content import Routine, Step, Tool
 from knotcare.plan.tailor import Preferences, tailor_steps
+from knotcare.plan.words import said
 from knotcare.triage.engine import Decision, Facts
 
 _REGION_WORDS = {
@@ -51,15 +52,14 @@ class Plan:
         """The plan as a few chat messages: what and why, the steps, the dose and when to stop."""
         r = self.routine
         minutes = self.minutes if self.minutes is not None else r.minutes
-        intro = f"Here's a routine for you: **{r.title}** (about {minutes} minutes).\n" + \
-            "Why this one: " + " ".join(self.reasons)
+        intro = said("plan_intro", title=r.title, minutes=minutes, reasons=" ".join(self.reasons))
         steps = "\n".join(f"{i}. {step_line(step)}" for i, step in enumerate(self.plan_steps, start=1))
         tool_names = [tools[t].name for t in (self.tool_ids if self.tool_ids is not None else r.tools) if t in tools]
-        dose = [f"Tools: {', '.join(tool_names)}." if tool_names else "",
-                f"Pressure: {r.pressure}", f"How often: {r.frequency}",
-                f"Before: {r.warm_up}", f"Afterwards: {r.aftercare}"]
-        dose += [f"For you: {a}" for a in self.adjustments]
-        stop = "Take care: " + " ".join(r.cautions[:3]) if r.cautions else ""
+        dose = [said("plan_tools", names=", ".join(tool_names)) if tool_names else "",
+                said("plan_pressure", text=r.pressure), said("plan_how_often", text=r.frequency),
+                said("plan_before", text=r.warm_up), said("plan_afterwards", text=r.aftercare)]
+        dose += [said("plan_for_you", text=a) for a in self.adjustments]
+        stop = said("plan_take_care", text=" ".join(r.cautions[:3])) if r.cautions else ""
         return [intro, steps, "\n".join(line for line in dose if line), stop] if stop else \
             [intro, steps, "\n".join(line for line in dose if line)]
 
@@ -115,22 +115,19 @@ def _build_plan(facts: Facts, decision: Decision, routines: Sequence[Routine],
         gentle = next((r for r in routines if r.gentle and (facts.region in r.regions or not facts.region)), None)
         if gentle is None:
             return None
-        reasons = ("Because of what you told me about your health, I'm only suggesting gentle general care "
-                   "until your clinician says firmer work is fine.",)
+        reasons = (said("plan_gentle_why"),)
         return Plan(gentle, reasons)
     if decision.level != "self_care":
         return None
     routine = choose_routine(facts, routines, muscles)
     if routine is None:
         return None
-    first = f"you said it's in {region_words(facts.region)}, and {routine.why[0].lower() + routine.why[1:]}"
-    why = [first[0].upper() + first[1:]]
+    why = [said("plan_why_region", where=region_words(facts.region), why=routine.why[0].lower() + routine.why[1:])]
     covered = [m.replace("_", " ") for m in muscles if m in routine.muscles]
     if covered:
-        why.append(f"It works on the {', '.join(covered)}, which you mentioned.")
+        why.append(said("plan_why_muscles", muscles=", ".join(covered)))
     if facts.pain_quality in _QUALITY_WORDS:
-        why.append(f"A knot that feels {_QUALITY_WORDS[facts.pain_quality]}, with none of the warning signs, "
-                   "usually responds to steady pressure and stretching.")
+        why.append(said("plan_why_quality", feels=_QUALITY_WORDS[facts.pain_quality]))
     return Plan(routine, tuple(why), tuple(_adjustments(facts)))
 
 
@@ -138,18 +135,15 @@ def _adjustments(facts: Facts) -> List[str]:
     """Changes to the standard dose for this person, each with its reason."""
     out: List[str] = []
     if facts.severity is not None and facts.severity >= 6:
-        out.append(f"You rated it {facts.severity}/10, so keep the pressure lighter than usual (about 4–5/10) for "
-                   "the first few sessions: pressing hard on an already painful spot tends to make it guard more.")
+        out.append(said("plan_dose_painful", severity=facts.severity))
     elif facts.severity is not None and facts.severity <= 3:
-        out.append(f"At {facts.severity}/10 this is mild, so short daily sessions of 3–5 minutes should be plenty.")
+        out.append(said("plan_dose_mild", severity=facts.severity))
     if facts.duration_days is not None and facts.duration_days >= 28:
-        out.append("It has lasted over a month, so treat it as a stubborn knot: 10–20 minute sessions every "
-                   "other day, and add posture checks and strengthening so it doesn't keep coming back.")
+        out.append(said("plan_dose_stubborn"))
     elif facts.duration_days is not None and facts.duration_days <= 2:
-        out.append("It's very new, so start extra gently; if it began with a strain, give it a day or two before "
-                   "firm pressure.")
+        out.append(said("plan_dose_new"))
     if facts.pain_quality == "stiffness":
-        out.append("Since it feels stiff, spend a little longer on the stretches at the end.")
+        out.append(said("plan_dose_stiff"))
     return out
 
 

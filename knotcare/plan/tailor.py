@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Dict, FrozenSet, List, Mapping, Optional, Sequence, Tuple
 
 from knotcare.content import Step, Tool
+from knotcare.plan.words import said
 
 #: The session lengths the assistant offers, in minutes.
 SESSION_MINUTES = (3, 10, 20)
@@ -34,8 +35,11 @@ _EXCLUDED_BY_CONDITION: Mapping[str, FrozenSet[str]] = {
     "percussion_device": frozenset({"osteoporosis", "herniated_disc", "spinal_surgery", "blood_thinners",
                                     "pregnancy"}),
 }
-_SEATED_STRETCH = Step("stretch", "Seated twist: sit tall in a firm chair, fold your arms across your chest and "
-                       "turn slowly to one side, then the other.", None, 20, 30, 2, None, "chair")
+
+
+def _seated_stretch() -> Step:
+    """The stretch given in place of one on the floor or against a wall."""
+    return Step("stretch", said("tailor_seated_twist_step"), None, 20, 30, 2, None, "chair")
 
 
 @dataclass(frozen=True)
@@ -81,9 +85,7 @@ def tailor_steps(steps: Sequence[Step], routine_tools: Sequence[str], routine_mi
         out, tool_reasons = _for_tools(out, have, allowed, tools)
         reasons += tool_reasons
     elif preferences.tools is not None and gentle and set(preferences.tools) - {"fingertips"}:
-        reasons.append("Because of the health condition you mentioned, this gentle routine uses only your fingertips, "
-                       "even though you have other tools: leave them aside until your clinician says firmer work is "
-                       "fine.")
+        reasons.append(said("tailor_gentle_fingertips"))
     if preferences.limited_mobility:
         have = (set(preferences.tools or ()) | {"fingertips"}) & allowed
         press_dose = next((s for s in steps if s.kind == "press" and s.hold_min), None)
@@ -91,9 +93,7 @@ def tailor_steps(steps: Sequence[Step], routine_tools: Sequence[str], routine_mi
         reasons += mobility_reasons
     if steps and not any(s.kind in ("press", "roll") for s in out):
         out = [s for s in out if s.kind != "find"]  # nothing to press once found
-        reasons.append("Your hands can't reach this area well on their own, so this version is stretches only. "
-                       "A tennis ball in a long sock, held against a wall, is about the cheapest way to press it: "
-                       "tell me when you have one and I'll add those steps back.")
+        reasons.append(said("tailor_stretches_only"))
     minutes = routine_minutes
     if preferences.minutes is not None:
         out, minutes, time_reasons = _for_time(out, preferences.minutes, routine_minutes, gentle, severity,
@@ -101,12 +101,9 @@ def tailor_steps(steps: Sequence[Step], routine_tools: Sequence[str], routine_mi
         reasons += time_reasons
     if preferences.tools is not None and "percussion_device" in preferences.tools:
         if gentle or "percussion_device" in _excluded(conditions):
-            reasons.append("Leave the massage gun aside for now: with the condition you mentioned, deep percussion "
-                           "may not be safe until your clinician says so.")
+            reasons.append(said("tailor_gun_not_now"))
         else:
-            reasons.append("You have a massage gun: use it only to warm the muscles up for a minute on its lowest "
-                           "setting, keeping it moving and off the spine and neck. Steady pressure suits the knot "
-                           "itself better.")
+            reasons.append(said("tailor_gun_warm_up"))
     used = tuple(dict.fromkeys(s.tool for s in out if s.tool))
     return Tailoring(tuple(out), used, minutes, tuple(reasons))
 
@@ -144,19 +141,18 @@ def _for_tools(steps: List[Step], have: set, allowed: set,
             continue
         swapped[step.tool] = alternative
         if step.tool in _BALLS and alternative in _BALLS:
-            text = f"{step.text} (Use your {_name(tools, alternative)}.)"
+            text = said("tailor_ball_step", step=step.text, tool=_name(tools, alternative))
         else:
             how = tools[alternative].how_to_use if alternative in tools else ""
-            text = f"Instead of the {_name(tools, step.tool)}, use your {_name(tools, alternative)}: {how}"
+            text = said("tailor_tool_step", old=_name(tools, step.tool), new=_name(tools, alternative), how=how)
         replacement = dataclasses.replace(step, text=text, tool=alternative)
         if out and out[-1].text == replacement.text:
             continue  # several roller steps become one "use your ball instead" step
         out.append(replacement)
-    reasons = [f"You said you have {_a(_name(tools, alt))} but no {_name(tools, old)}, so your "
-               f"{_name(tools, alt)} takes its place." for old, alt in swapped.items()]
+    reasons = [said("tailor_tool_swapped", a_new=_a(_name(tools, alt)), old=_name(tools, old), new=_name(tools, alt))
+               for old, alt in swapped.items()]
     if missing:
-        names = " or ".join(_a(_name(tools, m)) for m in missing)
-        reasons.append(f"You don't have {names}, so I've left out the steps that need one.")
+        reasons.append(said("tailor_tools_missing", names=" or ".join(_a(_name(tools, m)) for m in missing)))
     return out, reasons
 
 
@@ -165,15 +161,12 @@ def _for_mobility(steps: List[Step], have: set, tools: Mapping[str, Tool],
     """Everything from a chair: a long-handled tool, or a helper, instead of the floor and the wall."""
     seated = next((t for t in _SEATED_TOOLS if t in have), None)
     if seated:
-        press_text = f"Sit in a firm chair. {tools[seated].how_to_use}" if seated in tools else \
-            f"Sit in a firm chair and press the spot with your {_name(tools, seated)}."
-        reason = (f"You said getting down to the floor or leaning on a wall is hard, so every step is done sitting, "
-                  f"with your {_name(tools, seated)} doing the reaching.")
+        press_text = said("tailor_seated_tool_step", how=tools[seated].how_to_use) if seated in tools else \
+            said("tailor_seated_tool_press_step", tool=_name(tools, seated))
+        reason = said("tailor_seated_with_tool", tool=_name(tools, seated))
     else:
-        press_text = ("Sit in a firm chair and ask someone you trust to press the spot for you, with their fingertips "
-                      "or your ball, building slowly to about 6 out of 10 while you tell them how it feels.")
-        reason = ("You said getting down to the floor or leaning on a wall is hard, so every step is done sitting, "
-                  "with a helper pressing for you. A cane massager would let you do it alone.")
+        press_text = said("tailor_helper_step")
+        reason = said("tailor_seated_with_helper")
     out: List[Step] = []
     changed = False
     for step in steps:
@@ -182,9 +175,10 @@ def _for_mobility(steps: List[Step], have: set, tools: Mapping[str, Tool],
             continue
         changed = True
         if step.kind in ("stretch", "mobility"):
-            if any(s.text.startswith("Seated twist") for s in steps + out):
+            # one stretch done sitting is enough (the routine's own, or the one given here)
+            if any(s.kind in ("stretch", "mobility") and s.place == "chair" for s in steps + out):
                 continue
-            replacement = _SEATED_STRETCH
+            replacement = _seated_stretch()
         elif step.kind == "find":
             continue  # the seated pressing step says where to press
         else:
@@ -211,21 +205,15 @@ def _for_time(steps: List[Step], minutes: int, routine_minutes: int, gentle: boo
             short.append(find)
         if press:
             hold = press.hold_min
-            short.append(dataclasses.replace(press, text=press.text + " Breathe slowly while you hold.",
+            short.append(dataclasses.replace(press, text=said("tailor_breathe_step", step=press.text),
                                              hold_min=hold, hold_max=hold, repetitions=None, rest_seconds=None))
         if stretch:
             short.append(dataclasses.replace(stretch, repetitions=None))
-        return short, 3, ["You said you have 3 minutes, so this is the short version: find one spot, one hold at "
-                          "the shorter end, then one stretch. A few minutes every day still helps."]
+        return short, 3, [said("tailor_three_minutes")]
     if minutes >= 20:
         if gentle:
-            return steps, 10, ["Even with 20 minutes, keep this gentle routine to about 10 minutes until your "
-                               "clinician says more is fine; spend the rest on warmth and easy walking."]
+            return steps, 10, [said("tailor_twenty_gentle")]
         if (severity is not None and severity >= 6) or (duration_days is not None and duration_days <= 2):
-            return steps, 10, ["You have 20 minutes, but since it's quite painful or very new, keep to about 10 "
-                               "minutes for the first few sessions; more pressing now tends to make it guard."]
-        return steps, 20, ["You said you have 20 minutes, so go through these steps for two or three knots, one "
-                           "after another. Keep to about 5 minutes on any one spot: the extra time goes to more "
-                           "spots, not harder work on one."]
-    return steps, min(10, routine_minutes), [f"You have about 10 minutes: that's the full routine below for one "
-                                             f"or two knots (about {min(10, routine_minutes)} minutes)."]
+            return steps, 10, [said("tailor_twenty_but_new")]
+        return steps, 20, [said("tailor_twenty")]
+    return steps, min(10, routine_minutes), [said("tailor_ten", minutes=min(10, routine_minutes))]

@@ -36,7 +36,7 @@ def _runtime_keys() -> Set[str]:
 
 def _asked_for() -> Set[str]:
     """Literal keys in the code's direct look-ups: say_key(dispatcher, "key"), messages.get("key"),
-    messages.for_subject("key", ...), words()["key"]."""
+    messages.for_subject("key", ...), words()["key"], and the plan's said("key", ...)."""
     keys: Set[str] = set()
     for path in _python_files():
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
@@ -44,8 +44,8 @@ def _asked_for() -> Set[str]:
                 func = node.func
                 name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
                 on_messages = isinstance(func, ast.Attribute) and getattr(func.value, "attr", "") == "messages"
-                args = node.args[1:2] if name == "say_key" else node.args[:1] if on_messages and name in (
-                    "get", "for_subject") else []
+                args = node.args[1:2] if name == "say_key" else node.args[:1] if name == "said" or (
+                    on_messages and name in ("get", "for_subject")) else []
                 keys.update(a.value for a in args if isinstance(a, ast.Constant) and isinstance(a.value, str))
             if (isinstance(node, ast.Subscript) and isinstance(node.value, ast.Call)
                     and getattr(node.value.func, "id", "") == "words" and isinstance(node.slice, ast.Constant)):
