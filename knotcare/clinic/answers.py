@@ -8,6 +8,7 @@ from typing import Callable, Dict, List
 from knotcare.clinic.hours import Hours
 from knotcare.clinic.profile import WEEKDAYS, ClinicProfile
 from knotcare.clinic.when import When, read_when
+from knotcare.kb.seed import said
 
 
 def _clock(value: dt.time | dt.datetime) -> str:
@@ -24,22 +25,22 @@ def _spans(spans: tuple) -> str:
 
 def zone_note(profile: ClinicProfile) -> str:
     """"(times are London time)": whose clock the times are on."""
-    return f"(times are {profile.timezone.split('/')[-1].replace('_', ' ')} time)"
+    return said("clinic_zone_note", zone=profile.timezone.split("/")[-1].replace("_", " "))
 
 
 def next_opening_text(hours: Hours, now: dt.datetime) -> str:
     """"We next open tomorrow at 08:00." (or that no opening is set)."""
     nxt = hours.next_opening(now)
     if nxt is None:
-        return "We have no opening hours set for the coming months: please call us."
+        return said("clinic_no_hours_set")
     local_now = hours.local(now)
     if nxt.date() == local_now.date():
-        when = "today"
+        when = said("clinic_today")
     elif nxt.date() == local_now.date() + dt.timedelta(days=1):
-        when = "tomorrow"
+        when = said("clinic_tomorrow")
     else:
-        when = f"on {_date(nxt.date())}"
-    return f"We next open {when} at {_clock(nxt)}."
+        when = said("clinic_on_date", date=_date(nxt.date()))
+    return said("clinic_next_open", when=when, clock=_clock(nxt))
 
 
 def open_now(hours: Hours, now: dt.datetime) -> str:
@@ -47,9 +48,9 @@ def open_now(hours: Hours, now: dt.datetime) -> str:
     span = hours.current_span(now)
     note = zone_note(hours.profile)
     if span is not None:
-        return f"Yes, we're open right now, until {_clock(span.closes)} {note}."
+        return said("clinic_open_now", clock=_clock(span.closes), zone_note=note)
     reason = hours.closed_reason(hours.local(now).date())
-    closed = f"No, we're closed right now ({reason})." if reason else "No, we're closed right now."
+    closed = said("clinic_closed_now_because", reason=reason) if reason else said("clinic_closed_now")
     return f"{closed} {next_opening_text(hours, now)} {note}"
 
 
@@ -57,26 +58,26 @@ def day_hours(hours: Hours, day: dt.date, now: dt.datetime) -> str:
     """The hours of one date, or why it is closed and the next open day."""
     today = hours.local(now).date()
     if day == today:
-        label = f"Today ({_date(day)})"
+        label = said("clinic_day_today", date=_date(day))
     elif day == today + dt.timedelta(days=1):
-        label = f"Tomorrow ({_date(day)})"
+        label = said("clinic_day_tomorrow", date=_date(day))
     else:
-        label = f"On {_date(day)}"
+        label = said("clinic_day_on", date=_date(day))
     spans = hours.hours_on(day)
     if spans:
-        text = f"{label} we're open {_spans(spans)}."
+        text = said("clinic_day_open", label=label, spans=_spans(spans))
         if day == today:
-            text += " " + ("We're open right now." if hours.is_open(now) else next_opening_text(hours, now))
+            text += " " + (said("clinic_open_right_now") if hours.is_open(now) else next_opening_text(hours, now))
         return f"{text} {zone_note(hours.profile)}"
     reason = hours.closed_reason(day)
     if reason is not None:
         why = f" ({reason})" if reason else ""
-        closed = f"We're closed on {_date(day)}{why}."
+        closed = said("clinic_closed_on_date", date=_date(day), why=why)
     else:
-        closed = f"We're closed on {WEEKDAYS[day.weekday()].capitalize()}s."
+        closed = said("clinic_closed_on_weekday", weekday=WEEKDAYS[day.weekday()].capitalize())
     nxt = hours.next_open_day(day)
     if nxt is not None:
-        closed += f" The next day we're open is {_date(nxt)}, {_spans(hours.hours_on(nxt))}."
+        closed += " " + said("clinic_next_open_day", date=_date(nxt), spans=_spans(hours.hours_on(nxt)))
     return f"{closed} {zone_note(hours.profile)}"
 
 
@@ -85,14 +86,14 @@ def week_hours(hours: Hours, now: dt.datetime) -> str:
     lines = []
     for index, day in enumerate(WEEKDAYS):
         spans = hours.profile.hours.get(index, ())
-        lines.append(f"{day.capitalize()}: {_spans(spans) if spans else 'closed'}")
+        lines.append(said("clinic_week_day", day=day.capitalize(),
+                          spans=_spans(spans) if spans else said("clinic_week_closed")))
     today = hours.local(now).date()
     soon = sorted(d for d in hours.profile.closed_dates if today <= d <= today + dt.timedelta(days=30))
-    text = f"Our opening hours {zone_note(hours.profile)}:\n" + "\n".join(lines)
+    text = said("clinic_week_intro", zone_note=zone_note(hours.profile)) + "\n" + "\n".join(lines)
     if soon:
-        text += "\nAlso closed: " + ", ".join(
-            f"{_date(d)}" + (f" ({hours.profile.closed_dates[d]})" if hours.profile.closed_dates[d] else "")
-            for d in soon) + "."
+        text += "\n" + said("clinic_also_closed", dates=", ".join(
+            _date(d) + (f" ({hours.profile.closed_dates[d]})" if hours.profile.closed_dates[d] else "") for d in soon))
     text += "\n" + open_now(hours, now)
     return text
 
@@ -112,14 +113,13 @@ def opening_hours(profile: ClinicProfile, text: str, now: dt.datetime) -> str:
 
 def booking(profile: ClinicProfile) -> str:
     """How to book: the link and the phone number."""
-    return (f"You can book online at {profile.booking_url} or call us on {profile.phone}. "
-            "If you're not sure which appointment you need, a first assessment is the place to start.")
+    return said("clinic_booking", booking_url=profile.booking_url, phone=profile.phone)
 
 
 def prices(profile: ClinicProfile) -> str:
     """The price list."""
     if not profile.services:
-        return f"Please call us on {profile.phone} for our prices."
+        return said("clinic_prices_call", phone=profile.phone)
     symbol = {"GBP": "£", "EUR": "€", "USD": "$"}.get(profile.currency, "")
     suffix = "" if symbol or not profile.currency else f" {profile.currency}"
 
@@ -127,50 +127,49 @@ def prices(profile: ClinicProfile) -> str:
         return f"{symbol}{value:.0f}{suffix}" if value == int(value) else f"{symbol}{value:.2f}{suffix}"
 
     lines = [f"- {s.name} ({s.minutes} min): {money(s.price)}" for s in profile.services]
-    return "Our prices:\n" + "\n".join(lines) + f"\nBook at {profile.booking_url}."
+    return said("clinic_prices", lines="\n".join(lines), booking_url=profile.booking_url)
 
 
 def location(profile: ClinicProfile) -> str:
     """The address and how to get there."""
-    text = f"{profile.name} is at {profile.address}."
+    text = said("clinic_location", name=profile.name, address=profile.address)
     return text + (f" {profile.directions}" if profile.directions else "")
 
 
 def insurance(profile: ClinicProfile) -> str:
     """Insurers accepted, and what to check."""
     if not profile.insurance_accepted:
-        return profile.insurance_note or f"Please call us on {profile.phone} about insurance."
-    text = "We work with " + ", ".join(profile.insurance_accepted) + "."
+        return profile.insurance_note or said("clinic_insurance_call", phone=profile.phone)
+    text = said("clinic_insurance", insurers=", ".join(profile.insurance_accepted))
     return text + (f" {profile.insurance_note}" if profile.insurance_note else "")
 
 
 def cancellation(profile: ClinicProfile) -> str:
     """The cancellation policy."""
-    return profile.cancellation or f"To cancel or move an appointment, call us on {profile.phone}."
+    return profile.cancellation or said("clinic_cancellation_call", phone=profile.phone)
 
 
 def first_visit(profile: ClinicProfile) -> str:
     """What to bring and expect at a first visit."""
-    return profile.first_visit or f"Call us on {profile.phone} and we'll tell you what to bring."
+    return profile.first_visit or said("clinic_first_visit_call", phone=profile.phone)
 
 
 def therapists(profile: ClinicProfile) -> str:
     """Who works at the clinic, and what each focuses on."""
     if not profile.therapists:
-        return f"Call us on {profile.phone} and we'll help you choose who to see."
+        return said("clinic_therapists_call", phone=profile.phone)
     lines = [f"- {t.name}, {t.role}" + (f": {t.focus}" if t.focus else "") for t in profile.therapists]
-    return "Our team:\n" + "\n".join(lines) + f"\nYou can choose who to see when you book at {profile.booking_url}."
+    return said("clinic_therapists", lines="\n".join(lines), booking_url=profile.booking_url)
 
 
 def parking(profile: ClinicProfile) -> str:
     """Where to park."""
-    return profile.parking or f"Call us on {profile.phone} and we'll tell you where to park."
+    return profile.parking or said("clinic_parking_call", phone=profile.phone)
 
 
 def see_clinician_offer(profile: ClinicProfile) -> str:
     """Appended when triage says see_clinician: how to book here (any clinician will do)."""
-    return (f"If you'd like to be seen here at {profile.name}, book at {profile.booking_url} or call "
-            f"{profile.phone}. Any doctor or physiotherapist you trust is fine too.")
+    return said("clinic_see_clinician_offer", name=profile.name, booking_url=profile.booking_url, phone=profile.phone)
 
 
 #: intent -> answer; hours also need the text and the time.

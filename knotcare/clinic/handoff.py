@@ -12,6 +12,7 @@ from knotcare.clinic.profile import ClinicProfile
 from knotcare.clinic.slack import Posted, SlackSettings, delete_ticket_messages, post_ticket
 from knotcare.clinic.tickets import Ticket, TicketRepository, reasons_for, summary_from_slots
 from knotcare.kb import KnowledgeBase
+from knotcare.kb.seed import said
 
 
 @dataclass(frozen=True)
@@ -29,23 +30,19 @@ def when_staff_answer(profile: ClinicProfile, now: dt.datetime) -> str:
     hours = Hours(profile)
     span = hours.current_span(now)
     if span is not None:
-        return (f"We're open now (until {span.closes.strftime('%H:%M')}), so a member of staff should pick it up "
-                "soon.")
-    text = (f"We're closed right now, so staff will pick it up when we open. "
-            f"{answers.next_opening_text(hours, now)} {answers.zone_note(profile)}")
+        return said("handoff_staff_open", clock=span.closes.strftime("%H:%M"))
+    text = said("handoff_staff_closed", next_open=answers.next_opening_text(hours, now),
+                zone_note=answers.zone_note(profile))
     return text + (f" {profile.staff_reply}" if profile.staff_reply else "")
 
 
 def reply_text(profile: ClinicProfile, ticket: Ticket, new: bool, now: dt.datetime) -> str:
     """What the person is told: what happens next, and when."""
+    when = when_staff_answer(profile, now)
     if not new:
-        return (f"Your conversation is already with the team at {profile.name} (ticket {ticket.id}). "
-                f"{when_staff_answer(profile, now)} If you'd rather not wait, call {profile.phone}.")
-    return (f"I've passed this conversation to the team at {profile.name} (ticket {ticket.id}), with a short "
-            "summary of what you've told me, so you won't have to repeat it. "
-            f"{when_staff_answer(profile, now)} If you'd rather not wait, call {profile.phone} or book at "
-            f"{profile.booking_url}. If things get suddenly worse, don't wait for us: call your local emergency "
-            "number.")
+        return said("handoff_already_with_team", name=profile.name, ticket=ticket.id, when=when, phone=profile.phone)
+    return said("handoff_passed_to_team", name=profile.name, ticket=ticket.id, when=when, phone=profile.phone,
+                booking_url=profile.booking_url)
 
 
 async def hand_over(kb: KnowledgeBase, profile: ClinicProfile, slack: SlackSettings, sender_id: str,

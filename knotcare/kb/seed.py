@@ -20,9 +20,9 @@ from knotcare.triage.screen import SCREEN_CODES
 
 #: The reviewed files, relative to the data folder.
 CONTENT_FILES = ("kb/routines.yml", "kb/tools.yml", "kb/triage_rules.yml", "kb/answers.yml", "kb/referrals.yml",
-                 "kb/messages.yml", "kb/messages_plans.yml")
+                 "kb/messages.yml", "kb/messages_plans.yml", "kb/messages_clinic.yml")
 #: Files of messages (one key space): the core ones, then each feature's own.
-MESSAGE_FILES = ("kb/messages.yml", "kb/messages_plans.yml")
+MESSAGE_FILES = ("kb/messages.yml", "kb/messages_plans.yml", "kb/messages_clinic.yml")
 
 
 #: Messages the actions cannot do without.
@@ -246,3 +246,10 @@ def reviewed_content(data_dir: Path = DATA_DIR) -> Content:
 def words(data_dir: Path = DATA_DIR) -> Dict[str, str]:
     """Every reviewed message's text by key (read and checked once)."""
     return {m.key: m.text for m in reviewed_content(data_dir).messages}
+
+
+def said(key: str, **values: object) -> str:
+    """The reviewed message `key` with its `{name}` placeholders filled in: for the domain code that words a reply
+    without a database at hand (the plan, the front desk's answers)."""
+    text = words()[key]
+    return text.format(**values) if values else text

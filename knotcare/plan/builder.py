@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 from typing import Dict, List, Mapping, Optional, Sequence, Tuple
 
 from knotcare.content import Routine, Step, Tool
+from knotcare.kb.seed import said
 from knotcare.plan.tailor import Preferences, tailor_steps
-from knotcare.plan.words import said
 from knotcare.triage.engine import Decision, Facts
 
 _REGION_WORDS = {

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Dict, FrozenSet, List, Mapping, Optional, Sequence, Tuple
 
 from knotcare.content import Step, Tool
-from knotcare.plan.words import said
+from knotcare.kb.seed import said
 
 #: The session lengths the assistant offers, in minutes.
 SESSION_MINUTES = (3, 10, 20)
