@@ -90,9 +90,9 @@ def test_voices_regions_and_subject_hold_their_measured_floor(voice_readings) ->
     """Below the targets on regions and subject (words such as "my cross" for the lower back, and writers who name
     someone only in passing): held where they are (docs/measurements.md); every flag but two read."""
     result = figures(voice_readings)
-    assert result.recall >= 0.93, result
-    assert result.subject_rate >= 0.95, result
-    assert result.false_rate <= 0.10, result
+    assert result.recall >= 0.94, result
+    assert result.subject_rate >= 0.97, result
+    assert result.false_rate <= 0.09, result
     assert result.flag_read >= result.flagged - 2, result
 
 

@@ -121,3 +121,19 @@ def test_the_writer_who_handled_someone_or_names_the_dead_is_the_subject(text: s
 ])
 def test_someone_else_is_still_the_subject_beside_those_words(text: str) -> None:
     assert subject(text) == "other"
+
+
+@pytest.mark.parametrize("text, region", [
+    ("a dull ache in the upper part of my back since this afternoon", "upper_back"),
+    ("the top part of my back is tight", "upper_back"),
+])
+def test_a_part_of_the_back_named_before_it(text: str, region: str) -> None:
+    assert affirmed(text, "body_region") == {region}
+
+
+@pytest.mark.parametrize("text", [
+    "pain in the hip and the knee of the right side, the back is good",
+    "my boss is a pain in the neck lah, but my neck itself ok",
+])
+def test_a_region_said_to_be_good_is_no_region(text: str) -> None:
+    assert affirmed(text, "body_region") == set()
