@@ -20,7 +20,8 @@ PLAN_LEVELS = ("self_care", "consult_first")
 
 @dataclass(frozen=True)
 class Care:
-    """A decision, the plan it allows (if any) and the tool catalogue the plan names its tools from."""
+    """A decision, the plan it allows (if any) and the tool catalogue the plan names its tools from (empty when
+    no plan may follow)."""
 
     decision: Decision
     plan: Optional[Plan]
@@ -36,7 +37,10 @@ def decide_care(uow: UnitOfWork, facts: Facts, muscles: Sequence[str] = (),
                 preferences: Optional[Preferences] = None) -> Care:
     """Decide on `facts` with the reviewed rules and build the plan the decision allows, fitted to `preferences`
     (tools, time, mobility) when the person gave them."""
-    tools = {tool.id: tool for tool in uow.tools.all()}
     decision = decide(facts, uow.rules.all())
+    if decision.level not in PLAN_LEVELS:
+        # Routines and tools are read only when a routine may follow: most serious decisions need neither.
+        return Care(decision, None, {})
+    tools = {tool.id: tool for tool in uow.tools.all()}
     plan = build_plan(facts, decision, uow.routines.all(), muscles, preferences, tools)
-    return Care(decision, plan if decision.level in PLAN_LEVELS else None, tools)
+    return Care(decision, plan, tools)

@@ -65,3 +65,16 @@ def test_consult_first_gets_the_gentle_plan(uow) -> None:
     care = decide_care(uow, Facts(**KNOT, conditions=frozenset({"pregnancy"})))
     assert care.decision.level == "consult_first"
     assert care.plan is not None and care.plan.routine.gentle
+
+
+class Unreadable:
+    """A repository the use case must not read."""
+
+    def all(self) -> list:
+        raise AssertionError("read although no routine may follow")
+
+
+def test_a_serious_decision_reads_no_routines_or_tools(uow) -> None:
+    uow.routines = uow.tools = Unreadable()
+    care = decide_care(uow, Facts(**KNOT, red_flags=frozenset({"saddle_numbness"})))
+    assert care.decision.level == "emergency" and care.tools == {}
