@@ -631,11 +631,12 @@ class FactExtractor:
             for index, word in enumerate(words):
                 if mine and writer == "front_desk" and index > owners["self"]:
                     break
-                denied = self._cue_denied(words, index)
-                if denied or (word in ctx.subject_determiners and self._handled(words, index + 1)):
-                    continue
                 # Only the cues that start with this word (there are ~2,000, most from `proxy_templates`).
-                for cue in cues.get(word, ()):
+                starting = cues.get(word, ())
+                if not starting or self._cue_denied(words, index) or (
+                        word in ctx.subject_determiners and self._handled(words, index + 1)):
+                    continue
+                for cue in starting:
                     end = self._cue_end(words, index, cue)
                     # "I'm a patient at your clinic" is the writer; "I'm writing about my husband" is not.
                     if end is not None and (writer == "relative" or not self._self_before(words, index)):

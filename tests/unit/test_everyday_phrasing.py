@@ -8,11 +8,7 @@ from typing import List, Set
 import pytest
 
 from knotcare.nlp import quantities
-from knotcare.nlp.extractor import default_extractor
-
-
-def affirmed(text: str, entity: str) -> Set[str]:
-    return {m.value for m in default_extractor().affirmed(text) if m.entity == entity}
+from tests.unit.reading import affirmed
 
 
 def ratings(text: str) -> List[int]:

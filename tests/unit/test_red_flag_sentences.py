@@ -12,15 +12,12 @@ from typing import Dict, List
 import pytest
 import yaml
 
-from knotcare.nlp.extractor import default_extractor
+from tests.unit.reading import affirmed
 
 SENTENCES: List[Dict] = yaml.safe_load(
     (Path(__file__).resolve().parents[1] / "triage" / "red_flag_sentences.yml").read_text(encoding="utf-8")
 )["sentences"]
 
-
-def affirmed(text: str, entity: str) -> set:
-    return {m.value for m in default_extractor().affirmed(text) if m.entity == entity}
 
 
 def test_the_set_is_big_and_varied() -> None:

@@ -3,15 +3,9 @@
 
 from __future__ import annotations
 
-from typing import Set
-
 import pytest
 
-from knotcare.nlp.extractor import default_extractor
-
-
-def affirmed(text: str, entity: str) -> Set[str]:
-    return {m.value for m in default_extractor().affirmed(text) if m.entity == entity}
+from tests.unit.reading import affirmed, subject
 
 
 @pytest.mark.parametrize("text, flag", [
@@ -99,9 +93,6 @@ def test_a_sign_told_as_long_over_is_not_affirmed(text: str, flag: str) -> None:
 def test_a_sign_that_is_not_over_stays_affirmed(text: str, flag: str) -> None:
     assert flag in affirmed(text, "red_flag")
 
-
-def subject(text: str) -> str:
-    return next((m.value for m in default_extractor().extract(text) if m.entity == "subject"), "self")
 
 
 @pytest.mark.parametrize("text", [
