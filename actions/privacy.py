@@ -10,11 +10,10 @@ from rasa_sdk.events import EventType, ReminderCancelled
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import provider
-from actions.say import say_key
 from knotcare import privacy
 from knotcare.clinic.handoff import forget_staff_messages
 from knotcare.clinic.slack import SlackSettings
-from knotcare.privacy import person_id
+from knotcare.privacy import UNLESS_DONE, WHEN_DONE, person_id
 from knotcare.progress.followup import CHECK_IN, HOLD, reminder_name
 
 logger = logging.getLogger(__name__)
@@ -33,8 +32,8 @@ class ActionForgetMe(Action):
         """Delete the personal rows now; the conversation's events go when Rasa saves this turn.
 
         The events cannot be deleted from here: Rasa writes the whole turn back after the
-        action returns. stores/tracker.py's tracker stores see this action in the turn and
-        delete the conversation instead of saving it.
+        action returns. stores/tracker.py's tracker store sees this action in the turn and
+        deletes the conversation instead of saving it; only then is "deleted" said.
         """
         kb = provider.knowledge_base()
         # Recorded first: if the tracker store cannot delete the conversation this turn, the forget is finished
@@ -44,6 +43,11 @@ class ActionForgetMe(Action):
         await forget_staff_messages(kb, SlackSettings.from_env(), tracker.sender_id)
         deleted = privacy.forget_person(kb.engine, tracker.sender_id)
         logger.info("forget me: %d personal rows deleted", deleted)
-        say_key(dispatcher, "forgotten")
+        # "Deleted" is said only once the tracker store has deleted the conversation too; until then the person is
+        # told what is done and what is still to do (channels/held_replies.py holds both and sends the true one).
+        with kb.unit_of_work() as uow:
+            forgotten, pending = uow.messages.get("forgotten").text, uow.messages.get("forget_pending").text
+        dispatcher.utter_message(text=forgotten, send=WHEN_DONE)
+        dispatcher.utter_message(text=pending, send=UNLESS_DONE)
         # Nothing scheduled for the person may arrive after they asked to be forgotten.
         return [ReminderCancelled(name=reminder_name(kind, person_id(tracker.sender_id))) for kind in (CHECK_IN, HOLD)]

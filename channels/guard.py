@@ -29,6 +29,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from channels import action_validation, log_privacy
+from channels.held_replies import HeldReplies
 from knotcare.config import ROOT
 from knotcare.kb.seed import words
 from knotcare.nlp import payloads
@@ -75,16 +76,24 @@ def capped(on_new_message: OnNewMessage, limit: Optional[int] = None) -> OnNewMe
         # A typed /intent{...} carries only values our own buttons can carry (knotcare.nlp.payloads).
         message.text = payloads.checked(message.text)
         log_privacy.remember(message.text)  # only what goes on to be read: nothing else logs a text
+        channel = message.output_channel
+        held = message.output_channel = HeldReplies(channel)
         try:
-            return await on_new_message(message)
+            result = await on_new_message(message)
         except Exception as error:  # noqa: BLE001 - a store that did not answer in time, or a bug: say so
             logger.error("a turn failed (%s from %s): the person was told, with the emergency advice",
                          type(error).__name__, message.input_channel)
+            message.output_channel = channel
             try:
-                await message.output_channel.send_response(message.sender_id, {"text": unavailable_reply()})
+                await held.release()
+                await channel.send_response(message.sender_id, {"text": unavailable_reply()})
             except Exception as failed:  # noqa: BLE001 - the channel's own API may be what is down
                 logger.error("the failure reply could not be sent either (%s)", type(failed).__name__)
             return None
+        # The turn is over (Rasa saves it last): send what waited for it (channels/held_replies.py).
+        message.output_channel = channel
+        await held.release()
+        return result
 
     return handle
 

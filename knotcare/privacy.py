@@ -48,6 +48,9 @@ def personal_tables() -> List[Table]:
 
 #: The action after which a conversation is deleted rather than saved (stores/tracker.py).
 FORGET_ACTION = "action_forget_me"
+#: A reply's `send` key: said only once the turn's work is done (the conversation deleted), or only if it is not
+#: (channels/held_replies.py holds both back until the turn ends).
+SEND_KEY, WHEN_DONE, UNLESS_DONE = "send", "when_done", "unless_done"
 
 
 def forget_person(engine: Engine, sender_id: str, personal: Optional[Sequence[Table]] = None) -> int:

@@ -27,6 +27,7 @@ from rasa.shared.core.events import ActionExecuted, Event
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
 
+from channels import held_replies
 from knotcare.breaker import Breaker
 from knotcare.config import with_timeouts
 from knotcare.kb import KnowledgeBase
@@ -123,6 +124,7 @@ class ForgetfulSQLTrackerStore(SQLTrackerStore):
             return
         deleted = await self.bounded(self._delete, tracker.sender_id)
         logger.info("forget me: deleted a conversation (%d events)", deleted)
+        held_replies.done()  # now "deleted" is true, and the person is told so
         await asyncio.to_thread(_forget_finished, tracker.sender_id)
 
     def _write(self, tracker: DialogueStateTracker) -> None:
