@@ -42,6 +42,8 @@ MAX_LOOKBACK = 40
 #: Entities that name a body part: a negation reaches them only when nothing is done with the part between
 #: ("not my neck" denies the neck; "I can't turn my neck" does not).
 BODY_ENTITIES = frozenset({"body_region", "muscle", "other_body_part"})
+#: How far (tokens) a correction reaches: "My daughter's lower back? She's 22. Wait no, it's her neck".
+CORRECTION_REACH = 12
 #: The writer speaking of themselves (not "my", which also names a relative: "my dad").
 _FIRST_PERSON = frozenset({"i", "i'm", "im", "'m", "i've", "ive", "me", "myself", "i'd", "mine", "id"})
 #: The parts of the back the contract names (a generic `back` beside one of them is that one).
@@ -110,6 +112,8 @@ class _Context:
     cue_denied_by: frozenset = frozenset()
     #: "hypothetically if someone couldn't feel their bum ... (it's me)": the writer owning up to a made-up someone
     self_reveal: Tuple[Tuple[str, ...], ...] = ()
+    self_declared: Tuple[Tuple[str, ...], ...] = ()
+    corrections: Tuple[Tuple[str, ...], ...] = ()
     #: the made-up someone's words read as the writer's once revealed ("their" -> "my")
     someone_words: Dict[str, str] = field(default_factory=dict)
     #: "I think", "I don't know": after "I", the writer only speaks or wonders (auxiliaries between are skipped)
@@ -230,6 +234,8 @@ class FactExtractor:
             handled_words=frozenset(spec.get("handled_words", [])),
             cue_denied_by=frozenset(spec.get("cue_denied_by", [])),
             self_reveal=phrases("self_reveal"),
+            self_declared=phrases("self_declared"),
+            corrections=phrases("corrections"),
             someone_words=dict(spec.get("someone_words") or {}),
             writer_speaks=phrases("writer_speaks"),
             writer_speaks_skipping=frozenset(spec.get("writer_speaks_skipping", [])),
@@ -315,7 +321,7 @@ class FactExtractor:
             candidates = self._mentions(text, doc, self._as_subject(doc, None))
         # "my husband is in terrible pain": how bad it is belongs to someone too
         candidates = list(candidates) + [m for m in self._quantities(text, about_other=False) if m.entity == "severity"]
-        frame = self._subject(text, doc, candidates)
+        frame = None if self._says(doc, "self_declared") else self._subject(text, doc, candidates)
         if frame is not None:
             start, end, noun, writer = frame
             seen_as = self._as_subject(doc, noun)
@@ -329,8 +335,30 @@ class FactExtractor:
             mentions = [m if m.status != HYPOTHETICAL or m.entity not in PERSONAL_ENTITIES
                         else Mention(m.entity, m.value, m.start, m.end, m.text, AFFIRMED)
                         for m in self._mentions(text, doc, revealed)]
+        mentions = self._corrected(doc, mentions)
         mentions += self._quantities(text, about_other=frame is not None)
         return sorted(mentions, key=lambda m: (m.start, -m.end))
+
+    def _corrected(self, doc: Doc, mentions: List[Mention]) -> List[Mention]:
+        """ "My lower back - no wait, it's more the middle": a body part the writer takes back, with a correction
+        cue between it and the next part they name (at most CORRECTION_REACH tokens later), is no longer said."""
+        ctx = getattr(self, "_context", None)
+        if ctx is None or not ctx.corrections:
+            return mentions
+        parts = sorted((m for m in mentions if m.entity in BODY_ENTITIES and m.status == AFFIRMED),
+                       key=lambda m: m.start)
+        starts = {token.idx: token.i for token in doc}
+        ends = {token.idx + len(token): token.i + 1 for token in doc}
+        taken_back = set()
+        for before, after in zip(parts, parts[1:], strict=False):
+            first, last = ends.get(before.end), starts.get(after.start)
+            if first is None or last is None or before.value == after.value or not 0 < last - first <= CORRECTION_REACH:
+                continue
+            between = [token.lower_ for token in doc[first:last]]
+            if any(tuple(between[i:i + len(cue)]) == cue for i in range(len(between)) for cue in ctx.corrections):
+                taken_back.add(id(before))
+        return [Mention(m.entity, m.value, m.start, m.end, m.text, NEGATED) if id(m) in taken_back else m
+                for m in mentions]
 
     def _mentions(self, text: str, doc: Doc, seen_as: Doc) -> List[Mention]:
         """The pattern mentions read in `seen_as` (the same tokens as `doc`), with their context status."""
@@ -482,11 +510,14 @@ class FactExtractor:
 
     def _reveals_self(self, doc: Doc) -> bool:
         """ "(it's me)", "I mean me": the writer says the someone they asked about is themselves."""
+        return self._says(doc, "self_reveal")
+
+    def _says(self, doc: Doc, cues: str) -> bool:
+        """Whether the text holds one of the context's `cues` (a tuple-of-words field of the context)."""
         ctx = getattr(self, "_context", None)
-        if ctx is None or not ctx.self_reveal:
-            return False
+        phrases = getattr(ctx, cues, ()) if ctx is not None else ()
         words = [token.lower_ for token in doc]
-        return any(tuple(words[i:i + len(cue)]) == cue for i in range(len(words)) for cue in ctx.self_reveal)
+        return any(tuple(words[i:i + len(cue)]) == cue for i in range(len(words)) for cue in phrases)
 
     def _idiom_spans(self, seen_as: Doc, doc: Doc) -> List[Tuple[int, int]]:
         """Character spans (in `doc`) of the figures of speech read in `seen_as` (the same tokens, perhaps other
@@ -778,7 +809,8 @@ class FactExtractor:
             if any(tuple(words[index - len(cue) + 1: index + 1]) == cue for cue in ctx.terminators
                    if len(cue) <= index + 1):
                 break
-            if word in ("and", ",") and clause and clause[0] in ctx.and_new_subject:
+            # "no numbness and my legs feel weak", "not a customer - my shoulders": a new subject starts a clause
+            if word in ("and", ",", "-", "–", "—") and clause and clause[0] in ctx.and_new_subject:
                 break
             clause.insert(0, word)
         return clause
@@ -855,8 +887,10 @@ class FactExtractor:
                 return HYPOTHETICAL
             if clause[position] == "if" and any(w in ctx.if_followed_by for w in clause[position + 1: position + 4]):
                 return HYPOTHETICAL
-        # Someone else: their cue, with no "I/me/my" between it and the mention.
-        if entity in PERSONAL_ENTITIES:
+        # Someone else: their cue, with no "I/me/my" between it and the mention, nor in it ("my partner noticed a
+        # bump on my spine").
+        mine = end is not None and any(w in ctx.self_words for w in words[start:end])
+        if entity in PERSONAL_ENTITIES and not mine:
             for position in range(len(clause) - 1, -1, -1):
                 word = clause[position]
                 if word in ctx.self_words:

@@ -9,7 +9,10 @@
 - tests/nlu/blind_texts/messages.yml: 200 first messages as people type in chat apps (short, lowercase, typos,
   slang, abbreviations, emoji; relatives, carers and front desks in shorthand), labelled the same way;
 - tests/nlu/blind_voices/messages.yml: 160 first messages in second-language and regional Englishes, formal
-  letters from older people, dictation, long pasted notes and care records, labelled the same way.
+  letters from older people, dictation, long pasted notes and care records, labelled the same way;
+- tests/nlu/blind_roles/messages.yml: 170 first messages from front desks, clinicians (in clinical words and
+  abbreviations), young and distressed writers, people who correct themselves, and tricky questions, labelled the
+  same way.
 
 Their first run, before any fix, is in docs/measurements.md. Here each serious case is its own test, so CI names
 any dangerous miss; the other figures are held at their targets.
@@ -32,6 +35,7 @@ OPENERS = load_messages(ROOT / "tests" / "nlu" / "blind_openers" / "messages.yml
 POSTS = load_messages(ROOT / "tests" / "nlu" / "blind_posts" / "messages.yml")
 TEXTS = load_messages(ROOT / "tests" / "nlu" / "blind_texts" / "messages.yml")
 VOICES = load_messages(ROOT / "tests" / "nlu" / "blind_voices" / "messages.yml")
+ROLES = load_messages(ROOT / "tests" / "nlu" / "blind_roles" / "messages.yml")
 #: Where our reading of the clinical facts and the blind labeller's differ (docs/measurements.md says why):
 #: a hand that "has gone weak over the last few days" is new weakness, which the facts send to a clinician
 #: (`see_clinician`, Semigran 2015), not weakness getting worse (same day); the labeller said urgent.
@@ -91,8 +95,25 @@ def test_voices_regions_and_subject_hold_their_measured_floor(voice_readings) ->
     someone only in passing): held where they are (docs/measurements.md); every flag but two read."""
     result = figures(voice_readings)
     assert result.recall >= 0.94, result
-    assert result.subject_rate >= 0.97, result
+    assert result.subject_rate >= 0.98, result
     assert result.false_rate <= 0.09, result
+    assert result.flag_read >= result.flagged - 2, result
+
+
+@pytest.fixture(scope="module")
+def role_readings(servers: Servers) -> List[Reading]:
+    """Every message of the front-desk, clinician, young, distressed, corrections and tricky set, each in a
+    conversation of its own."""
+    return read_all(Assistant(servers.rasa_url, servers.token), ROLES)
+
+
+def test_roles_regions_and_subject_hold_their_measured_floor(role_readings) -> None:
+    """Below the targets on false regions (general and clinicians' questions that name a region the labeller left
+    out, pets, past pain) and on subject: held where they are (docs/measurements.md); every flag but two read."""
+    result = figures(role_readings)
+    assert result.recall >= 0.97, result
+    assert result.subject_rate >= 0.97, result
+    assert result.false_rate <= 0.10, result
     assert result.flag_read >= result.flagged - 2, result
 
 
@@ -100,7 +121,8 @@ def test_voices_regions_and_subject_hold_their_measured_floor(voice_readings) ->
 SERIOUS_FIRST = ([("readings", m.id) for m in OPENERS if m.level in SERIOUS]
                  + [("post_readings", m.id) for m in POSTS if m.level in SERIOUS and m.id not in DISPUTED]
                  + [("text_readings", m.id) for m in TEXTS if m.level in SERIOUS]
-                 + [("voice_readings", m.id) for m in VOICES if m.level in SERIOUS])
+                 + [("voice_readings", m.id) for m in VOICES if m.level in SERIOUS]
+                 + [("role_readings", m.id) for m in ROLES if m.level in SERIOUS])
 
 
 @pytest.mark.parametrize(("fixture", "message_id"), SERIOUS_FIRST)
