@@ -28,12 +28,16 @@ class Servers(Stack):
         assert response.status_code == 200, response.text
         return response.json()
 
-    def slots(self, sender: str) -> Dict[str, Any]:
-        """The conversation's slots, through the tracker API (with the token)."""
+    def tracker(self, sender: str) -> Dict[str, Any]:
+        """The conversation's tracker, through the tracker API (with the token)."""
         response = requests.get(f"{self.rasa_url}/conversations/{sender}/tracker",
                                 params={"token": self.token}, timeout=30)
         assert response.status_code == 200, response.text
-        return response.json()["slots"]
+        return response.json()
+
+    def slots(self, sender: str) -> Dict[str, Any]:
+        """The conversation's slots."""
+        return self.tracker(sender)["slots"]
 
 
 @pytest.fixture(scope="session")

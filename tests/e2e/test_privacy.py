@@ -35,6 +35,25 @@ def test_forget_me_asks_first_then_deletes_the_conversation(servers: Servers) ->
     assert servers.slots(sender)["body_region"] is None
 
 
+@pytest.mark.parametrize("opening, answers, form", [
+    ("knot in my upper back", [], "pain_intake_form"),  # the intake asks what it feels like
+    ("knot under my right shoulder blade, dull ache, 3 weeks, 4/10, I'm 35", ["no", "no", "no", "no", "no", "no", "yes"],
+     "plan_preferences_form"),
+])
+def test_forget_me_in_the_middle_of_a_form_asks_then_deletes(servers: Servers, opening: str, answers: list,
+                                                               form: str) -> None:
+    sender = f"forget-form-{uuid.uuid4().hex[:8]}"
+    servers.say(sender, opening)
+    for answer in answers:
+        servers.say(sender, answer)
+    assert servers.tracker(sender)["active_loop"].get("name") == form
+    replies = servers.say(sender, "please delete my data")
+    assert set(buttons(replies)) == {"/affirm", "/deny"}, replies
+    replies = servers.say(sender, "/affirm")
+    assert "Done: I've deleted" in all_text(replies), replies
+    assert _stored_events(servers, sender) == 0
+
+
 def test_forget_me_then_no_keeps_everything(servers: Servers) -> None:
     sender = f"keep-{uuid.uuid4().hex[:8]}"
     servers.say(sender, "hi")
