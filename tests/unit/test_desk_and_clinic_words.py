@@ -33,6 +33,10 @@ from tests.unit.reading import affirmed, subject
     ("more across the front of my chest and up into my jaw", "chest_pain"),
     ("a bump sticking out on my spine lower down", "back_lump_or_deformity"),
     ("high tackle 20 minutes ago and now neck pain", "major_trauma"),
+    # self-care that made it worse, or did nothing, however long the story in between
+    ("used the lacrosse ball on my traps 2 days ago like the vid said n its way worse now", "worse_after_self_care"),
+    ("3 weeks of doing the neck stretches and the ball thing EVERY SINGLE DAY like I was told and it's no better",
+     "no_improvement"),
 ])
 def test_signs_in_desk_clinic_and_everyday_wording(text: str, flag: str) -> None:
     assert flag in affirmed(text, "red_flag")
@@ -47,6 +51,8 @@ def test_signs_in_desk_clinic_and_everyday_wording(text: str, flag: str) -> None
     ("no lump on my spine, just a tight knot", "back_lump_or_deformity"),
     ("a good tackle in training, then a tight neck", "major_trauma"),
     ("I keep imagining meningitis, but he has no temperature", "neck_stiffness_fever_headache"),
+    ("used the ball 2 days ago like the video said and it's way better now", "worse_after_self_care"),
+    ("3 weeks of doing the stretches every single day like I was told and it's much better", "no_improvement"),
 ])
 def test_near_misses_of_those_signs(text: str, flag: str) -> None:
     assert flag not in affirmed(text, "red_flag")
