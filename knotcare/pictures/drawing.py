@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Sequence, Tuple
 
-from knotcare.pictures.figure import BodyFigure, Ellipse, Point
+from knotcare.pictures.figure import BodyFigure, Ellipse, FrontView, Point
+from knotcare.pictures.figure import Shape as FigureShape
 
 #: Styles by name: fill, stroke, stroke width, opacity, dash, font size. Colours keep a 4.5:1 contrast for
 #: text on white and 3:1 for the marks (WCAG 1.4.11).
@@ -19,6 +20,8 @@ STYLES: Dict[str, Dict[str, object]] = {
     "knot": {"fill": "none", "stroke": "#a4372a", "width": 3.0, "r": 8},
     "press": {"fill": "#1d3f8f", "stroke": "#ffffff", "width": 1.5, "r": 5.5},
     "felt": {"fill": "#e08a1e", "stroke": "#8a4f08", "width": 1.0, "opacity": 0.6, "r": 10},
+    "felt_small": {"fill": "#e08a1e", "stroke": "#8a4f08", "width": 1.0, "opacity": 0.6, "r": 5.5},
+    "feature": {"fill": "#5f6b65", "stroke": "#5f6b65", "width": 1.0},
 }
 
 
@@ -74,8 +77,10 @@ def body_map(figure: BodyFigure, offered: Optional[Sequence[str]] = None, labels
 
 
 def routine_picture(figure: BodyFigure, knots: Sequence[str], press: Sequence[str], felt: Sequence[str],
-                    legend: Sequence[Tuple[str, str]]) -> Drawing:
-    """The body with the spots: shaded where pain is felt, rings on the knots, a dot where to press.
+                    legend: Sequence[Tuple[str, str]], felt_front: Sequence[str] = (),
+                    front_label: str = "") -> Drawing:
+    """The body with the spots: shaded where pain is felt, rings on the knots, a dot where to press; with
+    `felt_front`, a small front view below the legend, shaded where the pain may be felt at the front or side.
 
     `legend` is (style, words) for each kind of mark shown, in the reviewed words of messages.yml."""
     drawing = Drawing(figure.width, figure.height)
@@ -89,7 +94,25 @@ def routine_picture(figure: BodyFigure, knots: Sequence[str], press: Sequence[st
         drawing.shapes.append(Shape("circle", style, points=((figure.label_x + 10, y),)))
         drawing.shapes.append(Shape("text", "label", points=((figure.label_x + 28, y),), text=words))
         y += 40
+    if felt_front and figure.front is not None:
+        _front_view(figure, figure.front, drawing, felt_front, front_label)
     return drawing
+
+
+def _front_view(figure: BodyFigure, front: FrontView, drawing: Drawing, felt: Sequence[str], label: str) -> None:
+    """The silhouette again, small and with a face, shaded where the pain may be felt at the front."""
+    def moved(shape: FigureShape) -> Shape:
+        if isinstance(shape, Ellipse):
+            return Shape("ellipse", "body", ellipse=Ellipse(*front.place((shape.cx, shape.cy)),
+                                                            shape.rx * front.scale, shape.ry * front.scale))
+        return Shape("polygon", "body", points=tuple(front.place(p) for p in shape))
+
+    drawing.shapes.extend(moved(shape) for shape in figure.outline)
+    drawing.shapes.extend(Shape(s.kind, "feature", points=s.points, ellipse=s.ellipse)
+                          for s in map(moved, front.features))
+    if label:
+        drawing.shapes.append(Shape("text", "label", points=(front.place(front.label_at),), text=label))
+    drawing.shapes.extend(Shape("circle", "felt_small", points=(front.place(front.spots[name]),)) for name in felt)
 
 
 def wrap(text: str, width: int = 16) -> List[str]:

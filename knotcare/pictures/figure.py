@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Dict, List, Mapping, Tuple, Union
+from typing import Dict, List, Mapping, Optional, Tuple, Union
 
 import yaml
 
@@ -51,6 +51,22 @@ class RoutineMarks:
 
 
 @dataclass(frozen=True)
+class FrontView:
+    """The small front view: where it goes in the picture, its face, and the places on the front or side it marks
+    (in the back view's coordinates; `place` moves a point into the picture)."""
+
+    origin: Point
+    scale: float
+    features: Tuple[Shape, ...]
+    spots: Dict[str, Point]
+    label_at: Point = (150.0, 30.0)
+
+    def place(self, point: Point) -> Point:
+        """A point of the figure's coordinates where it is drawn in the small front view."""
+        return self.origin[0] + point[0] * self.scale, self.origin[1] + point[1] * self.scale
+
+
+@dataclass(frozen=True)
 class BodyFigure:
     """Everything the pictures are drawn from."""
 
@@ -62,6 +78,7 @@ class BodyFigure:
     regions: Dict[str, Region]
     spots: Dict[str, Point]
     routines: Dict[str, RoutineMarks]
+    front: Optional[FrontView] = None
 
 
 class FigureError(ValueError):
@@ -104,7 +121,20 @@ def parse(spec: Mapping) -> BodyFigure:
         routines[str(routine_id)] = marks
     spine = spec.get("spine") or [[width / 2, 0], [width / 2, height]]
     return BodyFigure(width, height, float(spec["label_x"]), tuple(_shape(s) for s in spec["outline"]),
-                      (_point(spine[0]), _point(spine[1])), regions, spots, routines)
+                      (_point(spine[0]), _point(spine[1])), regions, spots, routines, _front(spec.get("front"), spots))
+
+
+def _front(raw: object, back_spots: Mapping[str, Point]) -> Optional[FrontView]:
+    if raw is None:
+        return None
+    if not isinstance(raw, Mapping):
+        raise FigureError(f"`front` is a mapping, not {raw!r}")
+    spots = {str(name): _point(p) for name, p in (raw.get("spots") or {}).items()}
+    both = sorted(set(spots) & set(back_spots))
+    if both:
+        raise FigureError(f"spots on both views (a place is drawn on one): {both}")
+    return FrontView(_point(raw["origin"]), float(raw["scale"]), tuple(_shape(s) for s in raw.get("features") or ()),
+                     spots, _point(raw.get("label_at", (150, 30))))
 
 
 @lru_cache(maxsize=4)
@@ -113,7 +143,8 @@ def load(path: Path = FIGURE_FILE) -> BodyFigure:
     return parse(yaml.safe_load(path.read_text(encoding="utf-8")))
 
 
-def felt_spots(figure: BodyFigure, pain_areas: List[str]) -> Tuple[List[str], List[str]]:
-    """The pain areas the figure can mark, and the ones it cannot (front of the body), each in order."""
-    drawn = [a for a in pain_areas if a in figure.spots]
-    return drawn, [a for a in pain_areas if a not in figure.spots]
+def felt_spots(figure: BodyFigure, pain_areas: List[str]) -> Tuple[List[str], List[str], List[str]]:
+    """The pain areas the back view marks, those the front view marks, and those neither does, each in order."""
+    front = figure.front.spots if figure.front is not None else {}
+    return ([a for a in pain_areas if a in figure.spots], [a for a in pain_areas if a in front],
+            [a for a in pain_areas if a not in figure.spots and a not in front])

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Callable, Iterable, List, Sequence
 
 from knotcare.pictures.drawing import Drawing, routine_picture
-from knotcare.pictures.figure import BodyFigure
+from knotcare.pictures.figure import BodyFigure, felt_spots
 
 #: Looks up a reviewed message's text by key (the knowledge base's messages).
 Words = Callable[[str], str]
@@ -39,15 +39,17 @@ def routine_pain_areas(routine_id: str, referrals: Iterable[object]) -> List[str
 def picture_for(figure: BodyFigure, routine_id: str, pain_areas: Sequence[str], words: Words) -> RoutinePicture:
     """The picture of `routine_id`; raises KeyError when the figure has no marks for it."""
     marks = figure.routines[routine_id]
-    drawn = [a for a in pain_areas if a in figure.spots]
-    front = [a for a in pain_areas if a not in figure.spots]
+    drawn, front, elsewhere = felt_spots(figure, list(pain_areas))
     legend = [("knot", words("picture_legend_knot")), ("press", words("picture_legend_press"))]
-    if drawn:
+    if drawn or front:
         legend.append(("felt", words("picture_legend_felt")))
-    drawing = routine_picture(figure, marks.knots, marks.press, drawn, legend)
+    drawing = routine_picture(figure, marks.knots, marks.press, drawn, legend, front,
+                              words("picture_front_label") if front else "")
     alt = [words("picture_routine_alt").format(knots=_listed(marks.knots), press=_listed(marks.press))]
     if drawn:
         alt.append(words("picture_routine_felt").format(felt=_listed(drawn)))
     if front:
         alt.append(words("picture_routine_felt_front").format(front=_listed(front)))
+    if elsewhere:
+        alt.append(words("picture_routine_felt_elsewhere").format(elsewhere=_listed(elsewhere)))
     return RoutinePicture(routine_id, drawing, " ".join(alt))

@@ -37,8 +37,8 @@ def test_forget_me_asks_first_then_deletes_the_conversation(servers: Servers) ->
 
 @pytest.mark.parametrize("opening, answers, form", [
     ("knot in my upper back", [], "pain_intake_form"),  # the intake asks what it feels like
-    ("knot under my right shoulder blade, dull ache, 3 weeks, 4/10, I'm 35", ["no", "no", "no", "no", "no", "no", "yes"],
-     "plan_preferences_form"),
+    ("knot under my right shoulder blade, dull ache, 3 weeks, 4/10, I'm 35",
+     ["no", "no", "no", "no", "no", "no", "yes"], "plan_preferences_form"),
 ])
 def test_forget_me_in_the_middle_of_a_form_asks_then_deletes(servers: Servers, opening: str, answers: list,
                                                                form: str) -> None:

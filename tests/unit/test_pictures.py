@@ -32,7 +32,26 @@ def test_the_alt_text_names_where_pain_is_felt_from_the_referrals() -> None:
     assert drawn is not None
     assert "temple" in drawn.alt and "behind the ear" in drawn.alt  # upper trapezius (referrals.yml)
     front = picture("routine/neck_base_of_skull")
-    assert front is not None and "where the picture doesn't show: behind the eye" in front.alt
+    assert front is not None
+    assert "A small front view shades where it can also be felt at the front or side: behind the eye" in front.alt
+
+
+def test_every_place_pain_is_felt_is_drawn_on_the_back_or_the_front_view() -> None:
+    figure = body.load()
+    areas = [a for referral in load_content().referrals for a in referral.pain_areas]
+    drawn, front, elsewhere = body.felt_spots(figure, areas)
+    assert not elsewhere and front
+
+
+@pytest.mark.parametrize("routine_id, front_marks", [("neck_side", 5), ("neck_base_of_skull", 1), ("shoulders_top", 0)])
+def test_the_front_view_is_drawn_only_where_pain_is_felt_at_the_front(routine_id: str, front_marks: int) -> None:
+    drawn = picture(f"routine/{routine_id}")
+    assert drawn is not None
+    shapes = drawn.drawing.shapes
+    assert sum(s.style == "felt_small" for s in shapes) == front_marks
+    assert any(s.style == "feature" for s in shapes) == bool(front_marks)
+    assert ("Front" in [s.text for s in shapes]) == bool(front_marks)
+    assert to_svg(drawn.drawing).count("<ellipse") == 1 + 2 * bool(front_marks) + bool(front_marks)  # heads, eyes
 
 
 def test_svg_and_png_are_drawn_from_the_same_shapes() -> None:
@@ -71,3 +90,7 @@ def test_a_figure_missing_a_region_or_naming_an_unknown_spot_is_refused() -> Non
     unknown["routines"]["neck_side"]["press"] = ["the moon"]
     with pytest.raises(body.FigureError, match="the moon"):
         body.parse(unknown)
+    twice = copy.deepcopy(spec)
+    twice["front"]["spots"]["temple"] = [96, 32]
+    with pytest.raises(body.FigureError, match="both views"):
+        body.parse(twice)
