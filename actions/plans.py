@@ -279,13 +279,16 @@ class ActionGuideStep(Action):
             message = uow.messages.get("guided_step")
             hold_text = uow.messages.get("guided_hold_timer" if can_remind(tracker) else "guided_hold_text")
             where = uow.messages.get(f"guided_place_{place}").text if place else ""
+            caption = uow.messages.get("picture_routine_caption").text if place else ""
         hold = _hold_seconds(step)
         text = message.format(number=number, total=len(steps), text=step_line(step))
         if hold:
             text += "\n" + hold_text.format(hold=hold)
         if place is not None:
-            # Where the body goes changes (a chair, a wall, the floor): the routine's picture again, saying so.
-            show_named(dispatcher, tracker, f"routine/{plan.routine.id}", where)
+            # Where the body goes changes (a chair, a wall, the floor): a drawing of the position, saying so, and the
+            # routine's picture again (where to work).
+            show_named(dispatcher, tracker, f"position/{place}", where)
+            show_named(dispatcher, tracker, f"routine/{plan.routine.id}", caption)
         dispatcher.utter_message(text=text, buttons=[dict(b) for b in message.buttons])
         hold_timer(dispatcher, tracker, hold)
         events.append(SlotSet("guided_step", float(number)))

@@ -22,6 +22,10 @@ STYLES: Dict[str, Dict[str, object]] = {
     "felt": {"fill": "#e08a1e", "stroke": "#8a4f08", "width": 1.0, "opacity": 0.6, "r": 10},
     "felt_small": {"fill": "#e08a1e", "stroke": "#8a4f08", "width": 1.0, "opacity": 0.6, "r": 5.5},
     "feature": {"fill": "#5f6b65", "stroke": "#5f6b65", "width": 1.0},
+    # position drawings (a side view in thick lines)
+    "limb": {"fill": "#e8ecea", "stroke": "#5f6b65", "width": 9},
+    "prop": {"stroke": "#15201b", "width": 3},
+    "ball": {"fill": "#1d3f8f", "stroke": "#ffffff", "width": 1.5, "r": 11},
 }
 
 
@@ -125,3 +129,10 @@ def wrap(text: str, width: int = 16) -> List[str]:
             lines.append(word)
     return lines or [""]
 
+
+def position_picture(figure: BodyFigure, place: str) -> Drawing:
+    """Where the body goes for a step (`place`: wall, floor, chair, standing), as a side view; KeyError when the
+    figure has no drawing for it."""
+    shapes = (figure.positions or {})[place]
+    width, height = figure.positions_size
+    return Drawing(width, height, [Shape(s.kind, s.style, points=s.points, ellipse=s.ellipse) for s in shapes])

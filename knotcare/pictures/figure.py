@@ -67,6 +67,20 @@ class FrontView:
 
 
 @dataclass(frozen=True)
+class PositionShape:
+    """One shape of a position drawing: a line, polygon, ellipse or circle, with its style."""
+
+    kind: str
+    style: str
+    points: Tuple[Point, ...] = ()
+    ellipse: Optional[Ellipse] = None
+
+
+#: The styles a position drawing may use (knotcare.pictures.drawing.STYLES has them).
+POSITION_STYLES = ("limb", "prop", "ball")
+
+
+@dataclass(frozen=True)
 class BodyFigure:
     """Everything the pictures are drawn from."""
 
@@ -79,6 +93,8 @@ class BodyFigure:
     spots: Dict[str, Point]
     routines: Dict[str, RoutineMarks]
     front: Optional[FrontView] = None
+    positions_size: Point = (320.0, 240.0)
+    positions: Optional[Dict[str, Tuple[PositionShape, ...]]] = None
 
 
 class FigureError(ValueError):
@@ -120,8 +136,29 @@ def parse(spec: Mapping) -> BodyFigure:
             raise FigureError(f"routine {routine_id}: no knots, or spots not in `spots`: {unknown}")
         routines[str(routine_id)] = marks
     spine = spec.get("spine") or [[width / 2, 0], [width / 2, height]]
+    positions = dict(spec.get("positions") or {})
+    size = _point(positions.pop("size", (320, 240)))
     return BodyFigure(width, height, float(spec["label_x"]), tuple(_shape(s) for s in spec["outline"]),
-                      (_point(spine[0]), _point(spine[1])), regions, spots, routines, _front(spec.get("front"), spots))
+                      (_point(spine[0]), _point(spine[1])), regions, spots, routines, _front(spec.get("front"), spots),
+                      size, {str(place): tuple(_position_shape(place, s) for s in shapes)
+                             for place, shapes in positions.items()})
+
+
+def _position_shape(place: object, raw: Mapping) -> PositionShape:
+    style = str(raw.get("style"))
+    if style not in POSITION_STYLES:
+        raise FigureError(f"position {place}: style {style!r} is not one of {', '.join(POSITION_STYLES)}")
+    if "line" in raw:
+        line = tuple(_point(p) for p in raw["line"])
+        if len(line) != 2:
+            raise FigureError(f"position {place}: a line has two points")
+        return PositionShape("line", style, line)
+    if "circle" in raw:
+        return PositionShape("circle", style, (_point(raw["circle"]),))
+    shape = _shape(raw.get("ellipse") if "ellipse" in raw else raw.get("polygon"))
+    if isinstance(shape, Ellipse):
+        return PositionShape("ellipse", style, ellipse=shape)
+    return PositionShape("polygon", style, shape)
 
 
 def _front(raw: object, back_spots: Mapping[str, Point]) -> Optional[FrontView]:

@@ -153,12 +153,13 @@ async def test_step_by_step_shows_the_picture_where_the_body_goes_somewhere_else
     start = CollectingDispatcher()
     await guide(start, on_channel("socketio", intent="inform_preferences", **facts, pain_before=5.0), domain)
     shown = [m["custom"]["picture"] for m in start.messages if "picture" in (m.get("custom") or {})]
-    assert [p["caption"] for p in shown] == ["For this step: stand with your back to a wall, the ball between you and "
-                                             "the wall."]
-    assert shown[0]["name"] == "routine/upper_back_ball_on_wall" and shown[0]["alt"].startswith("A back view")
+    assert [p["name"] for p in shown] == ["position/wall", "routine/upper_back_ball_on_wall"]
+    assert shown[0]["caption"] == "For this step: stand with your back to a wall, the ball between you and the wall."
+    assert shown[0]["alt"].startswith("A side view of a person standing with their back to a wall")
+    assert shown[1]["alt"].startswith("A back view") and shown[1]["caption"].startswith("Where to work")
     assert await pictures(1.0, "step_next") == []  # step 2: still at the wall
     twist = await pictures(7.0, "step_next")  # step 8: the seated twist
-    assert [p["caption"] for p in twist] == ["For this step: sit in a firm chair."]
+    assert [(p["name"], p["caption"]) for p in twist][0] == ("position/chair", "For this step: sit in a firm chair.")
     assert await pictures(8.0, "step_repeat") == []
 
 

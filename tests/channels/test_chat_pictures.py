@@ -43,10 +43,15 @@ def test_telegram_routine_picture_and_progress_chart(world) -> None:
     conversation = over_telegram(world, after=SESSION)
     sent = photos(world, conversation)
     routine = [p for p in sent if "back view of the body for this routine" in p["params"]["caption"]]
-    # with the plan, and again at the guided session's first step, which says where to be (against a wall)
+    # with the plan, and again at the guided session's first step, after the drawing of where to be (a wall)
     assert len(routine) == 2 and all(p["files"]["photo"].startswith(PNG) for p in routine)
     assert "shoulder blade" in routine[0]["params"]["caption"]
-    assert routine[1]["params"]["caption"].startswith("For this step: stand with your back to a wall")
+    assert routine[1]["params"]["caption"].startswith("Where to work")
+    position = [p for p in sent if "side view of a person standing with their back to a wall" in p["params"]["caption"]]
+    assert len(position) == 1 and position[0]["files"]["photo"].startswith(PNG)
+    assert position[0]["params"]["caption"].startswith("For this step: stand with your back to a wall")
+    at = [i for i, p in enumerate(sent) if p is position[0] or p is routine[1]]
+    assert len(at) == 2 and sent[at[0]] is position[0] and at[1] == at[0] + 1  # the drawing, then the routine
     chart = [p for p in sent if "before and after each session" in p["params"]["caption"]]
     assert len(chart) == 1, [p["params"]["caption"][:60] for p in sent]
     assert chart[0]["files"]["photo"].startswith(PNG)

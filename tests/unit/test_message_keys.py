@@ -26,11 +26,13 @@ def _python_files() -> Iterator[Path]:
 
 def _runtime_keys() -> Set[str]:
     """Keys built from a value at run time, each enumerated: a body part outside the five regions (actions/scope.py,
-    `part_{value}`), where a guided step is done (knotcare.plan.new_place, `guided_place_{place}`) and the safety
+    `part_{value}`), where a guided step is done (knotcare.plan.new_place, `guided_place_{place}`, and its drawing's
+    `picture_position_{place}_alt`) and the safety
     net's answers (knotcare.domain_files, `safety_net_{level}`)."""
     parts = yaml.safe_load((ROOT / "data" / "patterns" / "other_parts.yml").read_text(encoding="utf-8"))["values"]
     return ({f"part_{value}" for value in parts}
             | {f"guided_place_{place}" for place in PLACES if place != "anywhere"}
+            | {f"picture_position_{place}_alt" for place in PLACES if place != "anywhere"}
             | {f"safety_net_{level}" for level in SAFETY_NET_LEVELS})
 
 

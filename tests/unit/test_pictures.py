@@ -94,3 +94,24 @@ def test_a_figure_missing_a_region_or_naming_an_unknown_spot_is_refused() -> Non
     twice["front"]["spots"]["temple"] = [96, 32]
     with pytest.raises(body.FigureError, match="both views"):
         body.parse(twice)
+
+
+def test_every_place_a_step_is_done_has_a_position_drawing() -> None:
+    from knotcare.content import PLACES
+
+    figure = body.load()
+    assert set(figure.positions or {}) == set(PLACES) - {"anywhere"}
+    for place in figure.positions or {}:
+        drawn = picture(f"position/{place}")
+        assert drawn is not None and drawn.alt.startswith("A side view of a person")
+        assert drawn.png.startswith(PNG_SIGNATURE) and "<line" in drawn.svg()
+    assert picture("position/anywhere") is None and picture("position/../x") is None
+    wall = picture("position/wall")
+    assert wall is not None and any(s.style == "ball" for s in wall.drawing.shapes)
+
+
+def test_a_position_drawing_with_an_unknown_style_is_refused() -> None:
+    spec = yaml.safe_load(body.FIGURE_FILE.read_text(encoding="utf-8"))
+    spec["positions"]["wall"].append({"style": "sparkle", "circle": [1, 1]})
+    with pytest.raises(body.FigureError, match="sparkle"):
+        body.parse(spec)
