@@ -171,6 +171,11 @@ def test_whole_conversation_reload_and_screenshot(browser, world) -> None:
     page.locator("#message").fill("5")
     page.locator("#message").press("Enter")
     expect(page.locator(".msg.bot", has_text="Step 1 of ")).to_be_visible(timeout=WAIT)
+    # The first step says where the body goes: a drawing of that position, with its text alternative, drawn.
+    position = page.locator('.msg.bot figure img[src*="pictures/position/"]')
+    expect(position.first).to_be_visible(timeout=WAIT)
+    assert position.first.get_attribute("alt").startswith("A side view of a person")
+    assert position.first.evaluate("img => img.complete && img.naturalWidth > 0")
     for step in range(2, 5):  # on to the first step with a hold
         page.locator("button.choice", has_text="Next").click()
         expect(page.locator(".msg.bot", has_text=f"Step {step} of ")).to_be_visible(timeout=WAIT)
