@@ -9,26 +9,18 @@ Usage: python benchmarks/real_phrases.py [--file F] [--model M] [--url U --token
 
 from __future__ import annotations
 
-import argparse
 import sys
-from pathlib import Path
 
 from knotcare.config import ROOT
 from knotcare.real_phrases import figures, load_messages, read_all
-from knotcare.vignettes import assistant_at
+from knotcare.vignettes import assistant_at, assistant_options
 
 DEFAULT_FILE = ROOT / "tests" / "nlu" / "real_phrases" / "messages.yml"
 
 
 def main() -> int:
     """Read every message and print the figures (and, with --show-misses, each miss)."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--file", type=Path, default=DEFAULT_FILE)
-    parser.add_argument("--model", type=Path, default=ROOT / "models" / "knotcare.tar.gz")
-    parser.add_argument("--url", help="a running Rasa server (else one is started)")
-    parser.add_argument("--token", default="", help="its HTTP API token")
-    parser.add_argument("--show-misses", action="store_true")
-    args = parser.parse_args()
+    args = assistant_options(__doc__.splitlines()[0], DEFAULT_FILE).parse_args()
 
     messages = load_messages(args.file)
     with assistant_at(args.url, args.token, args.model) as assistant:

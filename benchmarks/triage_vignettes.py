@@ -12,12 +12,10 @@ Usage: python benchmarks/triage_vignettes.py [--file F] [--model M] [--url U --t
 
 from __future__ import annotations
 
-import argparse
 import sys
-from pathlib import Path
 
 from knotcare.config import ROOT
-from knotcare.vignettes import assistant_at, hold_all, load_vignettes, summarise
+from knotcare.vignettes import assistant_at, assistant_options, hold_all, load_vignettes, summarise
 
 #: The bar in clinical-red-flags.md: every emergency and urgent case caught, 90% at exactly the right level.
 EXACT_TARGET = 0.90
@@ -25,12 +23,7 @@ EXACT_TARGET = 0.90
 
 def main() -> int:
     """Run the vignettes and print the figures; with --gate, fail on under-triage or low accuracy."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--file", type=Path, default=ROOT / "tests" / "triage" / "vignettes.yml")
-    parser.add_argument("--model", type=Path, default=ROOT / "models" / "knotcare.tar.gz")
-    parser.add_argument("--url", help="a running Rasa server (else one is started)")
-    parser.add_argument("--token", default="", help="its HTTP API token")
-    parser.add_argument("--show-misses", action="store_true", help="print the transcript of every miss")
+    parser = assistant_options(__doc__.splitlines()[0], ROOT / "tests" / "triage" / "vignettes.yml")
     parser.add_argument("--gate", action="store_true", help="exit 1 below the safety bar")
     parser.add_argument("--only", default="", help="comma-separated vignette ids to run")
     args = parser.parse_args()

@@ -10,6 +10,7 @@ benchmarks/ and the end-to-end test share it.
 
 from __future__ import annotations
 
+import argparse
 import tempfile
 import uuid
 from concurrent.futures import ThreadPoolExecutor
@@ -21,6 +22,7 @@ from typing import Any, Dict, Iterator, List, Mapping, Optional, Sequence
 import requests
 import yaml
 
+from knotcare.config import ROOT
 from knotcare.triage.engine import LEVELS, urgency
 
 #: The most turns a vignette may take before it counts as stuck.
@@ -117,6 +119,18 @@ class Assistant:
                                  params={"token": self.token}, timeout=30)
         response.raise_for_status()
         return response.json()["slots"]
+
+
+def assistant_options(description: str, default_file: Path) -> argparse.ArgumentParser:
+    """The options of every benchmark run against the assistant: the set (--file), the model to start it with
+    (--model) or a running one (--url, --token), and --show-misses."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--file", type=Path, default=default_file)
+    parser.add_argument("--model", type=Path, default=ROOT / "models" / "knotcare.tar.gz")
+    parser.add_argument("--url", help="a running Rasa server (else one is started)")
+    parser.add_argument("--token", default="", help="its HTTP API token")
+    parser.add_argument("--show-misses", action="store_true", help="print every miss")
+    return parser
 
 
 @contextmanager

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Sequence, Tuple
 
-from knotcare.pictures.figure import BodyFigure, Ellipse, FrontView, Point
+from knotcare.pictures.figure import BodyFigure, Ellipse, FrontView, Mark
 from knotcare.pictures.figure import Shape as FigureShape
 
 #: Styles by name: fill, stroke, stroke width, opacity, dash, font size. Colours keep a 4.5:1 contrast for
@@ -29,16 +29,8 @@ STYLES: Dict[str, Dict[str, object]] = {
 }
 
 
-@dataclass(frozen=True)
-class Shape:
-    """One thing to draw: a polygon, an ellipse, a circle, a line or a text, with a style name."""
-
-    kind: str
-    style: str
-    points: Tuple[Point, ...] = ()
-    ellipse: Optional[Ellipse] = None
-    text: str = ""
-    region: Optional[str] = None  # the region a shape belongs to (the web map makes it clickable)
+#: One thing to draw (defined beside the figure, whose position drawings are made of them).
+Shape = Mark
 
 
 @dataclass
@@ -133,6 +125,5 @@ def wrap(text: str, width: int = 16) -> List[str]:
 def position_picture(figure: BodyFigure, place: str) -> Drawing:
     """Where the body goes for a step (`place`: wall, floor, chair, standing), as a side view; KeyError when the
     figure has no drawing for it."""
-    shapes = (figure.positions or {})[place]
     width, height = figure.positions_size
-    return Drawing(width, height, [Shape(s.kind, s.style, points=s.points, ellipse=s.ellipse) for s in shapes])
+    return Drawing(width, height, list((figure.positions or {})[place]))

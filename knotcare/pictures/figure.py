@@ -67,13 +67,16 @@ class FrontView:
 
 
 @dataclass(frozen=True)
-class PositionShape:
-    """One shape of a position drawing: a line, polygon, ellipse or circle, with its style."""
+class Mark:
+    """One thing to draw: a polygon, an ellipse, a circle, a line or a text, with a style name (the position
+    drawings are made of these as read; knotcare.pictures.drawing makes the other pictures of them)."""
 
     kind: str
     style: str
     points: Tuple[Point, ...] = ()
     ellipse: Optional[Ellipse] = None
+    text: str = ""
+    region: Optional[str] = None  # the region a shape belongs to (the web map makes it clickable)
 
 
 #: The styles a position drawing may use (knotcare.pictures.drawing.STYLES has them).
@@ -94,7 +97,7 @@ class BodyFigure:
     routines: Dict[str, RoutineMarks]
     front: Optional[FrontView] = None
     positions_size: Point = (320.0, 240.0)
-    positions: Optional[Dict[str, Tuple[PositionShape, ...]]] = None
+    positions: Optional[Dict[str, Tuple[Mark, ...]]] = None
 
 
 class FigureError(ValueError):
@@ -144,7 +147,7 @@ def parse(spec: Mapping) -> BodyFigure:
                              for place, shapes in positions.items()})
 
 
-def _position_shape(place: object, raw: Mapping) -> PositionShape:
+def _position_shape(place: object, raw: Mapping) -> Mark:
     style = str(raw.get("style"))
     if style not in POSITION_STYLES:
         raise FigureError(f"position {place}: style {style!r} is not one of {', '.join(POSITION_STYLES)}")
@@ -152,13 +155,13 @@ def _position_shape(place: object, raw: Mapping) -> PositionShape:
         line = tuple(_point(p) for p in raw["line"])
         if len(line) != 2:
             raise FigureError(f"position {place}: a line has two points")
-        return PositionShape("line", style, line)
+        return Mark("line", style, line)
     if "circle" in raw:
-        return PositionShape("circle", style, (_point(raw["circle"]),))
+        return Mark("circle", style, (_point(raw["circle"]),))
     shape = _shape(raw.get("ellipse") if "ellipse" in raw else raw.get("polygon"))
     if isinstance(shape, Ellipse):
-        return PositionShape("ellipse", style, ellipse=shape)
-    return PositionShape("polygon", style, shape)
+        return Mark("ellipse", style, ellipse=shape)
+    return Mark("polygon", style, shape)
 
 
 def _front(raw: object, back_spots: Mapping[str, Point]) -> Optional[FrontView]:
