@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import os
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, Tracker
@@ -16,6 +15,7 @@ from knotcare.clinic.answers import answer
 from knotcare.clinic.handoff import hand_over
 from knotcare.clinic.profile import default_profile
 from knotcare.clinic.slack import SlackSettings
+from knotcare.settings import Settings
 
 logger = logging.getLogger(__name__)
 
@@ -25,7 +25,7 @@ NOW_ENV = "KNOTCARE_CLINIC_NOW"
 
 def now() -> dt.datetime:
     """The current time (aware), or $KNOTCARE_CLINIC_NOW when set."""
-    fixed = os.environ.get(NOW_ENV)
+    fixed = Settings.from_env().clinic_now
     return dt.datetime.fromisoformat(fixed) if fixed else dt.datetime.now(dt.timezone.utc)
 
 

@@ -30,6 +30,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from actions import provider
+from knotcare.settings import Settings
 
 logger = logging.getLogger(__name__)
 
@@ -71,7 +72,7 @@ def make_app(package: str = "actions") -> Sanic:
     async def actions(_: Request) -> HTTPResponse:
         return response.json([{"name": name} for name in executor.actions])
 
-    secret = os.environ.get(TOKEN_ENV, "")
+    secret = Settings.from_env().actions_token
 
     @app.post("/webhook")
     async def webhook(request: Request) -> HTTPResponse:

@@ -9,10 +9,11 @@ does not answer, each process remembers its own.
 from __future__ import annotations
 
 import logging
-import os
 import time
 from collections import OrderedDict
 from typing import Any, Callable, Hashable, Optional
+
+from knotcare.settings import Settings
 
 logger = logging.getLogger(__name__)
 
@@ -53,8 +54,9 @@ class Deliveries:
         self.channel = channel
         self.ttl = ttl
         self.local = RecentIds(ttl=ttl)
-        self.redis_url = redis_url if redis_url is not None else os.environ.get(REDIS_URL_ENV, "")
-        self.prefix = prefix if prefix is not None else os.environ.get(PREFIX_ENV, "knotcare:delivery:")
+        settings = Settings.from_env()
+        self.redis_url = redis_url if redis_url is not None else settings.dedupe_redis_url or ""
+        self.prefix = prefix if prefix is not None else settings.dedupe_prefix
         self._client: Any = None
 
     def key(self, delivery: Hashable) -> str:

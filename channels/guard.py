@@ -33,6 +33,7 @@ from channels.held_replies import HeldReplies
 from knotcare.config import ROOT
 from knotcare.kb.seed import words
 from knotcare.nlp import payloads
+from knotcare.settings import Settings
 
 logger = logging.getLogger(__name__)
 
@@ -46,17 +47,7 @@ OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
 
 def max_message_chars(env: Mapping[str, str] = os.environ) -> int:
     """The configured cap on a message's length (characters); the default when unset or not a positive number."""
-    raw = env.get(MAX_CHARS_ENV, "").strip()
-    if not raw:
-        return DEFAULT_MAX_CHARS
-    try:
-        value = int(raw)
-    except ValueError:
-        value = 0
-    if value <= 0:
-        logger.warning("%s=%r is not a positive number: using %d", MAX_CHARS_ENV, raw, DEFAULT_MAX_CHARS)
-        return DEFAULT_MAX_CHARS
-    return value
+    return int(Settings.from_env(env).max_message_chars)
 
 
 def capped(on_new_message: OnNewMessage, limit: Optional[int] = None) -> OnNewMessage:

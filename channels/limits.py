@@ -23,6 +23,8 @@ import time
 from dataclasses import dataclass
 from typing import Any, Dict, Mapping, Optional, Tuple
 
+from knotcare.settings import Settings
+
 logger = logging.getLogger(__name__)
 
 REDIS_ENV = "KNOTCARE_LIMITS_REDIS_URL"
@@ -73,9 +75,10 @@ class MessageLimits:
     @classmethod
     def from_env(cls, env: Mapping[str, str] = os.environ) -> "MessageLimits":
         """The limits configured in the environment (see the module's docstring)."""
-        return cls(Limit.parse(env.get(CONVERSATION_ENV), DEFAULTS[CONVERSATION_ENV]),
-                   Limit.parse(env.get(ADDRESS_ENV), DEFAULTS[ADDRESS_ENV]), env.get(REDIS_ENV) or None,
-                   env.get("KNOTCARE_LIMITS_PREFIX", "knotcare:limit:"))
+        settings = Settings.from_env(env)
+        return cls(Limit.parse(settings.limit_per_conversation, DEFAULTS[CONVERSATION_ENV]),
+                   Limit.parse(settings.limit_per_address, DEFAULTS[ADDRESS_ENV]), settings.limits_redis_url,
+                   settings.limits_prefix)
 
     async def check(self, conversation: str, address: Optional[str]) -> Optional[int]:
         """None when the message may be read; else how many messages over the limit it is (1 for the first)."""

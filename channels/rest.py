@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import hmac
 import ipaddress
-import os
 import re
 from http import HTTPStatus
 from typing import Any, Optional, Text
@@ -38,6 +37,7 @@ from channels.guard import (
     install_api_guard,
     json_body,
 )
+from knotcare.settings import Settings
 
 #: A REST sender id (contract.md): other channels' ids are namespaced ("telegram:…", "slack:…", "web:…"), so
 #: a REST caller can never name their conversations.
@@ -62,10 +62,11 @@ class RestInput(LengthCapped, RasaRestInput):
         """Rasa's webhook behind a body check; the API guard installed once the app starts."""
         blueprint = super().blueprint(on_new_message)
         check_json_body(blueprint, FIELDS)
+        token = Settings.from_env().rest_token
 
         @blueprint.middleware("request")
         async def caller_allowed(request: Request) -> Optional[HTTPResponse]:
-            if request.method != "POST" or allowed(request, os.environ.get(TOKEN_ENV, "")):
+            if request.method != "POST" or allowed(request, token):
                 return None
             return response.json({"status": "failure", "reason": "NotAuthenticated", "code": HTTPStatus.UNAUTHORIZED,
                                   "message": f"this REST channel needs its token (${TOKEN_ENV}) as a Bearer header"},

@@ -13,7 +13,6 @@ import asyncio
 import datetime as dt
 import json
 import logging
-import os
 from typing import Any, Awaitable, Callable, Dict, Optional, Text
 from urllib.parse import parse_qs
 
@@ -27,6 +26,7 @@ from knotcare.clinic.profile import default_profile
 from knotcare.clinic.slack import CLOSE_ACTION_ID, SlackSettings, update_ticket_message
 from knotcare.clinic.tickets import Ticket, TicketRepository
 from knotcare.kb import KnowledgeBase, get_knowledge_base
+from knotcare.settings import Settings
 
 logger = logging.getLogger(__name__)
 
@@ -42,7 +42,7 @@ class StaffSlackInput(InputChannel):
     @classmethod
     def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> "StaffSlackInput":
         """The signing secret from credentials.yml, else $KNOTCARE_SLACK_SIGNING_SECRET (keep it out of files)."""
-        secret = (credentials or {}).get("signing_secret") or os.environ.get("KNOTCARE_SLACK_SIGNING_SECRET", "")
+        secret = (credentials or {}).get("signing_secret") or Settings.from_env().slack_signing_secret
         return cls(secret)
 
     def __init__(self, signing_secret: Text) -> None:

@@ -9,6 +9,8 @@ import sys
 from pathlib import Path
 from typing import Any, List, Optional
 
+from knotcare.settings import Settings
+
 
 def _cmd_db_seed(args: argparse.Namespace) -> int:
     from knotcare.kb import KnowledgeBase
@@ -382,15 +384,16 @@ def build_parser() -> argparse.ArgumentParser:
     build.add_argument("--out", default="build/spacy-en-blank")
     build.set_defaults(func=_cmd_nlp_build)
 
+    settings = Settings.from_env()
     actions = sub.add_parser("actions", help="seed if needed and start the action server")
-    actions.add_argument("--host", default=os.environ.get("ACTIONS_HOST", "127.0.0.1"))
-    actions.add_argument("--port", type=int, default=int(os.environ.get("ACTIONS_PORT", "5055")))
+    actions.add_argument("--host", default=settings.actions_host)
+    actions.add_argument("--port", type=int, default=settings.actions_port)
     actions.set_defaults(func=_cmd_actions)
 
     web = sub.add_parser("web", help="the web chat page").add_subparsers(dest="web_command", required=True)
     serve = web.add_parser("serve", help="serve web/ with the widget settings (data/clinic/widget.yml + env)")
-    serve.add_argument("--host", default=os.environ.get("WEB_HOST", "127.0.0.1"))
-    serve.add_argument("--port", type=int, default=int(os.environ.get("WEB_PORT", "8080")))
+    serve.add_argument("--host", default=settings.web_host)
+    serve.add_argument("--port", type=int, default=settings.web_port)
     serve.set_defaults(func=_cmd_web_serve)
     vendor = web.add_parser("vendor", help="copy the page's libraries from node_modules into web/vendor")
     vendor.add_argument("--node-modules", default="node_modules")
@@ -399,7 +402,7 @@ def build_parser() -> argparse.ArgumentParser:
     web.add_parser("config", help="print the widget settings in effect").set_defaults(func=_cmd_web_config)
 
     retention = sub.add_parser("retention", help="delete conversations and personal rows older than N days")
-    retention.add_argument("--days", type=float, default=float(os.environ.get("KNOTCARE_RETENTION_DAYS", "30")),
+    retention.add_argument("--days", type=float, default=settings.retention_days,
                            help="keep this many days (default: $KNOTCARE_RETENTION_DAYS or 30)")
     retention.add_argument("--endpoints", default="endpoints.yml", help="where the SQL tracker store is configured")
     retention.add_argument("--tracker-url", default=None, help="the tracker store's SQLAlchemy URL (overrides)")
@@ -413,7 +416,8 @@ def build_parser() -> argparse.ArgumentParser:
     migrate = sub.add_parser("migrate-ids", help="move conversations and personal rows to per-channel ids")
     migrate.add_argument("--endpoints", default="endpoints.yml", help="where the SQL tracker store is configured")
     migrate.add_argument("--tracker-url", default=None, help="the tracker store's SQLAlchemy URL (overrides)")
-    migrate.add_argument("--slack-team", default=None, help="the Slack workspace id (T...) of stored Slack chats")
+    migrate.add_argument("--slack-team", default=settings.slack_team,
+                         help="the Slack workspace id (T...) of stored Slack chats (default: $KNOTCARE_SLACK_TEAM)")
     migrate.set_defaults(func=_cmd_migrate_ids)
 
     tickets = sub.add_parser("tickets", help="handoff tickets: list, show, close, notify, export").add_subparsers(

@@ -8,6 +8,8 @@ import secrets
 from pathlib import Path
 from typing import Any, Dict, Optional
 
+from knotcare.settings import Settings
+
 #: The repository root (where config.yml, domain/ and data/ live).
 ROOT = Path(os.environ.get("KNOTCARE_ROOT", Path(__file__).resolve().parent.parent))
 #: Reviewed content and patterns.
@@ -18,7 +20,7 @@ VAR_DIR = Path(os.environ.get("KNOTCARE_VAR_DIR", ROOT / "var"))
 
 def database_url() -> str:
     """The knowledge base's SQLAlchemy URL: `DATABASE_URL`, else a SQLite file in var/."""
-    url = os.environ.get("DATABASE_URL")
+    url = Settings.from_env().database_url
     if url:
         # Heroku-style URLs say postgres://, which SQLAlchemy 1.4 no longer accepts.
         return url.replace("postgres://", "postgresql://", 1)
@@ -28,7 +30,7 @@ def database_url() -> str:
 
 def check_in_after() -> dt.timedelta:
     """How long after a plan the unprompted check-in comes (Slack, Telegram): `KNOTCARE_CHECK_IN_AFTER_HOURS`, 48."""
-    return dt.timedelta(hours=float(os.environ.get("KNOTCARE_CHECK_IN_AFTER_HOURS", "48")))
+    return dt.timedelta(hours=Settings.from_env().check_in_after_hours)
 
 
 def local_secret(env: str, filename: str) -> bytes:

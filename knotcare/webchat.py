@@ -23,6 +23,7 @@ from urllib.parse import urlsplit
 import yaml
 
 from knotcare.config import DATA_DIR, ROOT
+from knotcare.settings import Settings
 
 WIDGET_FILE = DATA_DIR / "clinic" / "widget.yml"
 WEB_DIR = ROOT / "web"
@@ -62,8 +63,8 @@ def widget_settings(path: Path = WIDGET_FILE, env: Optional[Mapping[str, str]] =
             settings[key] = env[variable]
     settings.setdefault("title", settings.get("name"))
     # Where the browser reaches Rasa's socket.io channel (not necessarily where Rasa binds).
-    host, port = env.get("RASA_HOST", "127.0.0.1"), env.get("RASA_PORT", "5005")
-    settings["socket_url"] = env.get("KNOTCARE_SOCKET_URL") or f"http://{host}:{port}"
+    rasa = Settings.from_env(env)
+    settings["socket_url"] = rasa.socket_url or f"http://{rasa.rasa_host}:{rasa.rasa_port}"
     missing = [key for key in REQUIRED if not settings.get(key)]
     if missing:
         raise WidgetConfigError(f"{path}: missing {', '.join(missing)}")

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import yaml
 
 from knotcare.config import DATA_DIR
+from knotcare.settings import Settings
 
 FILE_ENV = "KNOTCARE_CLINIC_FILE"
 #: Single values a deployment may override without copying the file.
@@ -167,13 +168,13 @@ def parse_profile(data: Mapping[str, Any], source: str = "profile") -> ClinicPro
 
 def profile_path() -> Path:
     """The profile file: $KNOTCARE_CLINIC_FILE, else data/clinic/profile.yml."""
-    return Path(os.environ.get(FILE_ENV) or DATA_DIR / "clinic" / "profile.yml")
+    return Path(Settings.from_env().clinic_file or DATA_DIR / "clinic" / "profile.yml")
 
 
 def load_profile(path: Optional[Path] = None, environ: Optional[Mapping[str, str]] = None) -> ClinicProfile:
     """Read, override from the environment, and validate the clinic profile."""
     environ = os.environ if environ is None else environ
-    path = Path(path or environ.get(FILE_ENV) or profile_path())
+    path = Path(path or Settings.from_env(environ).clinic_file or profile_path())
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except OSError as error:

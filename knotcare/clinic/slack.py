@@ -7,7 +7,6 @@ another Slack Web API (the tests' fake one on loopback).
 from __future__ import annotations
 
 import logging
-import os
 from dataclasses import dataclass
 from typing import Any, Dict, List, Mapping, Optional, Sequence
 
@@ -15,6 +14,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from knotcare.clinic.tickets import Ticket, shown, summary_lines
+from knotcare.settings import Settings
 
 logger = logging.getLogger(__name__)
 
@@ -33,10 +33,10 @@ class SlackSettings:
     @classmethod
     def from_env(cls, environ: Optional[Mapping[str, str]] = None) -> "SlackSettings":
         """Read KNOTCARE_SLACK_BOT_TOKEN, _CHANNEL, _API_URL and _SIGNING_SECRET."""
-        env = os.environ if environ is None else environ
-        api = env.get("KNOTCARE_SLACK_API_URL") or cls.api_url
-        return cls(env.get("KNOTCARE_SLACK_BOT_TOKEN", ""), env.get("KNOTCARE_SLACK_CHANNEL", ""),
-                   api if api.endswith("/") else api + "/", env.get("KNOTCARE_SLACK_SIGNING_SECRET", ""))
+        settings = Settings.from_env(environ)
+        api = settings.slack_api_url
+        return cls(settings.slack_bot_token, settings.slack_channel, api if api.endswith("/") else api + "/",
+                   settings.slack_signing_secret)
 
     @property
     def enabled(self) -> bool:
