@@ -16,7 +16,8 @@ from actions.say import concrete_action, say_key
 from actions.scope import say_scope_note
 from actions.slots import merged
 from knotcare.content import REGIONS
-from knotcare.triage.screen import SCREEN_CODES, codes_for_yes, screens_for
+from knotcare.nlp.answers import Answer, number_said, read_answer
+from knotcare.triage.screen import SCREEN_CODES, age_at_risk, codes_for_yes, screens_for
 
 FACT_SLOTS = ["body_region", "pain_quality", "pain_duration_days", "pain_severity"]
 
@@ -37,8 +38,11 @@ class ValidatePainIntakeForm(FormValidationAction):
         """
         if tracker.get_slot("red_flags"):
             return []
+        # An age given in answer to the age question answers it (extract_screen_age): the question stays the
+        # one being asked until then.
+        age = None if tracker.get_slot("requested_slot") == "screen_age" else tracker.get_slot("age")
         screens = screens_for(tracker.get_slot("body_region"), tracker.get_slot("pain_quality"),
-                              tracker.get_slot("pain_duration_days"), tracker.get_slot("age"))
+                              tracker.get_slot("pain_duration_days"), age)
         return screens + FACT_SLOTS if tracker.get_slot("screen_first") else FACT_SLOTS + screens
 
     def validate_body_region(
@@ -85,11 +89,37 @@ class ValidatePainIntakeForm(FormValidationAction):
                                                     codes_for_yes(slot, tracker.get_slot("red_flags") or []))}
         return {slot: value}
 
+    def _typed_answer(self, slot: str, dispatcher: CollectingDispatcher, tracker: Tracker) -> Dict[Text, Any]:
+        """The screen question being asked, answered in words rather than with a button ("nope, just the pain",
+        "yh it goes down to my foot", "denies trauma"): yes, no, or a doubt, which puts the question again with
+        a word on how to answer. A yes read from the words wins over a no the classifier heard."""
+        if tracker.get_slot("requested_slot") != slot:
+            return {}
+        text = tracker.latest_message.get("text") or ""
+        age = tracker.get_slot("age") if tracker.get_slot("age") is not None else number_said(text)
+        if slot == "screen_age" and age is not None:
+            # "I'm 67", "she's 84", "my son is 14": in answer to this question, the number is the age.
+            return {slot: age_at_risk(float(age)), "age": float(age)}
+        answer = read_answer(text)
+        heard = tracker.get_slot(slot)
+        if answer is Answer.YES:
+            return {slot: True}
+        if answer is Answer.NO and heard is None:
+            return {slot: False}
+        if answer is Answer.UNSURE and heard is not True:
+            say_key(dispatcher, "screen_unsure", subject=tracker.get_slot("subject"))
+            return {slot: None}
+        return {}
+
     def __getattr__(self, name: str) -> Any:
-        """`validate_screen_<group>` for every screen question: rasa-sdk finds validators by name."""
-        slot = name[len("validate_"):]
-        if name.startswith("validate_screen_") and slot in SCREEN_CODES:
+        """`validate_screen_<group>` and `extract_screen_<group>` for every screen question: rasa-sdk finds them
+        by name."""
+        if name.startswith("validate_screen_") and name[len("validate_"):] in SCREEN_CODES:
+            slot = name[len("validate_"):]
             return lambda value, dispatcher, tracker, domain: self._screen(slot, value, tracker)
+        if name.startswith("extract_screen_") and name[len("extract_"):] in SCREEN_CODES:
+            slot = name[len("extract_"):]
+            return lambda dispatcher, tracker, domain: self._typed_answer(slot, dispatcher, tracker)
         raise AttributeError(name)
 
 

@@ -80,6 +80,11 @@ def screens_for(region: Optional[str], pain_quality: Optional[str] = None, durat
     return base[:at] + extra + base[at:]
 
 
+def age_at_risk(age: float) -> bool:
+    """The age question's answer for a stated age: over 50 or under 20."""
+    return age >= 50 or age < 20
+
+
 def codes_for_yes(screen: str, already: List[str]) -> List[str]:
     """Red-flag codes a "yes" adds, keeping any specific code the person already named."""
     group = SCREEN_CODES[screen]

@@ -12,7 +12,9 @@
   letters from older people, dictation, long pasted notes and care records, labelled the same way;
 - tests/nlu/blind_roles/messages.yml: 170 first messages from front desks, clinicians (in clinical words and
   abbreviations), young and distressed writers, people who correct themselves, and tricky questions, labelled the
-  same way.
+  same way;
+- tests/nlu/blind_screen_answers/answers.yml: 210 answers typed to the red-flag screen's yes/no questions instead
+  of pressing a button, labelled for what they mean and the red flags they name.
 
 Their first run, before any fix, is in docs/measurements.md. Here each serious case is its own test, so CI names
 any dangerous miss; the other figures are held at their targets.
@@ -25,6 +27,8 @@ from typing import Dict, List
 import pytest
 
 from knotcare.real_phrases import Reading, figures, load_messages, read_all
+from knotcare.screen_answers import AnswerReading, load_answers, summary
+from knotcare.screen_answers import read_all as read_all_answers
 from knotcare.vignettes import SERIOUS, Assistant, Outcome, hold_all, load_vignettes
 from tests.e2e.conftest import ROOT, Servers, assert_exact_and_subject, assert_held_safely
 
@@ -36,6 +40,7 @@ POSTS = load_messages(ROOT / "tests" / "nlu" / "blind_posts" / "messages.yml")
 TEXTS = load_messages(ROOT / "tests" / "nlu" / "blind_texts" / "messages.yml")
 VOICES = load_messages(ROOT / "tests" / "nlu" / "blind_voices" / "messages.yml")
 ROLES = load_messages(ROOT / "tests" / "nlu" / "blind_roles" / "messages.yml")
+SCREEN_ANSWERS = load_answers(ROOT / "tests" / "nlu" / "blind_screen_answers" / "answers.yml")
 #: Where our reading of the clinical facts and the blind labeller's differ (docs/measurements.md says why):
 #: a hand that "has gone weak over the last few days" is new weakness, which the facts send to a clinician
 #: (`see_clinician`, Semigran 2015), not weakness getting worse (same day); the labeller said urgent.
@@ -115,6 +120,30 @@ def test_roles_regions_and_subject_hold_their_measured_floor(role_readings) -> N
     assert result.subject_rate >= 0.97, result
     assert result.false_rate <= 0.10, result
     assert result.flag_read >= result.flagged - 2, result
+
+
+@pytest.fixture(scope="module")
+def screen_readings(servers: Servers) -> List[AnswerReading]:
+    """Every typed screen answer, each given to its question in a conversation of its own."""
+    return read_all_answers(Assistant(servers.rasa_url, servers.token), SCREEN_ANSWERS)
+
+
+def test_no_typed_screen_answer_that_is_not_a_no_is_read_as_one(screen_readings) -> None:
+    """A yes, a doubt, a question back or a self-correction is never taken for a no (a no would let a routine
+    through), and every yes is read as one."""
+    result = summary(screen_readings)
+    assert not result["unsafe"], [(r.answer.id, r.answer.text) for r in result["unsafe"]]
+    assert result["yes"][0] == result["yes"][1], [r.answer.text for r in screen_readings
+                                                  if r.answer.means == "yes" and not r.right]
+
+
+def test_typed_screen_answers_hold_their_measured_floor(screen_readings) -> None:
+    """A no in words is taken as a no (not asked again), a sign named in an answer is read: held where they are
+    (docs/measurements.md)."""
+    result = summary(screen_readings)
+    assert result["no"][0] >= result["no"][1] - 4, result["no"]
+    assert result["flags"][0] >= result["flags"][1] - 5, result["flags"]
+    assert not result["not_reached"]
 
 
 #: Every serious first message, by the fixture that reads its set (the posts' disputed label left out).
