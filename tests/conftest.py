@@ -42,6 +42,16 @@ def sqlite_kb(tmp_path: Path, content) -> Iterator[KnowledgeBase]:
 @pytest.fixture(scope="session")
 def postgres_url() -> Iterator[str]:
     """A PostgreSQL database of this run's own, dropped afterwards."""
+    yield from _database_of_its_own()
+
+
+@pytest.fixture()
+def empty_postgres_url() -> Iterator[str]:
+    """A PostgreSQL database of this test's own, for a test that counts everything in it."""
+    yield from _database_of_its_own()
+
+
+def _database_of_its_own() -> Iterator[str]:
     import psycopg2
     from sqlalchemy.engine import make_url
 

@@ -118,7 +118,9 @@ async def test_report_numbers_on_sqlite(tmp_path: Path) -> None:
 
 
 @pytest.mark.postgres
-async def test_report_numbers_on_postgresql(postgres_url: str) -> None:
+async def test_report_numbers_on_postgresql(empty_postgres_url: str) -> None:
+    """The report counts everything in its databases: on an empty one of its own, not the run's shared one."""
+    postgres_url = empty_postgres_url
     url = make_url(postgres_url)
     store = SQLTrackerStore(Domain.empty(), dialect="postgresql", host=url.host, port=url.port or 5432,
                             db=url.database, username=url.username, password=url.password)
