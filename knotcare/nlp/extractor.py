@@ -112,7 +112,9 @@ class _Context:
     cue_denied_by: frozenset = frozenset()
     #: "hypothetically if someone couldn't feel their bum ... (it's me)": the writer owning up to a made-up someone
     self_reveal: Tuple[Tuple[str, ...], ...] = ()
+    #: "HCA at a GP practice, for myself: c/o neck ache": the writer says the message is about themselves
     self_declared: Tuple[Tuple[str, ...], ...] = ()
+    #: "my lower back - no wait, it's the middle": between two body parts, the first one is taken back
     corrections: Tuple[Tuple[str, ...], ...] = ()
     #: the made-up someone's words read as the writer's once revealed ("their" -> "my")
     someone_words: Dict[str, str] = field(default_factory=dict)
