@@ -18,8 +18,8 @@ from actions.say import concrete_action, say, say_key
 from actions.slots import entity_values, facts_from_tracker
 from knotcare.care import decide_care
 from knotcare.config import check_in_after
-from knotcare.content import Step
-from knotcare.plan import Plan, Preferences, new_place, step_line
+from knotcare.plan import Plan, Preferences, step_line
+from knotcare.plan.guide import NEXT, REPEAT, STOP, next_move
 from knotcare.plan.preferences import is_skip, parse_minutes, parse_mobility, parse_pain, parse_tools
 from knotcare.privacy import person_id
 from knotcare.progress.followup import CHECK_IN, CHECK_IN_INTENT, HOLD, reminder_name
@@ -230,8 +230,8 @@ class ActionExtractSessionPain(Action):
         return [SlotSet(requested, float(value))] if value is not None else []
 
 
-def _hold_seconds(step: Step) -> Optional[int]:
-    return step.hold_max or step.hold_min
+#: The step-by-step mode's intents, as the use case's commands.
+_COMMANDS = {"step_next": NEXT, "step_repeat": REPEAT, "step_stop": STOP}
 
 
 class ActionGuideStep(Action):
@@ -259,29 +259,22 @@ class ActionGuideStep(Action):
         if plan is None or not plan.plan_steps:
             say_key(dispatcher, "check_in_nothing_yet")
             return [SlotSet("guided_session", None), SlotSet("guided_step", None)]
-        steps = plan.plan_steps
-        number = int(tracker.get_slot("guided_step") or 0)
-        if not active:
-            number = 1
-            events += [SlotSet("guided_session", "active"), SlotSet("session_started_at", utcnow().isoformat())]
-        elif intent == "step_stop":
+        move = next_move(plan.plan_steps, int(tracker.get_slot("guided_step") or 0), active, _COMMANDS.get(intent, ""))
+        if move.kind == "stopped":
             say_key(dispatcher, "guided_stopped")
             return [SlotSet("guided_session", "finished")]
-        elif intent == "step_next":
-            number += 1
-        number = max(1, number)
-        if number > len(steps):
+        if move.kind == "done":
             say_key(dispatcher, "guided_done")
-            return [SlotSet("guided_session", "finished"), SlotSet("guided_step", float(len(steps)))]
-        step = steps[number - 1]
-        place = new_place(steps, number) if intent != "step_repeat" else None
+            return [SlotSet("guided_session", "finished"), SlotSet("guided_step", float(move.total))]
+        if move.starts:
+            events += [SlotSet("guided_session", "active"), SlotSet("session_started_at", utcnow().isoformat())]
+        place, hold = move.place, move.hold
         with provider.knowledge_base().unit_of_work() as uow:
             message = uow.messages.get("guided_step")
             hold_text = uow.messages.get("guided_hold_timer" if can_remind(tracker) else "guided_hold_text")
             where = uow.messages.get(f"guided_place_{place}").text if place else ""
             caption = uow.messages.get("picture_routine_caption").text if place else ""
-        hold = _hold_seconds(step)
-        text = message.format(number=number, total=len(steps), text=step_line(step))
+        text = message.format(number=move.number, total=move.total, text=step_line(move.step))
         if hold:
             text += "\n" + hold_text.format(hold=hold)
         if place is not None:
@@ -291,7 +284,7 @@ class ActionGuideStep(Action):
             show_named(dispatcher, tracker, f"routine/{plan.routine.id}", caption)
         dispatcher.utter_message(text=text, buttons=[dict(b) for b in message.buttons])
         hold_timer(dispatcher, tracker, hold)
-        events.append(SlotSet("guided_step", float(number)))
+        events.append(SlotSet("guided_step", float(move.number)))
         if hold and can_remind(tracker):
             # A "time's up" message after the hold; any message from the person cancels it.
             events.append(ReminderScheduled("EXTERNAL_hold_done",
