@@ -23,7 +23,8 @@ from knotcare.plan.guide import NEXT, REPEAT, STOP, next_move
 from knotcare.plan.preferences import is_skip, parse_minutes, parse_mobility, parse_pain, parse_tools
 from knotcare.privacy import person_id
 from knotcare.progress.followup import CHECK_IN, CHECK_IN_INTENT, HOLD, reminder_name
-from knotcare.progress.model import Entry, PendingCheckIn, PlanRecord, utcnow
+from knotcare.progress.model import PendingCheckIn, PlanRecord, utcnow
+from knotcare.sessions import record_session
 
 logger = logging.getLogger(__name__)
 
@@ -328,11 +329,8 @@ class ActionRecordSession(Action):
         now = utcnow()
         started_at = dt.datetime.fromisoformat(started) if started else now
         with provider.knowledge_base().unit_of_work() as uow:
-            uow.progress.add_entry(Entry(person_id(tracker.sender_id), "session", started_at,
-                                         tracker.get_slot("routine_id"), now, int(before), int(after)))
-            uow.commit()
-        comment_key = "session_better" if after < before else "session_same" if after == before else "session_worse"
-        with provider.knowledge_base().unit_of_work() as uow:
+            comment_key = record_session(uow, person_id(tracker.sender_id), tracker.get_slot("routine_id"), started_at,
+                                         now, int(before), int(after))
             comment = uow.messages.get(comment_key).text
             saved = uow.messages.get("session_saved")
         say(dispatcher, saved, before=int(before), after=int(after), comment=comment)
