@@ -140,6 +140,8 @@ class _Context:
     past_before: Tuple[Tuple[str, ...], ...] = ()
     past_event_codes: frozenset = frozenset()
     past_event_after: Tuple[Tuple[str, ...], ...] = ()
+    #: red flag code -> what explains it away later in its sentence ("lost weight, but I've been on a diet")
+    explained_after: Dict[str, Tuple[Tuple[str, ...], ...]] = field(default_factory=dict)
 
 
 def _by_first_word(cues: Sequence[Tuple[str, ...]]) -> Dict[str, Tuple[Tuple[str, ...], ...]]:
@@ -253,6 +255,8 @@ class FactExtractor:
             past_before=phrases("before", past),
             past_event_codes=frozenset(events.get("codes", [])),
             past_event_after=phrases("after", events),
+            explained_after={str(code): phrases(str(code), spec.get("explained_after") or {})
+                             for code in (spec.get("explained_after") or {})},
         )
 
     def _add_patterns(self, spec: Dict[str, Any]) -> None:
@@ -837,6 +841,24 @@ class FactExtractor:
                 return NEGATED
         return None
 
+    def _explained(self, code: str, words: Sequence[str], end: int) -> bool:
+        """A sign explained away later in its sentence: weight lost "on a diet", night pain that "eases when I
+        change position" (which the contract's night pain is not). Not when the explanation is denied ("not on a
+        diet")."""
+        cues = self._context.explained_after.get(code, ())
+        if not cues:
+            return False
+        rest: List[str] = []
+        for word in words[end:end + 16]:
+            if word in (".", "!", "?", ";"):
+                break
+            rest.append(word)
+        for i in range(len(rest)):
+            if any(tuple(rest[i:i + len(cue)]) == cue for cue in cues):
+                denied = self._context.cue_denied_by | {"no", "without"}
+                return not any(w in denied for w in rest[max(0, i - 2):i])
+        return False
+
     def _over_and_done(self, code: str, words: Sequence[str], end: int, clause: Sequence[str]) -> bool:
         """A red flag told as over ("had a fever last week, gone now", "used to get pins and needles", "a car crash
         years ago"). A resolution cue counts only after a separator ("," "but" "that"), so that words describing
@@ -881,6 +903,8 @@ class FactExtractor:
         clause = self._clause_before(words, start)
         if entity == "red_flag" and end is not None and self._over_and_done(value, words, end, clause):
             return PAST
+        if entity == "red_flag" and end is not None and self._explained(value, words, end):
+            return NEGATED
         # Hypothetical: a cue anywhere earlier in the clause ("what if it starts tingling?"). Not for a body part:
         # "what would cause shoulder aching?" still says where.
         for position in range(len(clause) if entity not in BODY_ENTITIES else 0):

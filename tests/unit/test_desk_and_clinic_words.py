@@ -37,6 +37,10 @@ from tests.unit.reading import affirmed, subject
     ("used the lacrosse ball on my traps 2 days ago like the vid said n its way worse now", "worse_after_self_care"),
     ("3 weeks of doing the neck stretches and the ball thing EVERY SINGLE DAY like I was told and it's no better",
      "no_improvement"),
+    ("it wakes me at night and it doesn't ease when i move", "night_pain"),
+    # an explanation denied explains nothing
+    ("I've lost weight, not on a diet or anything", "unexplained_weight_loss"),
+    ("worse at night and nothing eases it, even when I change position", "night_pain"),
 ])
 def test_signs_in_desk_clinic_and_everyday_wording(text: str, flag: str) -> None:
     assert flag in affirmed(text, "red_flag")
@@ -53,6 +57,9 @@ def test_signs_in_desk_clinic_and_everyday_wording(text: str, flag: str) -> None
     ("I keep imagining meningitis, but he has no temperature", "neck_stiffness_fever_headache"),
     ("used the ball 2 days ago like the video said and it's way better now", "worse_after_self_care"),
     ("3 weeks of doing the stretches every single day like I was told and it's much better", "no_improvement"),
+    # explained away in the same sentence: weight lost on purpose, night pain that moving eases
+    ("no, I've lost weight but I've been on a diet", "unexplained_weight_loss"),
+    ("it's a bit worse at night but it eases when I change position, so no?", "night_pain"),
 ])
 def test_near_misses_of_those_signs(text: str, flag: str) -> None:
     assert flag not in affirmed(text, "red_flag")
