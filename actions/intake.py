@@ -96,10 +96,11 @@ class ValidatePainIntakeForm(FormValidationAction):
         if tracker.get_slot("requested_slot") != slot:
             return {}
         text = tracker.latest_message.get("text") or ""
-        age = tracker.get_slot("age") if tracker.get_slot("age") is not None else number_said(text)
-        if slot == "screen_age" and age is not None:
+        if slot == "screen_age":
             # "I'm 67", "she's 84", "my son is 14": in answer to this question, the number is the age.
-            return {slot: age_at_risk(float(age)), "age": float(age)}
+            age = tracker.get_slot("age") if tracker.get_slot("age") is not None else number_said(text)
+            if age is not None:
+                return {slot: age_at_risk(float(age)), "age": float(age)}
         answer = read_answer(text)
         heard = tracker.get_slot(slot)
         if answer is Answer.YES:

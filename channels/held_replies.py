@@ -41,7 +41,7 @@ class HeldReplies(OutputChannel):
         self.channel = channel
         self.held: List[Tuple[Text, Dict[Text, Any]]] = []
         self._done = [False]
-        _turn_done.set(self._done)
+        self._token = _turn_done.set(self._done)
 
     def name(self) -> Text:  # type: ignore[override]  # Rasa asks the instance, for channel-specific responses
         """The wrapped channel's name."""
@@ -61,6 +61,7 @@ class HeldReplies(OutputChannel):
     async def release(self) -> None:
         """Send the held replies that are true now (the work was done, or it was not); drop the others."""
         wanted = WHEN_DONE if self._done[0] else UNLESS_DONE
+        _turn_done.reset(self._token)  # the turn is over: nothing after it may mark it done
         held, self.held = self.held, []
         for recipient_id, message in held:
             if message.pop(SEND_KEY) == wanted:

@@ -144,6 +144,16 @@ class _Context:
     explained_after: Dict[str, Tuple[Tuple[str, ...], ...]] = field(default_factory=dict)
 
 
+def _rest_of_sentence(words: Sequence[str], end: int, limit: int) -> List[str]:
+    """The words after a mention, up to the end of its sentence and at most `limit` of them."""
+    rest: List[str] = []
+    for word in words[end:end + limit]:
+        if word in (".", "!", "?", ";"):
+            break
+        rest.append(word)
+    return rest
+
+
 def _by_first_word(cues: Sequence[Tuple[str, ...]]) -> Dict[str, Tuple[Tuple[str, ...], ...]]:
     """Cues grouped by their first word, longest first within each group, for a look-up per token."""
     grouped: Dict[str, List[Tuple[str, ...]]] = {}
@@ -353,6 +363,8 @@ class FactExtractor:
             return mentions
         parts = sorted((m for m in mentions if m.entity in BODY_ENTITIES and m.status == AFFIRMED),
                        key=lambda m: m.start)
+        if len(parts) < 2:
+            return mentions  # nothing to take back (most messages: no token maps to build)
         starts = {token.idx: token.i for token in doc}
         ends = {token.idx + len(token): token.i + 1 for token in doc}
         taken_back = set()
@@ -848,11 +860,7 @@ class FactExtractor:
         cues = self._context.explained_after.get(code, ())
         if not cues:
             return False
-        rest: List[str] = []
-        for word in words[end:end + 16]:
-            if word in (".", "!", "?", ";"):
-                break
-            rest.append(word)
+        rest = _rest_of_sentence(words, end, 16)
         for i in range(len(rest)):
             if any(tuple(rest[i:i + len(cue)]) == cue for cue in cues):
                 denied = self._context.cue_denied_by | {"no", "without"}
@@ -867,11 +875,7 @@ class FactExtractor:
         ctx = self._context
         if code not in ctx.past_codes and code not in ctx.past_event_codes:
             return False
-        rest: List[str] = []
-        for word in words[end:end + 12]:
-            if word in (".", "!", "?", ";"):
-                break
-            rest.append(word)
+        rest = _rest_of_sentence(words, end, 12)
 
         def found(cues: Tuple[Tuple[str, ...], ...], within: Sequence[str]) -> Optional[int]:
             return next((i + len(c) for i in range(len(within)) for c in cues
