@@ -25,7 +25,7 @@ from typing import Dict, List, Optional
 
 import requests
 
-from knotcare.stack import free_port
+from harness.stack import free_port
 
 ROOT = Path(__file__).resolve().parents[1]
 FIRST_MESSAGE = "I have back pain"

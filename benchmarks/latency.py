@@ -24,7 +24,7 @@ from typing import Dict, List, Optional, Sequence
 
 import requests
 
-from knotcare.stack import Stack, free_port, peak_rss_mb, wait_until_up
+from harness.stack import Stack, free_port, peak_rss_mb, wait_until_up
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent

@@ -44,7 +44,7 @@ from sqlalchemy.engine import make_url
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from latency import BIN, ENV, KNOTCARE_SCRIPT, ROOT, STOCK_SCRIPT, train  # noqa: E402
 
-from knotcare.stack import Stack, cpu_seconds, free_port, machine_busy_seconds, peak_rss_mb, wait_until_up  # noqa: E402
+from harness.stack import Stack, cpu_seconds, free_port, machine_busy_seconds, peak_rss_mb, wait_until_up  # noqa: E402
 
 POSTGRES_ADMIN = os.environ.get("KNOTCARE_BENCH_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres")
 

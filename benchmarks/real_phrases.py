@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import sys
 
+from harness.real_phrases import figures, load_messages, read_all
+from harness.vignettes import assistant_at, assistant_options
 from knotcare.config import ROOT
-from knotcare.real_phrases import figures, load_messages, read_all
-from knotcare.vignettes import assistant_at, assistant_options
 
 DEFAULT_FILE = ROOT / "tests" / "nlu" / "real_phrases" / "messages.yml"
 

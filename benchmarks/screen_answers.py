@@ -1,16 +1,16 @@
 """Typed answers to the red-flag screen, labelled blind: how many are read as meant, and the unsafe ones.
 
 Starts its own action server and Rasa with the trained model unless --url and --token point at a running one.
-Target: no yes, doubt or other answer read as a no (knotcare/screen_answers.py says how each is read).
+Target: no yes, doubt or other answer read as a no (harness/screen_answers.py says how each is read).
 
 Usage: python benchmarks/screen_answers.py [--file F] [--model M] [--url U --token T] [--show-misses]
 """
 
 from __future__ import annotations
 
+from harness.screen_answers import load_answers, read_all, summary
+from harness.vignettes import assistant_at, assistant_options
 from knotcare.config import ROOT
-from knotcare.screen_answers import load_answers, read_all, summary
-from knotcare.vignettes import assistant_at, assistant_options
 
 DEFAULT_FILE = ROOT / "tests" / "nlu" / "blind_screen_answers" / "answers.yml"
 

@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import sys
 
+from harness.vignettes import assistant_at, assistant_options, hold_all, load_vignettes, summarise
 from knotcare.config import ROOT
-from knotcare.vignettes import assistant_at, assistant_options, hold_all, load_vignettes, summarise
 
 #: The bar in clinical-red-flags.md: every emergency and urgent case caught, 90% at exactly the right level.
 EXACT_TARGET = 0.90

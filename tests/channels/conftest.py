@@ -17,7 +17,7 @@ from typing import Any, Dict, Iterator, Optional
 import pytest
 import requests
 
-from knotcare.stack import free_port
+from harness.stack import free_port
 from knotcare.webchat import make_server, widget_settings
 from tests.channels.fakes import FakeApi, SlackResponder, TelegramResponder
 from tests.e2e.conftest import MODEL, Servers

@@ -14,7 +14,7 @@ from typing import Dict, Iterator, List
 import pytest
 import requests
 
-from knotcare.stack import free_port
+from harness.stack import free_port
 from knotcare.webchat import make_server, widget_settings
 from tests.channels.conftest import RESULTS
 from tests.channels.drivers import EXPECTED, OPENING, contract, wait_turns

@@ -12,7 +12,7 @@ from typing import Any, Dict, Iterator, List, Optional
 import pytest
 import requests
 
-from knotcare.stack import Stack
+from harness.stack import Stack
 
 ROOT = Path(__file__).resolve().parents[2]
 MODEL = ROOT / "models" / "knotcare.tar.gz"
@@ -133,7 +133,7 @@ def assert_held_safely(outcome: Any) -> None:
 
 def assert_exact_and_subject(outcomes: Dict[str, Any]) -> None:
     """At least 90% of the vignettes at exactly the gold level, and 98% with the right subject."""
-    from knotcare.vignettes import summarise
+    from harness.vignettes import summarise
 
     summary = summarise(list(outcomes.values()))
     right, judged = (int(x) for x in summary.subject.split("/"))

@@ -26,10 +26,10 @@ from typing import Any, Dict, List, Sequence
 
 import pytest
 
-from knotcare.real_phrases import Reading, RealMessage, figures, load_messages, read_all
-from knotcare.screen_answers import AnswerReading, load_answers, summary
-from knotcare.screen_answers import read_all as read_all_answers
-from knotcare.vignettes import SERIOUS, Assistant, Outcome, hold_all, load_vignettes
+from harness.real_phrases import Reading, RealMessage, figures, load_messages, read_all
+from harness.screen_answers import AnswerReading, load_answers, summary
+from harness.screen_answers import read_all as read_all_answers
+from harness.vignettes import SERIOUS, Assistant, Outcome, hold_all, load_vignettes
 from tests.e2e.conftest import ROOT, Servers, assert_exact_and_subject, assert_held_safely
 
 pytestmark = pytest.mark.e2e

@@ -11,7 +11,7 @@ from typing import Dict
 
 import pytest
 
-from knotcare.vignettes import Assistant, Outcome, hold_all, load_vignettes, summarise
+from harness.vignettes import Assistant, Outcome, hold_all, load_vignettes, summarise
 from tests.e2e.conftest import ROOT, Servers
 
 pytestmark = pytest.mark.e2e

@@ -13,8 +13,8 @@ from typing import Dict
 
 import pytest
 
-from knotcare.real_phrases import figures, load_messages, read_all
-from knotcare.vignettes import Assistant, Outcome, hold_all, load_vignettes
+from harness.real_phrases import figures, load_messages, read_all
+from harness.vignettes import Assistant, Outcome, hold_all, load_vignettes
 from tests.e2e.conftest import ROOT, Servers, all_text, assert_exact_and_subject, assert_held_safely, buttons
 from tests.e2e.test_conversations import answer_screen_no
 

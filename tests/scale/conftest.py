@@ -18,7 +18,7 @@ import pytest
 import requests
 from sqlalchemy.engine import make_url
 
-from knotcare.stack import Stack
+from harness.stack import Stack
 from tests.conftest import unavailable
 from tests.scale.tcp_proxy import TcpProxy
 

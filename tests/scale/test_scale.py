@@ -94,7 +94,7 @@ def test_nginx_in_front_balances_limits_and_checks_the_origin(pair: Pair, tmp_pa
 
     import requests
 
-    from knotcare.stack import free_port
+    from harness.stack import free_port
 
     nginx = shutil.which("nginx") or "/usr/sbin/nginx"
     port, origin = free_port(), "http://localhost:8080"

@@ -13,7 +13,7 @@ from typing import Iterator, Optional
 
 import requests
 
-from knotcare.stack import free_port, wait_until_up
+from harness.stack import free_port, wait_until_up
 
 ROOT = Path(__file__).resolve().parents[2]
 

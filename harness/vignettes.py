@@ -139,7 +139,7 @@ def assistant_at(url: Optional[str], token: str, model: Path) -> Iterator[Assist
     if url:
         yield Assistant(url, token)
         return
-    from knotcare.stack import Stack
+    from harness.stack import Stack
 
     stack = Stack(model=model, work=Path(tempfile.mkdtemp(prefix="assistant-"))).start()
     try:

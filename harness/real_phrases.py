@@ -24,8 +24,8 @@ from typing import Any, Dict, List, Optional, Sequence, Set
 
 import yaml
 
+from harness.vignettes import SERIOUS, Assistant
 from knotcare.triage.engine import urgency
-from knotcare.vignettes import SERIOUS, Assistant
 
 BACK_PARTS = frozenset({"back", "upper_back", "mid_back", "lower_back"})
 

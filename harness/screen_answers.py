@@ -26,8 +26,8 @@ from typing import Any, Dict, List, Optional, Sequence
 
 import yaml
 
+from harness.vignettes import Assistant
 from knotcare.triage.screen import SCREEN_CODES
-from knotcare.vignettes import Assistant
 
 #: A plain opening (all four facts, no red flag) that gets each question asked, for the person and for another.
 OPENINGS: Dict[str, Dict[str, str]] = {
