@@ -99,11 +99,13 @@ def load_vignettes(path: Path) -> List[Vignette]:
 
 
 class Assistant:
-    """A small client for the running Rasa server: REST messages and the tracker's slots."""
+    """A small client for the running Rasa server: REST messages and the tracker's slots (and, where known, the
+    servers' knowledge base URL, for sets that move time on)."""
 
-    def __init__(self, rasa_url: str, token: str) -> None:
+    def __init__(self, rasa_url: str, token: str, database_url: Optional[str] = None) -> None:
         self.rasa_url = rasa_url.rstrip("/")
         self.token = token
+        self.database_url = database_url
         self.http = requests.Session()
 
     def say(self, sender: str, text: str) -> List[Dict[str, Any]]:
@@ -143,7 +145,7 @@ def assistant_at(url: Optional[str], token: str, model: Path) -> Iterator[Assist
 
     stack = Stack(model=model, work=Path(tempfile.mkdtemp(prefix="assistant-"))).start()
     try:
-        yield Assistant(stack.rasa_url, stack.token)
+        yield Assistant(stack.rasa_url, stack.token, stack.env["DATABASE_URL"])
     finally:
         stack.stop()
 
