@@ -13,6 +13,14 @@ either a short answer with any fact ("sore", "dull ache", "about 3 weeks"), or
 a where together with a what, how long or how bad, or a pain fact beside a condition
 ("had a fusion in May, tight knot above the scar"). A real question such as
 "how long do I hold it on my neck?" keeps its intent.
+
+Small talk guessed for a description is routed the same way: "ive got a knot in my mid back" read as `affirm`
+(or "got a knot under my shoulder blade, been there a while", a greeting with a region) names where it hurts and
+does not open with a yes or a no (data/patterns/answers.yml), so it is a description. "yes, in my lower back"
+stays a yes. So is a case relayed by someone else ("Chiropractor here, asking about self-care for a patient's
+lumbar paraspinal knot", "I have a caller asking for self-care advice for a knot"): a statement about
+someone's region or knot, and, for a guess among the clinic's own questions (`clinic_intents`: opening hours,
+parking ...), a question about one too ("can I get self-massage advice for a patient with a trigger point?").
 """
 
 from __future__ import annotations
@@ -25,6 +33,8 @@ from rasa.shared.nlu.training_data.message import Message
 
 from components.red_flag_router import route_intent
 from components.rule_component import RuleComponent
+from knotcare.nlp.answers import read_answer
+from knotcare.nlp.answers import words as word_list
 from knotcare.nlp.phrasing import phrased_as_question
 
 FACTS = frozenset({"pain_quality", "body_region", "duration", "severity", "muscle"})
@@ -40,22 +50,46 @@ class AnswerRouter(RuleComponent):
         """`question_prefixes`: intents treated as questions; `intent`: where statements go; `short`: the most
         tokens a bare answer has."""
         return {"question_prefixes": ["ask_", "nlu_fallback", "out_of_scope"], "intent": "describe_pain", "short": 4,
-                "unsure_intents": ["nlu_fallback", "out_of_scope"]}
+                "unsure_intents": ["nlu_fallback", "out_of_scope"],
+                "small_talk_intents": ["affirm", "deny", "greet", "goodbye", "thank", "bot_challenge"],
+                "complaint_words": ["knot", "knots", "trigger point", "trigger points"], "clinic_intents": []}
 
     def __init__(self, config: Dict[Text, Any]) -> None:
         self._prefixes = tuple(config["question_prefixes"])
         self._unsure = frozenset(config["unsure_intents"])
+        self._small_talk = frozenset(config["small_talk_intents"])
+        self._complaints = tuple(tuple(word_list(w)) for w in config["complaint_words"])
+        self._clinic = frozenset(config["clinic_intents"])
         self._intent = config["intent"]
         self._short = int(config["short"])
-
 
     def process(self, messages: List[Message]) -> List[Message]:
         """Route each message that states pain facts without asking anything."""
         for message in messages:
             current = (message.get(INTENT) or {}).get(INTENT_NAME_KEY) or ""
-            if current.startswith(self._prefixes) and self._is_statement_of_facts(message, current in self._unsure):
+            if current.startswith(self._prefixes) and self._is_statement_of_facts(message, current in self._unsure) \
+                    or current in self._small_talk and self._is_description(message) \
+                    or current in self._clinic and self._is_relayed_case(message, asked=True):
                 route_intent(message, self._intent)
         return messages
+
+    @staticmethod
+    def _is_description(message: Message) -> bool:
+        """Says where it hurts (a region or a muscle) and opens with no answer to a yes/no question."""
+        named = {e.get("entity") for e in message.get(ENTITIES, [])}
+        return bool(named & {"body_region", "muscle"}) and read_answer(message.get(TEXT) or "") is None
+
+    def _is_relayed_case(self, message: Message, asked: bool) -> bool:
+        """Someone else's region or knot, told (or, for a clinic question, asked about: "can I get self-massage advice
+        for a patient with a trigger point?" is not about parking)."""
+        text = (message.get(TEXT) or "").strip().lower()
+        named = {e.get("entity") for e in message.get(ENTITIES, [])}
+        return "subject" in named and (asked or not phrased_as_question(text)) and (
+            "body_region" in named or self._names_a_complaint(text))
+
+    def _names_a_complaint(self, text: str) -> bool:
+        said = word_list(text)
+        return any(tuple(said[i:i + len(c)]) == c for c in self._complaints for i in range(len(said)))
 
     def _is_statement_of_facts(self, message: Message, unsure: bool) -> bool:
         """Not asked as a question, and it states pain facts (for a fallback or out-of-scope guess, where it
@@ -64,7 +98,12 @@ class AnswerRouter(RuleComponent):
         words = text.replace(",", " ").split()
         named = {e.get("entity") for e in message.get(ENTITIES, [])}
         found = named & FACTS
-        if not words or not found:
+        if not words:
+            return False
+        if self._is_relayed_case(message, asked=False):
+            # someone else's case, relayed: "Chiropractor here, asking about self-care for a patient's lumbar knot"
+            return True
+        if not found:
             return False
         if phrased_as_question(text):
             # An unsure guess that says where it hurts and what it is like (or a condition) is a description with

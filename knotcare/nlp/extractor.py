@@ -131,6 +131,10 @@ class _Context:
     people_words: frozenset = frozenset()
     #: "mine's day 3", "mines just sore": the writer has pain of their own beside someone else's
     writer_mine: Tuple[Tuple[str, ...], ...] = ()
+    #: "she's worried since her dad had a heart attack": after one of these words the person is "she" or "he", and
+    #: a relative named with one of `their_determiners` is theirs, not the one the message is about
+    third_person_subjects: frozenset = frozenset()
+    their_determiners: frozenset = frozenset()
     #: red flags that can be over and done with, the cues that say so, what may stand before such a cue, and
     #: what undoes it ("went away but came back"); events (a fall) are past by "years ago" too
     past_codes: frozenset = frozenset()
@@ -258,6 +262,8 @@ class FactExtractor:
             example_cues=phrases("example_cues"),
             people_words=frozenset(spec.get("people_words", [])),
             writer_mine=phrases("writer_mine"),
+            third_person_subjects=frozenset(spec.get("third_person_subjects", [])),
+            their_determiners=frozenset(spec.get("their_determiners", [])),
             past_codes=frozenset(past.get("codes", [])),
             past_after=phrases("after", past),
             past_separators=frozenset(past.get("separators", [])),
@@ -621,9 +627,14 @@ class FactExtractor:
         too = self._writer_too(words)
         if too is not None:
             owners.setdefault("self", too)
-        noun = self._subject_noun(words, owning_nouns, pronouns="other" in owners and words[owners["other"]]
-                                  in ctx.subject_pronouns or any(w in ctx.subject_pronouns for w in words))
         said = self._said_by_cue(doc, words, owners)
+        if said is None or said[2] != "front_desk":
+            # A front desk relays its caller ("caller says her son has a fever": the son is the patient); anyone else's
+            # "she ... her dad" names her relative, whose signs are not hers.
+            owning_nouns = [i for i in owning_nouns if not self._their_relative(words, i)]
+        noun = self._subject_noun(words, owning_nouns, pronouns="other" in owners and words[owners["other"]]
+                                  in ctx.subject_pronouns or any(w in ctx.subject_pronouns for w in words),
+                                  relay=said is not None and said[2] == "front_desk")
         if said is not None:
             return said[0], said[1], noun, said[2]
         for start, end in quantities.find_frames(text):
@@ -732,13 +743,23 @@ class FactExtractor:
         return "self" in owners or (any(w in _FIRST_PERSON for w in words)
                                     and not any(w in ctx.clinical_markers for w in words) and "other" not in owners)
 
-    def _subject_noun(self, words: Sequence[str], owning: Sequence[int], pronouns: bool) -> Optional[int]:
+    def _their_relative(self, words: Sequence[str], noun: int) -> bool:
+        """ "she's worried since her dad had a heart attack": the noun at `noun` is named as the relative of someone
+        already spoken of as "she" or "he" ("her dad", "his mum")."""
+        ctx = self._context
+        return noun >= 1 and words[noun - 1] in ctx.their_determiners and \
+            any(w in ctx.third_person_subjects for w in words[:noun - 1])
+
+    def _subject_noun(self, words: Sequence[str], owning: Sequence[int], pronouns: bool,
+                      relay: bool = False) -> Optional[int]:
         """The noun that names the person the message is about: the writer's relative or the person in front of
         them who has the pain ("my dad has ..."), else the one the pronouns stand for ("my dad is 84. he ..."),
-        else someone of theirs who has it ("a caller whose husband has a stiff neck"), else the first named."""
+        else someone of theirs who has it ("a caller whose husband has a stiff neck"), else the first named.
+        Outside a front desk's relay, "her dad" after "she" is her relative, never the one meant."""
         ctx = self._context
         named = [i for i, w in enumerate(words)
-                 if w in ctx.subject_nouns and i and words[i - 1] in ctx.subject_determiners]
+                 if w in ctx.subject_nouns and i and words[i - 1] in ctx.subject_determiners
+                 and (relay or not self._their_relative(words, i))]
         for index in owning:
             if index in named:
                 return index

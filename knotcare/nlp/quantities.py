@@ -138,6 +138,9 @@ _SEVERITY_NUMBER_RE = re.compile(
 _BARE_NUMBER_RE = re.compile(r"^\s*(?:(?:about|around|like|maybe|prob|probably)\s+)?(?:an?\s+)?(\d{1,2})\s*[.!]?\s*$", re.IGNORECASE)
 
 
+#: How far after an opening number a time makes that number part of the time ("2, maybe 3 weeks").
+DURATION_REACH = 16
+
 # An answer to "how bad is it, 0 to 10?" that opens with the number, alone or reported: "he says 3", "she said
 # 4", "6 when training", "7, it was 3 before", "about 6 when it tightens". The number must end there (a
 # comma, "when", "now", the end...), so "2 weeks", "2-3 days" or "3 knots" is never one. A later "4 now" in the same
@@ -158,9 +161,11 @@ _NOW_RATING_RE = re.compile(r"\b(\d{1,2})\s+(?:right\s+)?(?:now|at the moment|at
 def find_severities(text: str) -> Iterator[Span]:
     """Yield the character spans of every pain rating in `text`."""
     spans: list[Span] = []
-    # Not in an answer that gives a time ("2, maybe 3 weeks"): there the number is part of the duration.
+    # Not in an answer that gives a time just after it ("2, maybe 3 weeks"): there the number is part of the duration.
+    # A time further on is another fact ("8, bad enough that I've been off work for a week").
     answer = _ANSWER_RATING_RE.match(text)
-    if answer and 0 <= int(answer.group(1)) <= 10 and not any(find_durations(text)):
+    if answer and 0 <= int(answer.group(1)) <= 10 and not any(
+            start < answer.end(1) + DURATION_REACH for start, _ in find_durations(text)):
         spans.append(answer.span(1))
         spans += [m.span(1) for m in _NOW_RATING_RE.finditer(text, answer.end())
                   if 0 <= int(m.group(1)) <= 10]

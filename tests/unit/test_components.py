@@ -54,13 +54,13 @@ def test_a_red_flag_guess_without_a_red_flag_goes_to_the_intake() -> None:
     assert message.get(INTENT)["name"] == "describe_pain"
 
 
-def answer_routed(text: str, intent: str) -> str:
+def answer_routed(text: str, intent: str, **config: object) -> str:
     from components.answer_router import AnswerRouter
 
     message = extract(text)
     message.set(INTENT, {"name": intent, "confidence": 0.6})
     message.set(INTENT_RANKING_KEY, [{"name": intent, "confidence": 0.6}])
-    AnswerRouter(AnswerRouter.get_default_config()).process([message])
+    AnswerRouter({**AnswerRouter.get_default_config(), **config}).process([message])
     return message.get(INTENT)["name"]
 
 
@@ -155,3 +155,30 @@ def test_a_question_about_someone_elses_case_that_says_where_and_what_is_a_descr
 def test_a_question_tagged_on_at_the_end_keeps_its_intent() -> None:
     assert answer_routed("my traps are tender after yesterdays session is that ok", "ask_soreness") == "ask_soreness"
     assert answer_routed("my traps are tender after yesterdays session", "ask_soreness") == "describe_pain"
+
+
+def test_small_talk_guessed_for_a_description_is_a_description() -> None:
+    assert answer_routed("ive got a knot in my mid back", "affirm") == "describe_pain"
+    assert answer_routed("got a knot under my right shoulder blade, been there a while", "affirm") == "describe_pain"
+    assert answer_routed("hello! tight traps today", "greet") == "describe_pain"
+    # an answer to a yes/no question stays one, and small talk that names no region stays small talk
+    assert answer_routed("yes, in my lower back", "affirm") == "affirm"
+    assert answer_routed("nope, my neck is fine", "deny") == "deny"
+    assert answer_routed("hi there", "greet") == "greet"
+
+
+def test_a_relayed_case_guessed_as_a_clinic_question_is_a_description() -> None:
+    text = "Chiropractor here, asking about self-care for a patient's lumbar paraspinal knot"
+    assert answer_routed(text, "ask_parking") == "describe_pain"
+    text = "Reception at Parkside Physio here, I have a caller asking if you can give her some self-care advice for a knot"
+    assert answer_routed(text, "ask_parking") == "describe_pain"
+    # asked, it is a case only where the guess is one of the clinic's own questions (never about a knot)
+    text = "Practice nurse here, can I get self-massage advice for a patient with a trigger point?"
+    assert answer_routed(text, "ask_parking", clinic_intents=["ask_parking"]) == "describe_pain"
+    assert answer_routed(text, "ask_parking") == "ask_parking"
+    assert answer_routed("how long should my patient hold the pressure on a knot?", "ask_hold_time",
+                         clinic_intents=["ask_parking"]) == "ask_hold_time"
+    # the clinic's questions keep their intent, relayed or not
+    assert answer_routed("I have a caller asking if there's parking?", "ask_parking",
+                         clinic_intents=["ask_parking"]) == "ask_parking"
+    assert answer_routed("is there parking near you", "ask_parking") == "ask_parking"
