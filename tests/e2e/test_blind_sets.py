@@ -14,7 +14,10 @@
   abbreviations), young and distressed writers, people who correct themselves, and tricky questions, labelled the
   same way;
 - tests/nlu/blind_screen_answers/answers.yml: 210 answers typed to the red-flag screen's yes/no questions instead
-  of pressing a button, labelled for what they mean and the red flags they name.
+  of pressing a button, labelled for what they mean and the red flags they name;
+- tests/triage/late_flags_blind.yml: 150 messages typed late in a conversation (in answer to an intake question,
+  to the plan's questions, in step-by-step mode, at the check-in days later), serious or benign, with the level
+  they must lead to.
 
 Their first run, before any fix, is in docs/measurements.md. Here each serious case is its own test, so CI names
 any dangerous miss; the other figures are held at their targets.
@@ -26,6 +29,7 @@ from typing import Any, Dict, List, Sequence
 
 import pytest
 
+from harness.late_flags import LateOutcome, load_cases, run_all
 from harness.real_phrases import Reading, RealMessage, figures, load_messages, read_all
 from harness.screen_answers import AnswerReading, load_answers, summary
 from harness.screen_answers import read_all as read_all_answers
@@ -41,6 +45,7 @@ TEXTS = load_messages(ROOT / "tests" / "nlu" / "blind_texts" / "messages.yml")
 VOICES = load_messages(ROOT / "tests" / "nlu" / "blind_voices" / "messages.yml")
 ROLES = load_messages(ROOT / "tests" / "nlu" / "blind_roles" / "messages.yml")
 SCREEN_ANSWERS = load_answers(ROOT / "tests" / "nlu" / "blind_screen_answers" / "answers.yml")
+LATE = load_cases(ROOT / "tests" / "triage" / "late_flags_blind.yml")
 #: Where our reading of the clinical facts and the blind labeller's differ (docs/measurements.md says why):
 #: a hand that "has gone weak over the last few days" is new weakness, which the facts send to a clinician
 #: (`see_clinician`, Semigran 2015), not weakness getting worse (same day); the labeller said urgent.
@@ -152,3 +157,27 @@ def test_first_messages_meet_the_targets(request, fixture: str) -> None:
                                                  if r.message.red_flags and not r.red_flags]
     assert result.false_flag <= 0.03 * result.unflagged, [r.message.id for r in readings
                                                            if r.message.red_flags == frozenset() and r.red_flags]
+
+
+@pytest.fixture(scope="module")
+def late_outcomes(servers: Servers) -> Dict[str, LateOutcome]:
+    """Every late message, each typed at its stage of a conversation of its own, by id."""
+    assistant = Assistant(servers.rasa_url, servers.token, servers.env["DATABASE_URL"])
+    return {o.case.id: o for o in run_all(assistant, LATE)}
+
+
+@pytest.mark.parametrize("case_id", [c.id for c in LATE if c.gold in SERIOUS + ("see_clinician",)])
+def test_a_sign_typed_late_still_wins(late_outcomes: Dict[str, LateOutcome], case_id: str) -> None:
+    """A red flag wins over a routine at any point of a conversation: a serious message typed at any stage sends
+    the person to a clinician or further."""
+    outcome = late_outcomes[case_id]
+    assert not outcome.missed and not outcome.error, (outcome.case.message, outcome.level, outcome.error,
+                                                      outcome.transcript[-4:])
+
+
+def test_benign_late_remarks_are_mostly_left_alone(late_outcomes: Dict[str, LateOutcome]) -> None:
+    """Soreness, tired hands, fears put as questions and figures of speech keep the routine: at most the three
+    false alarms measured (other people's signs in passing, docs/measurements.md), and 95% at the exact level."""
+    outcomes = list(late_outcomes.values())
+    assert sum(o.false_alarm for o in outcomes) <= 3, [o.case.id for o in outcomes if o.false_alarm]
+    assert sum(o.level == o.case.gold for o in outcomes) >= 0.95 * len(outcomes)
