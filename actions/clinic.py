@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from typing import Any, Dict, List, Text
+from typing import List
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
 
 from actions import provider
+from actions.base import KnotcareAction
 from knotcare.clinic.answers import answer
 from knotcare.clinic.handoff import hand_over
 from knotcare.clinic.profile import default_profile
@@ -38,16 +40,12 @@ async def hand_over_conversation(dispatcher: CollectingDispatcher, tracker: Trac
     dispatcher.utter_message(text=result.reply)
 
 
-class ActionAnswerClinic(Action):
+class ActionAnswerClinic(KnotcareAction):
     """Answers a question about the clinic (hours, booking, prices, ...) from its profile."""
 
-    def name(self) -> Text:
-        """The action's name in the domain."""
-        return "action_answer_clinic"
+    action_name = "action_answer_clinic"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         """Answer the latest intent; hours read the day from the message's words and the clock."""
         topic = (tracker.latest_message.get("intent") or {}).get("name") or ""
         for text in answer(default_profile(), topic, tracker.latest_message.get("text") or "", now()):
@@ -55,16 +53,12 @@ class ActionAnswerClinic(Action):
         return []
 
 
-class ActionRequestHuman(Action):
+class ActionRequestHuman(KnotcareAction):
     """Hands the conversation over to the clinic's staff, with a summary of the facts so far."""
 
-    def name(self) -> Text:
-        """The action's name in the domain."""
-        return "action_request_human"
+    action_name = "action_request_human"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         """Write the ticket and reply; an open intake ends (the ticket carries what it had)."""
         await hand_over_conversation(dispatcher, tracker, "asked")
         if tracker.active_loop.get("name"):

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import logging
-from typing import Any, Dict, List, Text
+from typing import List
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
 
 from actions import provider
+from actions.base import KnotcareAction
 from actions.say import say
 from actions.slots import facts_from_tracker
 from knotcare.care import decide_care
@@ -22,16 +24,12 @@ logger = logging.getLogger(__name__)
 #: Levels whose reply starts with a header message of the same name (messages.yml).
 _HEADED_LEVELS = ("emergency", "urgent", "see_clinician", "consult_first")
 
-class ActionDecideCare(Action):
+class ActionDecideCare(KnotcareAction):
     """Applies the triage rules to the slots and replies with advice or a routine."""
 
-    def name(self) -> Text:
-        """The action's name in the domain."""
-        return "action_decide_care"
+    action_name = "action_decide_care"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         """Decide, reply (what to do first, then why), and record the contract slots."""
         return reply_with_decision(dispatcher, tracker, facts_from_tracker(tracker))
 

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import re
-from typing import Any, Dict, List, Text
+from typing import List
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
 
+from actions.base import KnotcareAction
 from actions.slots import entity_values, merged
 from knotcare.nlp.quantities import age_to_years, duration_to_days, severity_to_int
 
@@ -22,16 +24,12 @@ NOT_PAIN_HISTORY_SLOTS = frozenset({"tools_available", "session_minutes", "limit
 _BARE_NUMBER = re.compile(r"^\s*(?:about|around|like|maybe)?\s*(\d{1,3})\s*[.!]?\s*$", re.IGNORECASE)
 
 
-class ActionExtractPainFacts(Action):
+class ActionExtractPainFacts(KnotcareAction):
     """Fills pain_duration_days, pain_severity, age, red_flags, conditions and muscles from the latest message."""
 
-    def name(self) -> Text:
-        """The action's name in the domain."""
-        return "action_extract_pain_facts"
+    action_name = "action_extract_pain_facts"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         """Return SlotSet events only for what the message actually said."""
         events: List[EventType] = []
         intent = (tracker.latest_message.get("intent") or {}).get("name") or ""

@@ -5,10 +5,12 @@ from __future__ import annotations
 import unicodedata
 from typing import Any, Dict, List, Text
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet, UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
 
+from actions.base import KnotcareAction
 from actions.clinic import hand_over_conversation
 from actions.extraction import accumulated, stated_age
 from actions.say import say_key
@@ -46,16 +48,12 @@ def failed_in_a_row(events: List[Dict[Text, Any]]) -> int:
     return count
 
 
-class ActionDefaultFallback(Action):
+class ActionDefaultFallback(KnotcareAction):
     """Says what went wrong in plain words, then forgets the message so an open form carries on."""
 
-    def name(self) -> Text:
-        """Overrides Rasa's default fallback."""
-        return "action_default_fallback"
+    action_name = "action_default_fallback"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         """Reply (handing over after two misses in a row), then revert the message (the form's question stands)."""
         text = (tracker.latest_message.get("text") or "").strip()
         if not text:

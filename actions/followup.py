@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from typing import Any, Dict, List, Text
+from typing import List
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.events import ActionExecuted, EventType, SessionStarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
 
 from actions import provider
+from actions.base import KnotcareAction
 from actions.decide import reply_with_decision
 from actions.pictures import show_chart
 from actions.say import say, say_key
@@ -52,16 +54,12 @@ def ask_how_it_went(dispatcher: CollectingDispatcher, sender_id: str, minimum_ag
     return True
 
 
-class ActionSessionStart(Action):
+class ActionSessionStart(KnotcareAction):
     """A new session: keep what the person told us, and ask how the last plan went."""
 
-    def name(self) -> Text:
-        """Overrides Rasa's default action_session_start."""
-        return "action_session_start"
+    action_name = "action_session_start"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         """SessionStarted, the carried-over slots (domain: carry_over_slots_to_new_session), then listen."""
         events: List[EventType] = [SessionStarted()]
         events += [SlotSet(name, value) for name, value in tracker.slots.items()
@@ -71,16 +69,12 @@ class ActionSessionStart(Action):
         return events
 
 
-class ActionCheckIn(Action):
+class ActionCheckIn(KnotcareAction):
     """The unprompted check-in a reminder brings (Slack and Telegram)."""
 
-    def name(self) -> Text:
-        """The action's name in the domain."""
-        return "action_check_in"
+    action_name = "action_check_in"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         """Ask how it went, if there is a plan to ask about and this check-in was not asked already.
 
         After a restart every Rasa instance re-arms the pending check-ins (channels/rearm.py), and the original
@@ -94,16 +88,12 @@ class ActionCheckIn(Action):
         return []
 
 
-class ActionAnswerCheckIn(Action):
+class ActionAnswerCheckIn(KnotcareAction):
     """Better, the same or worse: stored, and worse after 48 h or no better after three weeks goes to triage."""
 
-    def name(self) -> Text:
-        """The action's name in the domain."""
-        return "action_answer_check_in"
+    action_name = "action_answer_check_in"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         """Record the answer; the safety rules decide whether the advice changes."""
         answer = _ANSWERS.get((tracker.latest_message.get("intent") or {}).get("name") or "", "same")
         pid = person_id(tracker.sender_id)
@@ -126,16 +116,12 @@ class ActionAnswerCheckIn(Action):
         return [SlotSet("red_flags", red_flags)] + reply_with_decision(dispatcher, tracker, facts)
 
 
-class ActionShowProgress(Action):
+class ActionShowProgress(KnotcareAction):
     """"How am I doing?": a short summary, and a chart where the channel shows images."""
 
-    def name(self) -> Text:
-        """The action's name in the domain."""
-        return "action_show_progress"
+    action_name = "action_show_progress"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         """Summarise the stored sessions, with a chart where the channel shows pictures (actions/pictures.py)."""
         pid = person_id(tracker.sender_id)
         with provider.knowledge_base().unit_of_work() as uow:

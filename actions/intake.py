@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from abc import ABC, abstractmethod
 from typing import Any, Dict, List, Text
 
-from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk import FormValidationAction, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import provider
+from actions.base import KnotcareAction
 from actions.pictures import DRAWS_BODY_MAP, show_named
 from actions.say import concrete_action, say_key
 from actions.scope import say_scope_note
@@ -124,22 +124,16 @@ class ValidatePainIntakeForm(FormValidationAction):
         raise AttributeError(name)
 
 
-class _AskForSlot(Action, ABC):
+class _AskForSlot(KnotcareAction):
     """Asks the form's question for one slot, in the reviewed words of messages.yml."""
 
     slot: str = ""
-
-    @abstractmethod
-    def name(self) -> Text:
-        """`action_ask_<slot>`: Rasa's form calls it to ask for the slot."""
 
     def message_key(self, tracker: Tracker) -> str:
         """The message to send; `ask_<slot>` unless a subclass knows better."""
         return f"ask_{self.slot}"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         """Send the question with its buttons, worded for whose pain it is; the first screen question says why it
         is asked; a part outside the five regions named beside a region is said to be outside what we cover."""
         subject = tracker.get_slot("subject")
@@ -155,17 +149,13 @@ class ActionAskBodyRegion(_AskForSlot):
 
     slot = "body_region"
 
-    def name(self) -> Text:
-        """The action's name in the domain."""
-        return "action_ask_body_region"
+    action_name = "action_ask_body_region"
 
     def message_key(self, tracker: Tracker) -> str:
         """The narrower question after a plain "back"."""
         return "ask_back_part" if tracker.get_slot("region_hint") == "back" else "ask_body_region"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         """On Telegram and Slack, the body map as a picture above the question's region buttons (the web page
         draws its own, with the regions as buttons on the figure)."""
         if tracker.get_latest_input_channel() not in DRAWS_BODY_MAP:

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from abc import ABC, abstractmethod
-from typing import Any, Dict, List, Optional, Text
+from typing import List, Optional, Text
 
-from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk import FormValidationAction, Tracker
 from rasa_sdk.events import ActiveLoop, EventType, ReminderScheduled, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import provider
+from actions.base import KnotcareAction
 from actions.pictures import hold_timer, show_named
 from actions.say import concrete_action, say, say_key
 from actions.slots import entity_values, facts_from_tracker
@@ -64,16 +64,12 @@ def current_plan(tracker: Tracker) -> Optional[Plan]:
     return care.plan
 
 
-class ActionExtractPlanPreferences(Action):
+class ActionExtractPlanPreferences(KnotcareAction):
     """Reads tools, time and mobility (or "skip") from an answer in the preferences form."""
 
-    def name(self) -> Text:
-        """The action's name in the domain."""
-        return "action_extract_plan_preferences"
+    action_name = "action_extract_plan_preferences"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         """SlotSet events for what the answer says, nothing for a red flag or a question."""
         intent = _intent(tracker)
         text = tracker.latest_message.get("text") or ""
@@ -125,34 +121,26 @@ class ValidatePlanPreferencesForm(FormValidationAction):
         return slots
 
 
-class _SayMessage(Action, ABC):
+class _SayMessage(KnotcareAction):
     """Says one reviewed message (data/kb/messages_plans.yml) and sets nothing."""
 
     key: str = ""
-
-    @abstractmethod
-    def name(self) -> Text:
-        """The action's name in the domain."""
 
     def should_say(self, tracker: Tracker) -> bool:
         """Whether to say it now (always, unless a subclass knows better)."""
         return True
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         """Send the message with its buttons."""
         if self.should_say(tracker):
             say_key(dispatcher, self.key)
         return []
 
 
-class _AskPreference(_SayMessage, ABC):
+class _AskPreference(_SayMessage):
     """Asks one preference question; the first one asked says why the questions come."""
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         """The intro before the first question, then the question."""
         if tracker.get_slot("requested_slot") not in PREFERENCE_SLOTS and \
                 all(tracker.get_slot(s) is None for s in PREFERENCE_SLOTS):
@@ -166,16 +154,12 @@ ASK_ACTIONS = [concrete_action(base, f"action_{key}", key=key) for base, keys in
     (_SayMessage, ("ask_pain_before", "ask_pain_after"))) for key in keys]
 
 
-class ActionGivePlan(Action):
+class ActionGivePlan(KnotcareAction):
     """The tailored plan, with the reasons, recorded for the person's follow-up."""
 
-    def name(self) -> Text:
-        """The action's name in the domain."""
-        return "action_give_plan"
+    action_name = "action_give_plan"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         """Decide again (a red flag always wins), then say the plan and offer step-by-step mode."""
         preferences = preferences_from_tracker(tracker)
         with provider.knowledge_base().unit_of_work() as uow:
@@ -212,16 +196,12 @@ class ActionGivePlan(Action):
         return events
 
 
-class ActionExtractSessionPain(Action):
+class ActionExtractSessionPain(KnotcareAction):
     """Reads a 0-10 rating for the step-by-step session's before or after question."""
 
-    def name(self) -> Text:
-        """The action's name in the domain."""
-        return "action_extract_session_pain"
+    action_name = "action_extract_session_pain"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         """SlotSet for pain_before or pain_after; nothing for a stop, a red flag or a question."""
         intent = _intent(tracker)
         requested = tracker.get_slot("requested_slot")
@@ -235,16 +215,12 @@ class ActionExtractSessionPain(Action):
 _COMMANDS = {"step_next": NEXT, "step_repeat": REPEAT, "step_stop": STOP}
 
 
-class ActionGuideStep(Action):
+class ActionGuideStep(KnotcareAction):
     """Step-by-step mode: one step at a time with its hold, Next / Repeat / Stop."""
 
-    def name(self) -> Text:
-        """The action's name in the domain."""
-        return "action_guide_step"
+    action_name = "action_guide_step"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         """Start, advance, repeat or stop; `guided_session` becomes finished when the after-rating is due."""
         intent = _intent(tracker)
         active = tracker.get_slot("guided_session") == "active"
@@ -300,25 +276,19 @@ class ActionHoldDone(_SayMessage):
 
     key = "hold_done"
 
-    def name(self) -> Text:
-        """The action's name in the domain."""
-        return "action_hold_done"
+    action_name = "action_hold_done"
 
     def should_say(self, tracker: Tracker) -> bool:
         """A stopped session gets no "time's up"."""
         return tracker.get_slot("guided_session") == "active"
 
 
-class ActionRecordSession(Action):
+class ActionRecordSession(KnotcareAction):
     """Stores the session's pain before and after, and says what the change means."""
 
-    def name(self) -> Text:
-        """The action's name in the domain."""
-        return "action_record_session"
+    action_name = "action_record_session"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         """One progress entry per session, under the person's pseudonymous id."""
         before, after = tracker.get_slot("pain_before"), tracker.get_slot("pain_after")
         reset = [SlotSet(s, None) for s in ("guided_session", "guided_step", "pain_before", "pain_after",

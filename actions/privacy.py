@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import logging
-from typing import Any, Dict, List, Text
+from typing import List
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, ReminderCancelled
 from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
 
 from actions import provider
+from actions.base import KnotcareAction
 from knotcare import privacy
 from knotcare.clinic.handoff import forget_staff_messages
 from knotcare.clinic.slack import SlackSettings
@@ -19,16 +21,12 @@ from knotcare.progress.followup import CHECK_IN, HOLD, reminder_name
 logger = logging.getLogger(__name__)
 
 
-class ActionForgetMe(Action):
+class ActionForgetMe(KnotcareAction):
     """Deletes every personal row of the person and confirms; runs only after a yes."""
 
-    def name(self) -> Text:
-        """The action's name in the domain."""
-        return "action_forget_me"
+    action_name = "action_forget_me"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         """Delete the personal rows now; the conversation's events go when Rasa saves this turn.
 
         The events cannot be deleted from here: Rasa writes the whole turn back after the

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Text
+from typing import List
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
 
 from actions import provider
+from actions.base import KnotcareAction
 from actions.say import say
 
 QUESTION_INTENT = "ask_question"
@@ -17,16 +19,12 @@ TOPIC_ENTITY = "question_topic"
 MAX_TOPICS = 2
 
 
-class ActionAnswerQuestion(Action):
+class ActionAnswerQuestion(KnotcareAction):
     """Answers the question asked: the latest intent (`ask_hold_time`), or for `ask_question` its topics."""
 
-    def name(self) -> Text:
-        """The action's name in the domain."""
-        return "action_answer_question"
+    action_name = "action_answer_question"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         """Utter the answer to each topic asked, with the note for the person's region when there is one."""
         topics = self._topics(tracker)
         with provider.knowledge_base().unit_of_work() as uow:

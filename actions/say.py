@@ -31,5 +31,5 @@ def concrete_action(base: type, action_name: str, **attributes: object) -> type:
     rasa-sdk registers every concrete Action subclass, so shared bases stay abstract and the many
     one-message actions (a form's questions) are made here rather than written out class by class.
     """
-    return type(f"Action_{action_name}", (base,), {"name": lambda self: action_name,
-                                                    "__doc__": f"{action_name}.", **attributes})
+    return type(f"Action_{action_name}", (base,), {"action_name": action_name, "__doc__": f"{action_name}.",
+                                                    **attributes})

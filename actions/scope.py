@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Text
+from typing import List
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
 
 from actions import provider
+from actions.base import KnotcareAction
 from actions.say import say
 from actions.slots import entity_values
 from knotcare.clinic.profile import default_profile
@@ -38,16 +40,12 @@ def say_scope_note(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
     say(dispatcher, message, region=region.replace("_", " "), parts=_parts(tracker, parts))
 
 
-class ActionAnswerScope(Action):
+class ActionAnswerScope(KnotcareAction):
     """Answers a message about a body part outside the five regions (components/scope_router.py)."""
 
-    def name(self) -> Text:
-        """The action's name in the domain."""
-        return "action_answer_scope"
+    action_name = "action_answer_scope"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         """Where to go instead: a pharmacist, a GP or physiotherapist, the clinic."""
         parts = entity_values(tracker, "other_body_part")
         clinic = default_profile()
