@@ -170,7 +170,8 @@ def test_small_talk_guessed_for_a_description_is_a_description() -> None:
 def test_a_relayed_case_guessed_as_a_clinic_question_is_a_description() -> None:
     text = "Chiropractor here, asking about self-care for a patient's lumbar paraspinal knot"
     assert answer_routed(text, "ask_parking") == "describe_pain"
-    text = "Reception at Parkside Physio here, I have a caller asking if you can give her some self-care advice for a knot"
+    text = ("Reception at Parkside Physio here, I have a caller asking if you can give her some self-care advice"
+            " for a knot")
     assert answer_routed(text, "ask_parking") == "describe_pain"
     # asked, it is a case only where the guess is one of the clinic's own questions (never about a knot)
     text = "Practice nurse here, can I get self-massage advice for a patient with a trigger point?"

@@ -81,44 +81,6 @@ def test_the_writers_own_age_is_not_the_subjects() -> None:
 
 
 # ---------------------------------------------------------------- clinical words
-@pytest.mark.parametrize("text, flag", [
-    ("84 year old male, severe back pain, syncope", "neuro_head_signs"),
-    ("gross haematuria and loin pain", "kidney_signs"),
-    ("LBP with hematuria", "kidney_signs"),
-    ("SOB and diaphoretic", "chest_pain"),
-    ("photophobia, neck stiffness", "neck_stiffness_fever_headache"),
-    ("pyrexial 38.9 with rigors", "fever"),
-    ("temp 39.2", "fever"),
-    ("new saddle anaesthesia", "saddle_numbness"),
-    ("saddle anesthesia since this morning", "saddle_numbness"),
-    ("paraesthesia in the left hand", "limb_numbness_tingling"),
-    ("IVDU, back pain for a week", "immunosuppression_or_iv_drugs"),
-    ("R foot drop", "limb_weakness"),
-    ("unsteady gait and clumsy hands", "coordination_change"),
-    ("urinary retention", "bladder_bowel_change"),
-    ("GCS 13", "reduced_consciousness"),
-    ("altered mental status", "reduced_consciousness"),
-    ("diplopia and dysarthria", "neuro_head_signs"),
-])
-def test_clinical_words_read_as_their_lay_signs(text: str, flag: str) -> None:
-    assert flag in affirmed(text, "red_flag")
-
-
-@pytest.mark.parametrize("text", [
-    "afebrile", "apyrexial", "denies dysuria", "nil weight loss", "saddle sensation intact", "GCS 15",
-    "neuro -ve", "no LOC", "denies fever, night sweats, weight loss or urinary symptoms", "no saddle anaesthesia",
-    "non-febrile", "neuro intact, no red flags",
-])
-def test_clinical_negations_are_not_signs(text: str) -> None:
-    assert affirmed(text, "red_flag") == set()
-
-
-@pytest.mark.parametrize("text, condition", [
-    ("hx of Ca prostate", "cancer_history"), ("known bony mets", "cancer_history"), ("on apixaban", "blood_thinners"),
-    ("L4/5 discectomy 2019", "spinal_surgery"),
-])
-def test_clinical_histories(text: str, condition: str) -> None:
-    assert condition in affirmed(text, "condition")
 
 
 def test_family_history_in_clinical_words_is_not_the_subjects() -> None:
@@ -126,36 +88,11 @@ def test_family_history_in_clinical_words_is_not_the_subjects() -> None:
 
 
 # ---------------------------------------------------------------- everyday region words
-@pytest.mark.parametrize("text, region", [
-    ("I have back pain", "back"), ("back pain", "back"), ("pain in my spine", "back"), ("a bad back", "back"),
-    ("my back went yesterday", "back"), ("BACK PAIN!!", "back"), ("my dad's back is sore", "back"),
-    ("tight traps", "shoulders"), ("knots in my trapezius", "shoulders"), ("my rhomboids are killing me", "upper_back"),
-    ("QL pain on the right", "lower_back"), ("my lats are tight", "mid_back"), ("levator scapulae knot", "neck"),
-    ("erector spinae spasm", "lower_back"), ("I can't turn my neck to the left", "neck"),
-    ("I slept funny and now I can't turn my head", "neck"), ("wry neck", "neck"), ("LBP 3/7", "lower_back"),
-    ("L4-L5 pain", "lower_back"), ("tailbone pain", "lower_back"), ("C-spine tenderness", "neck"),
-])
-def test_the_ways_people_open(text: str, region: str) -> None:
-    assert region in affirmed(text, "body_region")
-
-
-@pytest.mark.parametrize("text", ["the pain came back", "i went back to work", "back to you", "back in the day",
-                                  "i can't sleep"])
-def test_back_only_as_the_body_part(text: str) -> None:
-    assert affirmed(text, "body_region") == set()
 
 
 def test_a_negation_denies_the_symptom_not_the_part_moved() -> None:
     assert affirmed("I can't turn my neck without a sharp pain", "pain_quality") == {"sharp"}
     assert affirmed("not my neck, my lower back", "body_region") == {"lower_back"}
-
-
-@pytest.mark.parametrize("text, flag", [
-    ("she can't control her bladder", "bladder_bowel_change"), ("i can't feel my legs", "bilateral_leg_symptoms"),
-    ("i can't lift my foot", "limb_weakness"), ("can't pee", "bladder_bowel_change"),
-])
-def test_an_inability_that_is_a_sign_is_affirmed(text: str, flag: str) -> None:
-    assert flag in affirmed(text, "red_flag")
 
 
 # ---------------------------------------------------------------- parts we do not cover
@@ -169,31 +106,6 @@ def test_parts_outside_the_regions_are_named_but_never_a_region(text: str, part:
 
 
 # ---------------------------------------------------------------- look-alikes
-@pytest.mark.parametrize("text, flag", [
-    ("30 weeks pregnant, lower back pain and some bleeding", "pregnancy_warning"),
-    ("baby is moving less than usual and my back aches", "pregnancy_warning"),
-    ("my period is late and i have sudden tummy pain and pain in my shoulder tip", "ectopic_signs"),
-    ("blotchy skin and he hasn't peed all day", "sepsis_signs"),
-    ("pain in my side going to my groin, and it burns when i pee", "kidney_signs"),
-    ("lower back pain with tummy pain and vomiting", "abdominal_signs"),
-    ("fell off a ladder, my shoulder looks a different shape and i can't move my arm", "shoulder_injury"),
-    ("it hurts to lift my arm and i can't lie on my shoulder at night", "shoulder_joint_signs"),
-    ("both shoulders and hips are stiff every morning", "polymyalgia_signs"),
-    ("aching shoulders and now my jaw hurts when i chew", "giant_cell_arteritis_signs"),
-    ("bone pain, tired all the time and always thirsty", "bone_pain_systemic"),
-    ("sudden tearing pain between my shoulder blades", "sudden_severe_pain"),
-])
-def test_look_alikes_are_read(text: str, flag: str) -> None:
-    assert flag in affirmed(text, "red_flag")
-
-
-@pytest.mark.parametrize("text", [
-    "i missed the gym this week and my lower back is tight",
-    "i'm 20 weeks pregnant with a knot in my upper back",
-    "my shoulder blade aches after sitting all day",
-])
-def test_look_alike_near_misses_are_not_read(text: str) -> None:
-    assert affirmed(text, "red_flag") == set()
 
 
 def test_a_long_message_is_read_whole() -> None:
@@ -215,22 +127,6 @@ def test_a_stiff_neck_then_a_fever_in_a_later_message_is_the_meningitis_emergenc
 
 
 # ---------------------------------------------------------------- whose pain it is: the writer only speaking
-@pytest.mark.parametrize("text", [
-    # the relative carries the pain; the writer only wonders, fears or asks ("I think", "I'm afraid", "can I find")
-    "My aunt lost feeling in both legs last year. I think that kind of numbness can't be fixed",
-    "My grandad had a hip operation and he can't walk far. I don't think it's normal, I'm afraid the leg is worse",
-    "my wife is in terrible pain every evening, where can I find a good physio?",
-    # the relative named again, with no pronoun
-    "my grandad had a cyst cut out and the wound is still sore, grandad thinks the dressing is wrong",
-    # people spoken of in general
-    "can an older person get sciatica from sitting too long?",
-    "what helps children whose necks are stiff after a long car trip?",
-    # a clinician's case: a hyphenated modifier before the noun, clinical words
-    "how would you manage this chronic-back-pain patient",
-    "how should we workup this neck pain",
-])
-def test_a_message_about_someone_else_in_which_the_writer_only_speaks(text: str) -> None:
-    assert affirmed(text, "subject") == {"other"}
 
 
 def test_the_subjects_sign_counts_when_the_writer_only_says_they_do_not_know() -> None:
@@ -248,17 +144,6 @@ def test_the_writers_own_sign_is_never_lost(text: str, flag: str) -> None:
     assert flag in affirmed(text, "red_flag")
 
 
-@pytest.mark.parametrize("text", [
-    # a person in the writer's story, after the writer said the pain is theirs
-    "I hurt my shoulder at the gym and the physician said to rest it",
-    # the writer is one of them, or has it too
-    "We are five brothers and 3 of us have had sciatica",
-    "my father had sciatica and now I do too",
-])
-def test_the_writer_in_their_own_story_stays_self(text: str) -> None:
-    assert affirmed(text, "subject") == set()
-
-
 def test_a_front_desk_frame_before_the_quoted_words_stays() -> None:
     text = "Note from a client: my shoulder has been stiff for a week, can she come in?"
     assert affirmed(text, "subject") == {"other"}
@@ -269,15 +154,6 @@ def test_a_relatives_sign_said_with_what_can_i_do_stays_theirs() -> None:
 
 
 # ---------------------------------------------------------------- body words that name no region
-@pytest.mark.parametrize("text", [
-    "is there any evidence that injuries such as a back sprain make gout worse?",
-    "it's safest to put babies to sleep on their backs",
-    "free T4 normal, TSH raised",
-    "the plastic disc in my knee replacement may be wearing out",
-    "she saw a head and neck surgeon about the lump",
-])
-def test_body_words_that_name_no_region(text: str) -> None:
-    assert affirmed(text, "body_region") == set()
 
 
 @pytest.mark.parametrize("text, region", [
