@@ -100,8 +100,9 @@ class AnswerRouter(RuleComponent):
         found = named & FACTS
         if not words:
             return False
-        if self._is_relayed_case(message, asked=False):
-            # someone else's case, relayed: "Chiropractor here, asking about self-care for a patient's lumbar knot"
+        if self._is_relayed_case(message, asked=unsure):
+            # someone else's case, relayed: "Chiropractor here, asking about self-care for a patient's lumbar knot";
+            # unsure, asked too: "... his neck and shoulders are rock hard by the evening. What can I do to help him?"
             return True
         if not found:
             return False
@@ -112,8 +113,11 @@ class AnswerRouter(RuleComponent):
             # So is a question about someone else's case that says where and what, or where and a condition
             # ("A client (35F) ... C5/6 disc bulge ... just a neck knot. Should we go ahead with the booking?"): whose
             # pain it is and what it is come first, the booking after.
+            # An unsure guess at a question about a knot where it hurts ("can u help w a knot in my trap", "whats the
+            # best way to get rid of a knot in my upper trap?") is one too: the intake asks what else it needs.
             case = "body_region" in found and bool(found & DETAILS or "condition" in named)
-            return case and (unsure or "subject" in named)
+            knot = unsure and "body_region" in found and self._names_a_complaint(text)
+            return case and (unsure or "subject" in named) or knot
         if (unsure and "body_region" in found) or "condition" in named:
             # "had an L4-L5 fusion in May ... a tight knot just above the scar": a history and a pain fact
             return True

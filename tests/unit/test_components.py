@@ -102,6 +102,11 @@ def test_an_unsure_guess_that_says_where_and_what_is_a_description_even_with_a_q
     # a question the classifier placed keeps its intent, and a question naming only a region stays unsure
     assert answer_routed("how long do I hold a sore spot in my lower back?", "ask_hold_time") == "ask_hold_time"
     assert answer_routed("can you help with my lower back?", "nlu_fallback") == "nlu_fallback"
+    # an unsure question about a knot where it hurts is a description too, and so is one about someone else's region
+    text = "he's the one suffering: his neck and shoulders are rock hard by the evening. What can I do to help him?"
+    assert answer_routed(text, "nlu_fallback") == "describe_pain"
+    assert answer_routed("can u help w a knot in my trap", "nlu_fallback") == "describe_pain"
+    assert answer_routed("how long do I hold a knot in my trap?", "ask_hold_time") == "ask_hold_time"
 
 
 def routed(text: str, intent: str = "describe_pain") -> Message:
