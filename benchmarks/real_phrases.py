@@ -32,6 +32,8 @@ def main() -> int:
     print(f"false regions   {result.with_false_region}/{result.messages} messages = {result.false_rate:.1%}"
           "  (target <= 2%)")
     print(f"subject right   {result.subject_right}/{result.messages} = {result.subject_rate:.1%}  (target 98%)")
+    print(f"naming a region, answered \"didn't follow\"  {result.region_not_understood}/{result.with_region}"
+          "  (target 0)")
     if result.flagged or result.unflagged:
         print(f"red flag read   {result.flag_read}/{result.flagged} messages with one"
               f"   false red flag {result.false_flag}/{result.unflagged} messages with none")
@@ -42,10 +44,13 @@ def main() -> int:
             missed = set(r.message.regions) - r.recalled
             flags = r.message.red_flags
             wrong_flags = flags is not None and bool(flags) != bool(r.red_flags)
-            if missed or r.false_regions or r.subject != r.message.subject or wrong_flags or r.under_triaged:
+            not_taken_up = bool(r.message.regions) and r.not_understood
+            if missed or r.false_regions or r.subject != r.message.subject or wrong_flags or r.under_triaged \
+                    or not_taken_up:
                 print(f"  {r.message.id}: gold {sorted(r.message.regions)} {r.message.subject}"
                       f" {sorted(flags or ())} {r.message.level or ''}; read {sorted(r.regions)} {r.subject}"
-                      f" {sorted(r.red_flags)} {r.level or ''} :: {r.message.text[:160]!r}")
+                      f" {sorted(r.red_flags)} {r.level or ''}{' NOT FOLLOWED' if not_taken_up else ''}"
+                      f" :: {r.message.text[:160]!r}")
     return 0
 
 

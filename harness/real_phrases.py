@@ -9,6 +9,10 @@ openers, tests/nlu/blind_openers) are scored on those too, from the tracker afte
 red flag is acted on at once (contract), so a message whose gold level is emergency or urgent must have
 been decided at that level or a more urgent one already.
 
+A message that names a region must also be taken up: the reply to it is not the assistant's "didn't follow"
+(the `default` message), whatever the classifier made of it ("ive got a knot in my mid back" read as a yes once
+got that reply, with the region read).
+
 Scoring, by value: a gold region is recalled when the parse has it, or, for a gold `back` (no part said),
 any part of the back. A predicted region is false when the gold names no such region; a predicted `back`
 is not false when the gold names any part of the back.
@@ -25,6 +29,7 @@ from typing import Any, Dict, List, Optional, Sequence, Set
 import yaml
 
 from harness.vignettes import SERIOUS, Assistant
+from knotcare.kb.seed import words
 from knotcare.triage.engine import urgency
 
 BACK_PARTS = frozenset({"back", "upper_back", "mid_back", "lower_back"})
@@ -54,6 +59,8 @@ class Reading:
     red_flags: frozenset = frozenset()
     #: the triage level decided after this one message, or None
     level: Optional[str] = None
+    #: the reply was the assistant's "didn't follow"
+    not_understood: bool = False
 
     @property
     def dangerous_miss(self) -> bool:
@@ -96,10 +103,11 @@ def read(assistant: Assistant, message: RealMessage, sender: str) -> Reading:
     response.raise_for_status()
     entities: List[Dict[str, Any]] = response.json().get("entities") or []
     regions = frozenset(e["value"] for e in entities if e.get("entity") == "body_region")
-    assistant.say(sender, message.text)
+    replies = assistant.say(sender, message.text)
     slots = assistant.slots(sender)
+    not_followed = words()["default"]
     return Reading(message, regions, slots.get("subject") or "self", frozenset(slots.get("red_flags") or ()),
-                   slots.get("triage_level"))
+                   slots.get("triage_level"), any(r.get("text") == not_followed for r in replies))
 
 
 def read_all(assistant: Assistant, messages: Sequence[RealMessage]) -> List[Reading]:
@@ -128,6 +136,9 @@ class Figures:
     serious: int = 0
     serious_in_time: int = 0
     dangerous_misses: int = 0
+    #: messages that name a region, and those of them answered with "didn't follow"
+    with_region: int = 0
+    region_not_understood: int = 0
 
     @property
     def recall(self) -> float:
@@ -158,4 +169,6 @@ def figures(readings: Sequence[Reading]) -> Figures:
                    flagged=len(flagged), flag_read=sum(bool(r.red_flags) for r in flagged),
                    unflagged=len(unflagged), false_flag=sum(bool(r.red_flags) for r in unflagged),
                    serious=len(serious), serious_in_time=sum(not r.under_triaged for r in serious),
-                   dangerous_misses=sum(r.dangerous_miss for r in serious))
+                   dangerous_misses=sum(r.dangerous_miss for r in serious),
+                   with_region=sum(bool(r.message.regions) for r in readings),
+                   region_not_understood=sum(bool(r.message.regions) and r.not_understood for r in readings))
