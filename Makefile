@@ -19,10 +19,10 @@ run: install $(SPACY_MODEL) seed train ## set up, seed, train if data changed, s
 # then training and the tiers that need the model (integration, servers, browser, scale, Rasa's own tests).
 test: install $(SPACY_MODEL) ## every test: unit, integration (SQLite + PostgreSQL), Rasa data/NLU/stories, end-to-end
 	@t=$$(date +%s); $(MAKE) --no-print-directory lint validate \
-	  && $(ENV) $(BIN)/pytest -q -p no:cacheprovider tests/unit tests/actions \
+	  && $(ENV) $(BIN)/pytest -q -p no:cacheprovider tests/unit tests/integration/actions \
 	  && echo "tier 1 (lint, validate, unit and action tests): $$(( $$(date +%s) - t )) s"
 	@t=$$(date +%s); $(MAKE) --no-print-directory train && echo "tier 2 (training): $$(( $$(date +%s) - t )) s"
-	@t=$$(date +%s); $(ENV) $(BIN)/pytest -q --durations=15 tests --ignore=tests/unit --ignore=tests/actions \
+	@t=$$(date +%s); $(ENV) $(BIN)/pytest -q --durations=15 tests --ignore=tests/unit --ignore=tests/integration/actions \
 	  && echo "tier 3 (integration, end to end, channels, clinic, scale): $$(( $$(date +%s) - t )) s"
 	@# Sequential on purpose: beside tier 3 (which starts Rasa servers) it slowed tier 3 by more than it saved.
 	@t=$$(date +%s); $(MAKE) --no-print-directory test-rasa && echo "tier 4 (Rasa NLU gate, test stories): $$(( $$(date +%s) - t )) s"
@@ -69,16 +69,16 @@ validate: install ## rasa data validate --fail-on-warning
 	@$(ENV) $(BIN)/rasa data validate --domain domain --data data/nlu data/rules data/stories --fail-on-warning --quiet
 
 test-fast: install $(SPACY_MODEL) ## tier 1 alone: lint, data validation, unit and action tests (about a minute)
-	@$(MAKE) --no-print-directory lint validate && $(ENV) $(BIN)/pytest -q -p no:cacheprovider tests/unit tests/actions
+	@$(MAKE) --no-print-directory lint validate && $(ENV) $(BIN)/pytest -q -p no:cacheprovider tests/unit tests/integration/actions
 
-test-unit: install $(SPACY_MODEL) ## unit and action tests only (no servers, no trained model)
-	@$(ENV) $(BIN)/pytest -q tests/unit tests/actions
+test-unit: install $(SPACY_MODEL) ## the unit tests: plain Python, no database, no servers, no trained model
+	@$(ENV) $(BIN)/pytest -q tests/unit
 
-test-integration: install $(SPACY_MODEL) ## the repositories and tracker stores on SQLite and PostgreSQL
+test-integration: install $(SPACY_MODEL) ## actions on a real knowledge base; repositories and stores on SQLite and PostgreSQL
 	@$(ENV) $(BIN)/pytest -q tests/integration
 
-test-e2e: install train ## the running servers: end to end, channels and the browser, clinic, security, scale
-	@$(ENV) $(BIN)/pytest -q tests --ignore=tests/unit --ignore=tests/actions --ignore=tests/integration
+test-e2e: install train ## the running servers: conversations, channels and the browser, clinic, security, scale
+	@$(ENV) $(BIN)/pytest -q tests/e2e
 
 test-rasa: install train ## rasa test nlu (held-out set, report in results/) and rasa test core (test stories)
 	@$(ENV) bash scripts/rasa-tests.sh

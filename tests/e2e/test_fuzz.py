@@ -4,7 +4,7 @@ Whatever arrives (malformed JSON, wrong types, huge bodies, odd Unicode, HTML,
 SQL-like strings) the server answers with a 4xx or a safe reply, never a 5xx, stays
 up, and a conversation held in between loses nothing.
 
-Slack and Telegram need signed or secret-carrying requests: tests/channels/test_bad_bodies.py fuzzes
+Slack and Telegram need signed or secret-carrying requests: tests/e2e/channels/test_bad_bodies.py fuzzes
 them. Another webhook that takes a JSON body: add its URL and a body strategy to WEBHOOKS below.
 """
 

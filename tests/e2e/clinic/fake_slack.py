@@ -1,11 +1,11 @@
-"""The fake Slack Web API for the staff channel: the channel tests' recording server (tests/channels/fakes.py)."""
+"""The fake Slack Web API for the staff channel: the channel tests' recording server (tests/e2e/channels/fakes.py)."""
 
 from __future__ import annotations
 
 import time
 from typing import Any, Dict
 
-from tests.channels.fakes import FakeApi
+from tests.e2e.channels.fakes import FakeApi
 
 
 class FakeSlack(FakeApi):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.channels.drivers import keyboard, over_slack, over_telegram, wait_turns
+from tests.e2e.channels.drivers import keyboard, over_slack, over_telegram, wait_turns
 
 pytestmark = pytest.mark.channels
 

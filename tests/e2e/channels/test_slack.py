@@ -10,7 +10,7 @@ import requests
 
 from channels.dedupe import RecentIds
 from channels.slack import to_mrkdwn
-from tests.channels.drivers import wait_turns
+from tests.e2e.channels.drivers import wait_turns
 
 pytestmark = pytest.mark.channels
 

@@ -12,9 +12,9 @@ import pytest
 import requests
 
 from channels.limits import Limit, MessageLimits
-from tests.channels.conftest import ChannelWorld
-from tests.channels.drivers import web_session
-from tests.security.conftest import PREFIX, REDIS_HOST, REDIS_PORT
+from tests.e2e.channels.conftest import ChannelWorld
+from tests.e2e.channels.drivers import web_session
+from tests.e2e.security.conftest import PREFIX, REDIS_HOST, REDIS_PORT
 
 pytestmark = pytest.mark.channels
 

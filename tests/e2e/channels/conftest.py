@@ -19,7 +19,7 @@ import requests
 
 from harness.stack import free_port
 from knotcare.webchat import make_server, widget_settings
-from tests.channels.fakes import FakeApi, SlackResponder, TelegramResponder
+from tests.e2e.channels.fakes import FakeApi, SlackResponder, TelegramResponder
 from tests.e2e.conftest import MODEL, Servers
 
 SLACK_SECRET = "test-signing-secret-" + uuid.uuid4().hex

@@ -14,8 +14,8 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Connection
 
 from knotcare.breaker import DOWN_SECONDS
-from tests.channels.conftest import ChannelWorld
-from tests.security.test_identity import telegram_turn
+from tests.e2e.channels.conftest import ChannelWorld
+from tests.e2e.security.test_identity import telegram_turn
 
 pytestmark = [pytest.mark.channels, pytest.mark.postgres]
 

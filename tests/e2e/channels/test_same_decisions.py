@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.channels.drivers import EXPECTED, contract, over_rest, over_slack, over_socketio, over_telegram
+from tests.e2e.channels.drivers import EXPECTED, contract, over_rest, over_slack, over_socketio, over_telegram
 
 pytestmark = pytest.mark.channels
 

@@ -16,7 +16,7 @@ from typing import Any, Dict, List, Tuple
 import pytest
 
 from channels.guard import unavailable_reply
-from tests.scale.conftest import ATOMIC, REST_TOKEN, ROOT, Instance, Pair
+from tests.e2e.scale.conftest import ATOMIC, REST_TOKEN, ROOT, Instance, Pair
 
 pytestmark = [pytest.mark.postgres, pytest.mark.e2e]
 

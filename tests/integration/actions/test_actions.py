@@ -11,7 +11,7 @@ from actions.fallback import ActionDefaultFallback
 from actions.intake import ActionAskBodyRegion, ValidatePainIntakeForm
 from actions.plans import ActionGivePlan
 from actions.questions import ActionAnswerQuestion
-from tests.actions.conftest import entity, make_tracker, texts
+from tests.integration.actions.conftest import entity, make_tracker, texts
 
 
 def slots_of(events) -> dict:

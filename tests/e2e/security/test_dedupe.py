@@ -9,8 +9,8 @@ import uuid
 import redis
 
 from channels.dedupe import Deliveries
-from tests.security.conftest import PREFIX, REDIS_HOST, REDIS_PORT
-from tests.security.test_identity import said
+from tests.e2e.security.conftest import PREFIX, REDIS_HOST, REDIS_PORT
+from tests.e2e.security.test_identity import said
 
 URL = f"redis://{REDIS_HOST}:{REDIS_PORT}/0"
 

@@ -7,7 +7,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.decide import ActionDecideCare
 from actions.intake import ASK_ACTIONS, ActionAskBodyRegion
 from actions.scope import ActionAnswerScope
-from tests.actions.conftest import entity, make_tracker, texts
+from tests.integration.actions.conftest import entity, make_tracker, texts
 
 
 def ask_action(slot: str):

@@ -12,7 +12,7 @@ import requests
 
 from channels.guard import DEFAULT_MAX_CHARS
 from knotcare.kb.seed import words
-from tests.channels.drivers import wait_turns
+from tests.e2e.channels.drivers import wait_turns
 from tests.e2e.conftest import all_text, socket_session, wait_for_replies
 
 TOO_LONG_REPLY = words()["too_long"]

@@ -16,9 +16,9 @@ import requests
 
 from harness.stack import free_port
 from knotcare.webchat import make_server, widget_settings
-from tests.channels.conftest import RESULTS
-from tests.channels.drivers import EXPECTED, OPENING, contract, wait_turns
 from tests.conftest import unavailable
+from tests.e2e.channels.conftest import RESULTS
+from tests.e2e.channels.drivers import EXPECTED, OPENING, contract, wait_turns
 
 pytestmark = pytest.mark.channels
 

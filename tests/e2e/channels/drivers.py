@@ -10,7 +10,7 @@ from typing import Any, Callable, Dict, Iterator, List, Optional, Sequence, Tupl
 
 import requests
 
-from tests.channels.conftest import ChannelWorld
+from tests.e2e.channels.conftest import ChannelWorld
 
 #: The conversation: a greeting, a description with every fact, then "No" to each screen question.
 OPENING = ["hi", "knot under my right shoulder blade, dull ache, 3 weeks, about 5/10"]

@@ -10,8 +10,8 @@ from typing import Iterator
 import pytest
 from sqlalchemy.engine import make_url
 
-from tests.channels.conftest import ChannelWorld, channel_world
 from tests.conftest import unavailable
+from tests.e2e.channels.conftest import ChannelWorld, channel_world
 
 REDIS_HOST = os.environ.get("KNOTCARE_TEST_REDIS_HOST", "127.0.0.1")
 REDIS_PORT = int(os.environ.get("KNOTCARE_TEST_REDIS_PORT", "6379"))
@@ -42,7 +42,7 @@ def world(tmp_path_factory, postgres_url: str) -> Iterator[ChannelWorld]:
     try:
         env = {"KNOTCARE_REST_TOKEN": REST_TOKEN, "KNOTCARE_DEDUPE_REDIS_URL": f"redis://{REDIS_HOST}:{REDIS_PORT}/0",
                "KNOTCARE_DEDUPE_PREFIX": f"{prefix}:delivery:",
-               # message limits, low enough to test, shared through Redis (tests/security/test_message_limits.py)
+               # message limits, low enough to test, shared through Redis (tests/e2e/security/test_message_limits.py)
                "KNOTCARE_LIMITS_REDIS_URL": f"redis://{REDIS_HOST}:{REDIS_PORT}/0",
                "KNOTCARE_LIMITS_PREFIX": f"{prefix}:limit:",
                "KNOTCARE_LIMIT_PER_CONVERSATION": "6/60", "KNOTCARE_LIMIT_PER_ADDRESS": "9/60"}

@@ -14,10 +14,10 @@ from sqlalchemy import create_engine, func, select
 
 from knotcare import schema as tables
 from knotcare.privacy import person_id
-from tests.channels.conftest import STAFF_CHANNEL, ChannelWorld
-from tests.channels.drivers import over_telegram, wait_turns
+from tests.e2e.channels.conftest import STAFF_CHANNEL, ChannelWorld
+from tests.e2e.channels.drivers import over_telegram, wait_turns
 from tests.e2e.conftest import all_text, socket_session, wait_for_replies
-from tests.security.conftest import REST_TOKEN
+from tests.e2e.security.conftest import REST_TOKEN
 
 pytestmark = [pytest.mark.channels, pytest.mark.postgres]
 

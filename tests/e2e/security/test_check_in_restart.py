@@ -7,8 +7,8 @@ import time
 import sqlalchemy as sa
 
 from knotcare import schema as tables
-from tests.channels.conftest import CHECK_IN_SECONDS
-from tests.channels.drivers import over_telegram
+from tests.e2e.channels.conftest import CHECK_IN_SECONDS
+from tests.e2e.channels.drivers import over_telegram
 
 CHECK_IN = "checking in, as I said I would"
 

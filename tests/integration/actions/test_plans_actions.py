@@ -22,7 +22,7 @@ from actions.plans import (
 from knotcare.privacy import person_id
 from knotcare.progress import Entry, PlanRecord
 from knotcare.progress.model import utcnow
-from tests.actions.conftest import SLOT_DEFAULTS, entity, make_tracker, texts
+from tests.integration.actions.conftest import SLOT_DEFAULTS, entity, make_tracker, texts
 
 SELF_CARE_FACTS = dict(body_region="shoulders", pain_quality="stiffness", pain_duration_days=14, pain_severity=4,
                        triage_level="self_care", routine_id="shoulders_top")

@@ -12,8 +12,8 @@ import yaml
 
 from channels.telegram import MAX_CALLBACK_DATA, TelegramInput, to_html
 from knotcare.config import ROOT
-from tests.channels.conftest import TELEGRAM_SECRET, TELEGRAM_TOKEN, TELEGRAM_WEBHOOK
-from tests.channels.drivers import keyboard
+from tests.e2e.channels.conftest import TELEGRAM_SECRET, TELEGRAM_TOKEN, TELEGRAM_WEBHOOK
+from tests.e2e.channels.drivers import keyboard
 
 pytestmark = pytest.mark.channels
 

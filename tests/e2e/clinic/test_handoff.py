@@ -24,7 +24,7 @@ from fhir.resources.bundle import Bundle
 from sqlalchemy import create_engine, select
 
 from knotcare import schema as tables
-from tests.clinic.fake_slack import FakeSlack
+from tests.e2e.clinic.fake_slack import FakeSlack
 from tests.e2e.conftest import MODEL, Servers, all_text
 
 pytestmark = pytest.mark.e2e

@@ -1,7 +1,7 @@
 """Two Rasa instances on one PostgreSQL tracker store and one Redis lock store, shared by the scale tests.
 
 One action server serves both instances. PostgreSQL and Redis are reached
-through TCP proxies on loopback (tests/scale/tcp_proxy.py), so a test can make
+through TCP proxies on loopback (tests/e2e/scale/tcp_proxy.py), so a test can make
 either vanish and come back without touching the machine's services, and the
 Redis proxy adds a few milliseconds of latency, as a Redis on another host has.
 """
@@ -20,7 +20,7 @@ from sqlalchemy.engine import make_url
 
 from harness.stack import Stack
 from tests.conftest import unavailable
-from tests.scale.tcp_proxy import TcpProxy
+from tests.e2e.scale.tcp_proxy import TcpProxy
 
 ROOT = Path(__file__).resolve().parents[2]
 MODEL = ROOT / "models" / "knotcare.tar.gz"

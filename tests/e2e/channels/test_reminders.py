@@ -10,8 +10,8 @@ import uuid
 
 import pytest
 
-from tests.channels.conftest import CHECK_IN_SECONDS
-from tests.channels.drivers import keyboard, over_slack, over_telegram
+from tests.e2e.channels.conftest import CHECK_IN_SECONDS
+from tests.e2e.channels.drivers import keyboard, over_slack, over_telegram
 
 pytestmark = pytest.mark.channels
 

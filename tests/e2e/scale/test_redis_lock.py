@@ -11,8 +11,8 @@ import pytest
 import redis
 
 from tests.conftest import unavailable
-from tests.scale.conftest import REDIS_DB, REDIS_HOST, REDIS_PORT
-from tests.scale.tcp_proxy import TcpProxy
+from tests.e2e.scale.conftest import REDIS_DB, REDIS_HOST, REDIS_PORT
+from tests.e2e.scale.tcp_proxy import TcpProxy
 
 
 @pytest.fixture()

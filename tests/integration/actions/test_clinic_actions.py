@@ -16,8 +16,8 @@ from actions.decide import ActionDecideCare
 from knotcare import privacy
 from knotcare import schema as tables
 from knotcare.clinic.profile import default_profile
-from tests.actions.conftest import make_tracker, texts
-from tests.clinic.fake_slack import FakeSlack
+from tests.e2e.clinic.fake_slack import FakeSlack
+from tests.integration.actions.conftest import make_tracker, texts
 
 
 @pytest.fixture()
