@@ -628,10 +628,8 @@ class FactExtractor:
         if too is not None:
             owners.setdefault("self", too)
         said = self._said_by_cue(doc, words, owners)
-        if said is None or said[2] != "front_desk":
-            # A front desk relays its caller ("caller says her son has a fever": the son is the patient); anyone else's
-            # "she ... her dad" names her relative, whose signs are not hers.
-            owning_nouns = [i for i in owning_nouns if not self._their_relative(words, i)]
+        # A front desk relays its caller ("caller says her son has a fever": the son is the patient); anyone else's
+        # "she ... her dad" names her relative, whose signs are not hers.
         noun = self._subject_noun(words, owning_nouns, pronouns="other" in owners and words[owners["other"]]
                                   in ctx.subject_pronouns or any(w in ctx.subject_pronouns for w in words),
                                   relay=said is not None and said[2] == "front_desk")
@@ -757,6 +755,8 @@ class FactExtractor:
         else someone of theirs who has it ("a caller whose husband has a stiff neck"), else the first named.
         Outside a front desk's relay, "her dad" after "she" is her relative, never the one meant."""
         ctx = self._context
+        if not relay:
+            owning = [i for i in owning if not self._their_relative(words, i)]
         named = [i for i, w in enumerate(words)
                  if w in ctx.subject_nouns and i and words[i - 1] in ctx.subject_determiners
                  and (relay or not self._their_relative(words, i))]
