@@ -184,4 +184,4 @@ def world(tmp_path_factory) -> Iterator[ChannelWorld]:
         yield running
 
 
-RESULTS = Path(__file__).resolve().parents[2] / "results" / "screenshots"
+RESULTS = Path(__file__).resolve().parents[3] / "results" / "screenshots"

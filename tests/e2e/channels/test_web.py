@@ -22,7 +22,7 @@ from tests.e2e.channels.drivers import EXPECTED, OPENING, contract, wait_turns
 
 pytestmark = pytest.mark.channels
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 CHROMIUM = Path("/usr/bin/chromium")
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",

@@ -22,7 +22,7 @@ from harness.stack import Stack
 from tests.conftest import unavailable
 from tests.e2e.scale.tcp_proxy import TcpProxy
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 MODEL = ROOT / "models" / "knotcare.tar.gz"
 REDIS_HOST = os.environ.get("KNOTCARE_TEST_REDIS_HOST", "127.0.0.1")
 REDIS_PORT = int(os.environ.get("KNOTCARE_TEST_REDIS_PORT", "6379"))

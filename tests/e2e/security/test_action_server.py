@@ -15,7 +15,7 @@ import requests
 
 from harness.stack import free_port, wait_until_up
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 
 
 @contextmanager

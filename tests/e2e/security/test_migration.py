@@ -23,7 +23,7 @@ from knotcare.privacy import person_id
 from knotcare.progress import Entry, PlanRecord
 from stores.tracker import ForgetfulSQLTrackerStore
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 NOW = dt.datetime(2026, 12, 1, 9, 0, tzinfo=dt.timezone.utc)
 
 

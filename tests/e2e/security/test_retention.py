@@ -24,7 +24,7 @@ from knotcare.progress.model import Entry, PlanRecord
 from knotcare.progress.repository import ProgressRepository
 from stores.tracker import ForgetfulSQLTrackerStore
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 NOW = time.time()
 OLD, RECENT = NOW - 40 * 86400, NOW - 10 * 86400
 
