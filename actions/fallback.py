@@ -63,6 +63,11 @@ class ActionDefaultFallback(KnotcareAction):
         elif failed_in_a_row(tracker.events) == HANDOFF_AFTER:
             say_key(dispatcher, "not_understood_handover")
             await hand_over_conversation(dispatcher, tracker, "not_understood")
+        elif entity_values(tracker, "body_region"):
+            # A question about the neck or back that is not ours to answer ("can sinus infections cause neck pain?"):
+            # say what we can do and who can answer it, rather than ask for it to be put another way.
+            subject = (entity_values(tracker, "subject") or [tracker.get_slot("subject")])[0]
+            say_key(dispatcher, "not_understood_region", subject=subject)
         else:
             say_key(dispatcher, "default")
         return [UserUtteranceReverted(), *kept_facts(tracker)]

@@ -32,8 +32,7 @@ def main() -> int:
     print(f"false regions   {result.with_false_region}/{result.messages} messages = {result.false_rate:.1%}"
           "  (target <= 2%)")
     print(f"subject right   {result.subject_right}/{result.messages} = {result.subject_rate:.1%}  (target 98%)")
-    print(f"naming a region, answered \"didn't follow\"  {result.region_not_understood}/{result.with_region}"
-          "  (target 0)")
+    print(f"naming a region, not understood  {result.region_not_understood}/{result.with_region}  (target 0)")
     if result.flagged or result.unflagged:
         print(f"red flag read   {result.flag_read}/{result.flagged} messages with one"
               f"   false red flag {result.false_flag}/{result.unflagged} messages with none")
@@ -49,7 +48,7 @@ def main() -> int:
                     or not_taken_up:
                 print(f"  {r.message.id}: gold {sorted(r.message.regions)} {r.message.subject}"
                       f" {sorted(flags or ())} {r.message.level or ''}; read {sorted(r.regions)} {r.subject}"
-                      f" {sorted(r.red_flags)} {r.level or ''}{' NOT FOLLOWED' if not_taken_up else ''}"
+                      f" {sorted(r.red_flags)} {r.level or ''}{' NOT UNDERSTOOD' if not_taken_up else ''}"
                       f" :: {r.message.text[:160]!r}")
     return 0
 

@@ -9,9 +9,10 @@ openers, tests/nlu/blind_openers) are scored on those too, from the tracker afte
 red flag is acted on at once (contract), so a message whose gold level is emergency or urgent must have
 been decided at that level or a more urgent one already.
 
-A message that names a region must also be taken up: the reply to it is not the assistant's "didn't follow"
-(the `default` message), whatever the classifier made of it ("ive got a knot in my mid back" read as a yes once
-got that reply, with the region read).
+A message that names a region must also be taken up: the reply to it is not one of the assistant's replies for a
+message it did not understand (`NOT_UNDERSTOOD`: "didn't follow", or, for a question about the neck or back that
+is not ours, what we do and who can answer it), whatever the classifier made of it ("ive got a knot in my mid
+back" read as a yes once got "didn't follow", with the region read).
 
 Scoring, by value: a gold region is recalled when the parse has it, or, for a gold `back` (no part said),
 any part of the back. A predicted region is false when the gold names no such region; a predicted `back`
@@ -33,6 +34,8 @@ from knotcare.kb.seed import words
 from knotcare.triage.engine import urgency
 
 BACK_PARTS = frozenset({"back", "upper_back", "mid_back", "lower_back"})
+#: The keys of the replies to a message not understood (data/kb/messages.yml).
+NOT_UNDERSTOOD = ("default", "not_understood_region", "not_understood_region_for_other")
 
 
 @dataclass(frozen=True)
@@ -59,7 +62,7 @@ class Reading:
     red_flags: frozenset = frozenset()
     #: the triage level decided after this one message, or None
     level: Optional[str] = None
-    #: the reply was the assistant's "didn't follow"
+    #: the reply was one for a message not understood
     not_understood: bool = False
 
     @property
@@ -105,9 +108,9 @@ def read(assistant: Assistant, message: RealMessage, sender: str) -> Reading:
     regions = frozenset(e["value"] for e in entities if e.get("entity") == "body_region")
     replies = assistant.say(sender, message.text)
     slots = assistant.slots(sender)
-    not_followed = words()["default"]
+    not_understood = {words()[key] for key in NOT_UNDERSTOOD}
     return Reading(message, regions, slots.get("subject") or "self", frozenset(slots.get("red_flags") or ()),
-                   slots.get("triage_level"), any(r.get("text") == not_followed for r in replies))
+                   slots.get("triage_level"), any(r.get("text") in not_understood for r in replies))
 
 
 def read_all(assistant: Assistant, messages: Sequence[RealMessage]) -> List[Reading]:
@@ -136,7 +139,7 @@ class Figures:
     serious: int = 0
     serious_in_time: int = 0
     dangerous_misses: int = 0
-    #: messages that name a region, and those of them answered with "didn't follow"
+    #: messages that name a region, and those of them not understood
     with_region: int = 0
     region_not_understood: int = 0
 

@@ -106,8 +106,8 @@ def test_a_set_holds_its_measured_floor(request, fixture: str) -> None:
 
 @pytest.mark.parametrize("fixture", ["readings", "post_readings", "text_readings", "voice_readings", "role_readings"])
 def test_a_first_message_that_names_a_region_is_taken_up(request, fixture: str) -> None:
-    """Whatever the classifier made of it, a first message that says where it hurts is never answered "didn't
-    follow" (small talk, a clinic question or an unsure guess that names a region goes to the intake)."""
+    """Whatever the classifier made of it, a first message that says where it hurts is never answered as one not
+    understood (small talk, a clinic question or an unsure guess that names a region goes to the intake)."""
     readings = request.getfixturevalue(fixture)
     assert not [r.message.text for r in readings if r.message.regions and r.not_understood]
 

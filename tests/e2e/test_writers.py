@@ -126,5 +126,6 @@ def test_real_messages_regions_and_subject(servers: Servers) -> None:
     assert result.recall >= 0.95, result
     assert result.false_rate <= 0.02, result
     assert result.subject_rate >= 0.97, result
-    # three real medical questions outside our remit ("can sinus infections cause neck pain ...?") are not followed
+    # three real medical questions outside our remit ("can sinus infections cause neck pain ...?") are not understood:
+    # they are told what we do and who can answer them
     assert result.region_not_understood <= 3, result

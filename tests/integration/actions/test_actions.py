@@ -145,6 +145,18 @@ async def test_fallback_is_kind_and_forgets_the_message(domain) -> None:
         assert expected in texts(dispatcher)[0]
 
 
+async def test_a_question_about_the_neck_or_back_not_understood_gets_a_scope_answer(domain) -> None:
+    """Not "put it another way": what we do, and who can answer the rest; worded for whose pain it is."""
+    for subject, expected in [("self", "how long you've had it"), ("other", "how long they've had it")]:
+        dispatcher = CollectingDispatcher()
+        tracker = make_tracker("Can sinus infections cause neck pain and neck vein distention?", intent="nlu_fallback",
+                               entities=[entity("body_region", "neck")], subject=subject)
+        events = await ActionDefaultFallback().run(dispatcher, tracker, domain)
+        assert events[0] == UserUtteranceReverted()
+        assert "GP or a pharmacist" in texts(dispatcher)[0] and expected in texts(dispatcher)[0]
+        assert "another way" not in texts(dispatcher)[0]
+
+
 async def test_fallback_keeps_whose_pain_it_is_though_the_message_set_it(domain) -> None:
     """The tracker Rasa sends already holds the slot the reverted message set: it is set again after the revert."""
     tracker = make_tracker("In this patient with back pain, how do you diagnose arachnoiditis?", intent="nlu_fallback",
