@@ -136,7 +136,8 @@ def _stage(slots: Dict[str, Any], replies: Sequence[Dict[str, Any]]) -> Optional
     return None
 
 
-def _plan_given_days_ago(database_url: str, sender: str, days: int) -> None:
+def plan_given_days_ago(database_url: str, sender: str, days: int) -> None:
+    """Move the sender's stored plans back `days` days, as if that time had passed (the servers read this database)."""
     kb = KnowledgeBase(database_url)
     try:
         with kb.engine.begin() as connection:
@@ -170,7 +171,7 @@ def run_case(assistant: Assistant, case: LateCase, sender: str) -> LateOutcome:
         if case.stage == "check_in" and stage == "after_plan":
             if not assistant.database_url:
                 return outcome(slots, "a check-in case needs the servers' database URL")
-            _plan_given_days_ago(assistant.database_url, sender, 3)
+            plan_given_days_ago(assistant.database_url, sender, 3)
             slots = turn("/session_start")
             break
         if stage == case.stage:

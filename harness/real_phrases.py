@@ -24,8 +24,9 @@ from __future__ import annotations
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Sequence, Set
+from typing import Any, Dict, FrozenSet, List, Optional, Sequence, Set
 
 import yaml
 
@@ -34,8 +35,6 @@ from knotcare.kb.seed import words
 from knotcare.triage.engine import urgency
 
 BACK_PARTS = frozenset({"back", "upper_back", "mid_back", "lower_back"})
-#: The keys of the replies to a message not understood (data/kb/messages.yml).
-NOT_UNDERSTOOD = ("default", "not_understood_region", "not_understood_region_for_other")
 
 
 @dataclass(frozen=True)
@@ -99,6 +98,16 @@ def load_messages(path: Path) -> List[RealMessage]:
                         level=r.get("level")) for r in rows]
 
 
+#: The keys of the replies to a message not understood (data/kb/messages.yml).
+NOT_UNDERSTOOD = ("default", "not_understood_region", "not_understood_region_for_other")
+
+
+@lru_cache(maxsize=1)
+def not_understood_replies() -> FrozenSet[str]:
+    """The texts of those replies, read once."""
+    return frozenset(words()[key] for key in NOT_UNDERSTOOD)
+
+
 def read(assistant: Assistant, message: RealMessage, sender: str) -> Reading:
     """Parse the message for its regions; send it as the first message of a conversation for its subject."""
     response = assistant.http.post(f"{assistant.rasa_url}/model/parse", params={"token": assistant.token},
@@ -108,9 +117,8 @@ def read(assistant: Assistant, message: RealMessage, sender: str) -> Reading:
     regions = frozenset(e["value"] for e in entities if e.get("entity") == "body_region")
     replies = assistant.say(sender, message.text)
     slots = assistant.slots(sender)
-    not_understood = {words()[key] for key in NOT_UNDERSTOOD}
     return Reading(message, regions, slots.get("subject") or "self", frozenset(slots.get("red_flags") or ()),
-                   slots.get("triage_level"), any(r.get("text") in not_understood for r in replies))
+                   slots.get("triage_level"), any(r.get("text") in not_understood_replies() for r in replies))
 
 
 def read_all(assistant: Assistant, messages: Sequence[RealMessage]) -> List[Reading]:

@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import uuid
 
 import pytest
-from sqlalchemy import update
 
-from knotcare import schema as tables
-from knotcare.kb import KnowledgeBase
-from knotcare.privacy import person_id
+from harness.late_flags import plan_given_days_ago
 from tests.e2e.conftest import Servers, all_text, buttons
 from tests.e2e.test_conversations import answer_screen_no
 
@@ -76,11 +72,7 @@ def test_the_return_check_in_clearly_worse_days_later_goes_to_a_clinician(server
     assert "Why this one" in all_text(servers.say(sender, "skip"))
     assert servers.slots(sender)["triage_level"] == "self_care"
     # Three days pass (the stored plan is moved back: the servers share this SQLite file).
-    kb = KnowledgeBase(servers.env["DATABASE_URL"])
-    with kb.engine.begin() as connection:
-        connection.execute(update(tables.person_plans).where(tables.person_plans.c.person_id == person_id(sender))
-                           .values(given_at=dt.datetime.now(dt.timezone.utc) - dt.timedelta(days=3)))
-    kb.dispose()
+    plan_given_days_ago(servers.env["DATABASE_URL"], sender, 3)
     replies = servers.say(sender, "/session_start")
     assert "How has it been since?" in all_text(replies) and "3 days ago" in all_text(replies)
     assert set(buttons(replies)) == {"/report_better", "/report_no_change", "/report_worse"}
