@@ -103,11 +103,15 @@ class _Context:
     region_idioms: Tuple[Tuple[str, ...], ...] = ()
     #: "my mate says it's text neck": a person who only speaks owns nothing of what follows
     speech_verbs: frozenset = frozenset()
+    speech_verbs_skipping: frozenset = frozenset()
     #: "lifting a sofa with my brother": a person after one of these is company, not whose pain it is
     company_words: frozenset = frozenset()
     #: "after lifting my son", "transferring my patient", "my late husband": the person after one of these is what
     #: the writer handled, or no longer living: not whose pain it is, and no cue that the message is for them
     handled_words: frozenset = frozenset()
+    #: "I hurt my back helping my dad", "neck pain, caring for my husband who had a stroke": once the writer has
+    #: told their pain, a cue for someone right after one of these names the person they care for, in their story
+    carer_words: Tuple[Tuple[str, ...], ...] = ()
     #: "I am not writing for anybody": a cue for someone else straight after one of these says the opposite
     cue_denied_by: frozenset = frozenset()
     #: "hypothetically if someone couldn't feel their bum ... (it's me)": the writer owning up to a made-up someone
@@ -248,8 +252,10 @@ class FactExtractor:
             denied_after=phrases("denied_after"),
             region_idioms=phrases("region_idioms"),
             speech_verbs=frozenset(spec.get("speech_verbs", [])),
+            speech_verbs_skipping=frozenset(spec.get("speech_verbs_skipping", [])),
             company_words=frozenset(spec.get("company_words", [])),
             handled_words=frozenset(spec.get("handled_words", [])),
+            carer_words=phrases("carer_words"),
             cue_denied_by=frozenset(spec.get("cue_denied_by", [])),
             self_reveal=phrases("self_reveal"),
             self_declared=phrases("self_declared"),
@@ -627,7 +633,11 @@ class FactExtractor:
         too = self._writer_too(words)
         if too is not None:
             owners.setdefault("self", too)
-        said = self._said_by_cue(doc, words, owners)
+        # Where what hurts is told, and where the writer's own is first told (a mention nobody else owns).
+        owned = [next((t.i for t in doc if t.idx >= m.start), len(doc)) for m in mentions
+                 if m.entity in self._OWNED and m.status not in (NEGATED, HYPOTHETICAL)]
+        told = [t for t in owned if (self._owner(words, t) or ("self", 0))[0] == "self"]
+        said = self._said_by_cue(doc, words, owners, owned, min(told, default=None))
         # A front desk relays its caller ("caller says her son has a fever": the son is the patient); anyone else's
         # "she ... her dad" names her relative, whose signs are not hers.
         noun = self._subject_noun(words, owning_nouns, pronouns="other" in owners and words[owners["other"]]
@@ -677,9 +687,11 @@ class FactExtractor:
                 return index
         return None
 
-    def _said_by_cue(self, doc: Doc, words: Sequence[str], owners: Dict[str, int]) -> Optional[Tuple[int, int, str]]:
+    def _said_by_cue(self, doc: Doc, words: Sequence[str], owners: Dict[str, int], owned: Sequence[int] = (),
+                     pain_told: Optional[int] = None) -> Optional[Tuple[int, int, str]]:
         """The span of a cue saying the message is for someone else ("I have a caller", "asking for my dad") and
-        who writes; None without one."""
+        who writes; None without one. `owned`: the tokens where what hurts is told; `pain_told`: the token where
+        the writer's own pain is first told, if any."""
         # "I had injections in my feet. The physician said ...": after the writer has said what hurts is their own
         # ("my feet"), and nothing is anyone else's, a front-desk phrase names someone in their story ("Message from
         # a client: 'my neck ...'" opens with the frame, so it stays).
@@ -692,10 +704,17 @@ class FactExtractor:
                 # Only the cues that start with this word (there are ~2,000, most from `proxy_templates`).
                 starting = cues.get(word, ())
                 if not starting or self._cue_denied(words, index) or (
-                        word in ctx.subject_determiners and self._handled(words, index + 1)):
+                        word in ctx.subject_determiners and self._handled(words, index + 1)) or (
+                        writer == "relative" and pain_told is not None and pain_told < index
+                        and self._cared_for(words, index)):
                     continue
                 for cue in starting:
                     end = self._cue_end(words, index, cue)
+                    # "carrying cement for my brother's building": the cue names the person's thing, not the person
+                    # ("for my brother's back" is his pain).
+                    if end is not None and end + 1 < len(words) and words[end] in ("'s", "’s") \
+                            and words[end - 1] in ctx.subject_nouns and end + 1 not in owned:
+                        continue
                     # "I'm a patient at your clinic" is the writer; "I'm writing about my husband" is not.
                     if end is not None and (writer == "relative" or not self._self_before(words, index)):
                         return doc[index].idx, doc[end - 1].idx + len(doc[end - 1]), writer
@@ -709,6 +728,11 @@ class FactExtractor:
         before = words[noun - 1]
         return before in ctx.handled_words or (noun >= 2 and before in ctx.subject_determiners
                                                and words[noun - 2] in ctx.handled_words)
+
+    def _cared_for(self, words: Sequence[str], index: int) -> bool:
+        """ "helping my dad", "caring for my husband who": the cue at `index` starts with, or follows, a carer word."""
+        return any(tuple(words[index:index + len(cue)]) == cue or self._ends_with(words[:index], cue)
+                   for cue in self._context.carer_words)
 
     def _cue_denied(self, words: Sequence[str], index: int) -> bool:
         """ "I am not writing for anybody": a negation just before the cue."""
@@ -792,7 +816,7 @@ class FactExtractor:
             # brother, lower back on the left": company owns nothing either. Skip the person and "my" before them.
             company = (word in ctx.subject_nouns and index >= 2 and words[index - 1] in ctx.subject_determiners
                        and words[index - 2] in ctx.company_words) or self._handled(words, index)
-            if is_person and (index + 1 < len(words) and words[index + 1] in ctx.speech_verbs or company):
+            if is_person and (self._only_tells(words, index) or company):
                 skip_to = index - 1 if index and words[index - 1] in ctx.subject_determiners else index
                 continue
             # "a friend of mine has a tight trap": "mine" there is the friend
@@ -804,6 +828,13 @@ class FactExtractor:
             if is_person:
                 return "other", index
         return None
+
+    def _only_tells(self, words: Sequence[str], index: int) -> bool:
+        """ "my mate says", "my grandmother always said": the person at `index` only speaks of what follows."""
+        after = index + 1
+        while after < len(words) and words[after] in self._context.speech_verbs_skipping:
+            after += 1
+        return after < len(words) and words[after] in self._context.speech_verbs
 
     def _only_speaks(self, words: Sequence[str], index: int) -> bool:
         """ "I think", "I don't know", "I'm worried", "help me": the first-person word at `index` is the writer
