@@ -129,7 +129,8 @@ class ActionShowProgress(KnotcareAction):
             entries = uow.progress.entries(pid)
             caption = uow.messages.get("progress_chart").text
             alt = uow.messages.get("progress_chart_alt")
-        dispatcher.utter_message(text=summary(plans, entries, utcnow()))
+            text = summary(plans, entries, utcnow(), uow.messages.say)
+        dispatcher.utter_message(text=text)
         sessions = [e for e in entries
                     if e.kind == "session" and e.pain_before is not None and e.pain_after is not None]
         if sessions:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Dict, Optional, Tuple
+from typing import Callable, Dict, Optional, Tuple
 
 #: The key suffix of a message's variant worded for someone writing for another person (the contract's subject).
 FOR_OTHER = "_for_other"
+#: A reviewed message by key with its `{name}` placeholders filled in: said(key, **values) -> text.
+Wording = Callable[..., str]
 #: The five regions a routine can be for, in the contract's words.
 REGIONS = ("neck", "shoulders", "upper_back", "mid_back", "lower_back")
 

@@ -203,6 +203,10 @@ class MessageRepository(_Repository):
             raise KeyError(f"no message {key!r} in the knowledge base")
         return Message(rows[0]["key"], rows[0]["text"], tuple(rows[0]["buttons"] or ()))
 
+    def say(self, key: str, **values: object) -> str:
+        """The message's text with its placeholders filled in (a `Wording` for the domain's use cases)."""
+        return self.get(key).format(**values)
+
     def for_subject(self, key: str, subject: Optional[str]) -> Message:
         """The message worded for the conversation's subject: its `_for_other` variant when the writer asks for
         someone else and the message has one, else the message itself."""

@@ -11,24 +11,10 @@ from knotcare.kb.seed import said
 from knotcare.plan.tailor import Preferences, tailor_steps
 from knotcare.triage.engine import Decision, Facts
 
-_REGION_WORDS = {
-    "neck": "your neck",
-    "shoulders": "the tops of your shoulders",
-    "upper_back": "your upper back, around the shoulder blades",
-    "mid_back": "your mid back",
-    "lower_back": "your lower back",
-    "back": "your back",
-}
-_QUALITY_WORDS = {
-    "dull_ache": "dull and achy", "sharp": "sharp", "shooting": "shooting", "burning": "burning",
-    "tingling": "tingling", "numbness": "numb", "throbbing": "throbbing", "stiffness": "stiff or tight",
-    "tenderness": "tender",
-}
-
 
 def region_words(region: Optional[str]) -> str:
-    """The region as a person would say it ("your lower back")."""
-    return _REGION_WORDS.get(region or "", "the sore area")
+    """The region as a person would say it ("your lower back"), from the reviewed messages."""
+    return said(f"region_words_{region or 'unknown'}")
 
 
 @dataclass(frozen=True)
@@ -76,12 +62,12 @@ def step_line(step: Step) -> str:
     """One step with its dose in brackets ("hold 30–60 s, 3×, rest 60 s between")."""
     dose: List[str] = []
     if step.hold_min is not None:
-        hold = f"{step.hold_min} s" if step.hold_min == step.hold_max else f"{step.hold_min}–{step.hold_max} s"
-        dose.append(f"hold {hold}")
+        dose.append(said("step_hold", seconds=step.hold_min) if step.hold_min == step.hold_max else
+                    said("step_hold_range", low=step.hold_min, high=step.hold_max))
     if step.repetitions:
-        dose.append(f"{step.repetitions}×")
+        dose.append(said("step_repetitions", times=step.repetitions))
     if step.rest_seconds:
-        dose.append(f"rest {step.rest_seconds} s between")
+        dose.append(said("step_rest", seconds=step.rest_seconds))
     return step.text + (f" ({', '.join(dose)})" if dose else "")
 
 
@@ -126,8 +112,8 @@ def _build_plan(facts: Facts, decision: Decision, routines: Sequence[Routine],
     covered = [m.replace("_", " ") for m in muscles if m in routine.muscles]
     if covered:
         why.append(said("plan_why_muscles", muscles=", ".join(covered)))
-    if facts.pain_quality in _QUALITY_WORDS:
-        why.append(said("plan_why_quality", feels=_QUALITY_WORDS[facts.pain_quality]))
+    if facts.pain_quality:
+        why.append(said("plan_why_quality", feels=said(f"quality_words_{facts.pain_quality}")))
     return Plan(routine, tuple(why), tuple(_adjustments(facts)))
 
 

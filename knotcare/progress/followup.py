@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Optional, Sequence, Tuple
 
+from knotcare.content import Wording
 from knotcare.progress.model import Entry, PlanRecord
 
 #: Clearly worse this long after a session is not ordinary post-massage soreness (24-48 h).
@@ -63,28 +64,26 @@ def last_activity(plans: Sequence[PlanRecord], entries: Sequence[Entry]) -> Opti
     return max(times) if times else None
 
 
-def summary(plans: Sequence[PlanRecord], entries: Sequence[Entry], now: dt.datetime) -> str:
-    """A few sentences on the stored sessions: how many, pain before and after, the latest one."""
+def summary(plans: Sequence[PlanRecord], entries: Sequence[Entry], now: dt.datetime, said: Wording) -> str:
+    """A few sentences on the stored sessions, in the reviewed messages `said` fills in: how many, pain before and
+    after, the latest one."""
     sessions = [e for e in entries if e.kind == "session" and e.pain_before is not None and e.pain_after is not None]
     if not sessions:
         if plans:
-            days = (now - plans[0].given_at).days
-            return (f"I gave you a plan {_ago(days)}, but I have no sessions with pain ratings yet. Next time, choose "
-                    "\"Guide me step by step\" and I'll note your pain before and after.")
-        return "I have nothing stored for you yet. Tell me where it hurts and we'll start with a plan."
+            return said("progress_no_sessions", ago=_ago((now - plans[0].given_at).days, said))
+        return said("progress_nothing_yet")
     first, last = sessions[0], sessions[-1]
     before = sum(s.pain_before for s in sessions) / len(sessions)  # type: ignore[misc]
     after = sum(s.pain_after for s in sessions) / len(sessions)  # type: ignore[misc]
-    days = (now - first.started_at).days
-    text = (f"{len(sessions)} session{'s' if len(sessions) != 1 else ''} since {first.started_at:%d %b} "
-            f"({_ago(days)}). On average your pain went from {before:.1f} before to {after:.1f}/10 after a session. "
-            f"Last time: {last.pain_before} before, {last.pain_after} after.")
+    text = said("progress_one_session" if len(sessions) == 1 else "progress_sessions", count=len(sessions),
+                first=f"{first.started_at:%d %b}", ago=_ago((now - first.started_at).days, said),
+                before=f"{before:.1f}", after=f"{after:.1f}", last_before=last.pain_before, last_after=last.pain_after)
     if len(sessions) >= 2:
         change = last.pain_before - first.pain_before  # type: ignore[operator]
-        trend = "lower" if change < 0 else "higher" if change > 0 else "the same"
-        text += f" Your pain before a session is {trend} than at the start ({first.pain_before} → {last.pain_before})."
+        trend = "lower" if change < 0 else "higher" if change > 0 else "same"
+        text += " " + said(f"progress_trend_{trend}", first=first.pain_before, last=last.pain_before)
     return text
 
 
-def _ago(days: int) -> str:
-    return "today" if days <= 0 else "yesterday" if days == 1 else f"{days} days ago"
+def _ago(days: int, said: Wording) -> str:
+    return said("ago_today") if days <= 0 else said("ago_yesterday") if days == 1 else said("ago_days", days=days)

@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 
+from knotcare.kb.seed import said
 from knotcare.progress import Entry, PlanRecord, assess_check_in, summary
 from knotcare.progress.chart import chart_png, data_url
 from knotcare.triage import decide
@@ -39,11 +40,11 @@ def test_follow_up_flags_lead_the_triage_rules_to_a_clinician(content) -> None:
 
 def test_summary_and_chart() -> None:
     plans = [PlanRecord("p", "neck_side", "self_care", ago(days=6))]
-    assert "no sessions" in summary(plans, [], NOW)
+    assert "no sessions" in summary(plans, [], NOW, said)
     entries = [Entry("p", "session", ago(days=5), "neck_side", ago(days=5), 6, 4),
                Entry("p", "check_in", ago(days=3), "neck_side", notes="better"),
                Entry("p", "session", ago(days=1), "neck_side", ago(days=1), 4, 2)]
-    text = summary(plans, entries, NOW)
+    text = summary(plans, entries, NOW, said)
     assert text.startswith("2 sessions") and "5.0 before to 3.0/10 after" in text and "lower" in text
     png = chart_png(entries)
     assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) < 60_000

@@ -12,7 +12,7 @@ from typing import Iterator, Set
 import yaml
 
 from knotcare.config import ROOT
-from knotcare.content import FOR_OTHER, PLACES
+from knotcare.content import FOR_OTHER, PLACES, REGIONS
 from knotcare.domain_files import SAFETY_NET_LEVELS
 from knotcare.kb.seed import load_messages
 
@@ -27,10 +27,15 @@ def _python_files() -> Iterator[Path]:
 def _runtime_keys() -> Set[str]:
     """Keys built from a value at run time, each enumerated: a body part outside the five regions (actions/scope.py,
     `part_{value}`), where a guided step is done (knotcare.plan.new_place, `guided_place_{place}`, and its drawing's
-    `picture_position_{place}_alt`) and the safety
-    net's answers (knotcare.domain_files, `safety_net_{level}`)."""
-    parts = yaml.safe_load((ROOT / "data" / "patterns" / "other_parts.yml").read_text(encoding="utf-8"))["values"]
+    `picture_position_{place}_alt`), the safety
+    net's answers (knotcare.domain_files, `safety_net_{level}`), and the plan's and the progress summary's words per
+    region, pain quality and trend (knotcare.plan.builder, knotcare.progress.followup)."""
+    parts, qualities = (yaml.safe_load((ROOT / "data" / "patterns" / name).read_text(encoding="utf-8"))["values"]
+                        for name in ("other_parts.yml", "pain_qualities.yml"))
     return ({f"part_{value}" for value in parts}
+            | {f"region_words_{region}" for region in (*REGIONS, "back", "unknown")}
+            | {f"quality_words_{quality}" for quality in qualities}
+            | {f"progress_trend_{trend}" for trend in ("lower", "higher", "same")}
             | {f"guided_place_{place}" for place in PLACES if place != "anywhere"}
             | {f"picture_position_{place}_alt" for place in PLACES if place != "anywhere"}
             | {f"safety_net_{level}" for level in SAFETY_NET_LEVELS})
