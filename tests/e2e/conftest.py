@@ -125,6 +125,24 @@ def buttons(replies: List[Dict[str, Any]]) -> List[str]:
     return [b["payload"] for r in replies for b in r.get("buttons") or []]
 
 
+def opened(servers: Servers, sender: str, text: str, asked: str) -> str:
+    """Open `sender`'s conversation with `text` and check that the intake asks for `asked` next; the sender."""
+    servers.say(sender, text)
+    assert servers.slots(sender)["requested_slot"] == asked
+    return sender
+
+
+def asked_during_the_intake(servers: Servers, sender: str, opener: str, question: str, region: str) -> str:
+    """Open the intake with `opener`, which names `region` only, and ask `question` while it waits for how the
+    pain feels: the reply's text, once the intake is seen to ask that again and to keep the region."""
+    opened(servers, sender, opener, "pain_quality")
+    text = all_text(servers.say(sender, question))
+    assert "feel like" in text.lower()  # the form asks its question again
+    slots = servers.slots(sender)
+    assert slots["requested_slot"] == "pain_quality" and slots["body_region"] == region
+    return text
+
+
 def assert_held_safely(outcome: Any) -> None:
     """A serious vignette (emergency or urgent): no dangerous miss and no under-triage; the transcript if not."""
     assert not outcome.dangerous and not outcome.under_triaged, "\n".join(

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any, Dict
 
 import pytest
 
-from tests.e2e.conftest import Servers, all_text, buttons
+from tests.e2e.conftest import Servers, all_text, asked_during_the_intake, buttons, opened
 
 pytestmark = pytest.mark.e2e
 
@@ -22,6 +23,19 @@ def answer_screen_no(servers: Servers, sender: str, replies, limit: int = 6):
             return replies
         replies = servers.say(sender, "/deny")
     return replies
+
+
+def screened(servers: Servers, text: str, yes: str, limit: int = 8) -> Dict[str, Any]:
+    """The slots of a new conversation opened with `text`, once each question the intake asked is answered: No,
+    but Yes to `yes`."""
+    sender = new_sender()
+    servers.say(sender, text)
+    for _ in range(limit):
+        requested = servers.slots(sender)["requested_slot"]
+        if not requested:
+            break
+        servers.say(sender, "/affirm" if requested == yes else "/deny")
+    return servers.slots(sender)
 
 
 def answer_preferences(servers: Servers, sender: str, replies, limit: int = 4):
@@ -80,9 +94,7 @@ def test_answers_out_of_order_and_only_what_is_missing(servers: Servers) -> None
 
 
 def test_a_correction_changes_the_region_and_the_screen(servers: Servers) -> None:
-    sender = new_sender()
-    servers.say(sender, "i have a knot in my neck, dull ache, 1 week, 4/10")
-    assert servers.slots(sender)["requested_slot"] == "screen_head_neuro"
+    sender = opened(servers, new_sender(), "i have a knot in my neck, dull ache, 1 week, 4/10", "screen_head_neuro")
     servers.say(sender, "actually it's my lower back")
     slots = servers.slots(sender)
     assert slots["body_region"] == "lower_back"
@@ -92,15 +104,9 @@ def test_a_correction_changes_the_region_and_the_screen(servers: Servers) -> Non
 
 
 def test_a_question_mid_form_is_answered_and_the_form_resumes(servers: Servers) -> None:
-    sender = new_sender()
-    servers.say(sender, "my lower back has a knot")
-    assert servers.slots(sender)["requested_slot"] == "pain_quality"
-    replies = servers.say(sender, "how long should i hold the pressure on it?")
-    text = all_text(replies)
+    text = asked_during_the_intake(servers, new_sender(), "my lower back has a knot",
+                                   "how long should i hold the pressure on it?", "lower_back")
     assert "second" in text.lower()
-    assert "feel like" in text.lower()  # the form asks its question again
-    slots = servers.slots(sender)
-    assert slots["requested_slot"] == "pain_quality" and slots["body_region"] == "lower_back"
 
 
 def test_a_red_flag_in_the_first_message_is_an_emergency(servers: Servers) -> None:
@@ -114,9 +120,7 @@ def test_a_red_flag_in_the_first_message_is_an_emergency(servers: Servers) -> No
 
 
 def test_a_red_flag_in_the_middle_of_the_form_wins(servers: Servers) -> None:
-    sender = new_sender()
-    servers.say(sender, "knot in my lower back, dull ache, for 2 weeks")
-    assert servers.slots(sender)["requested_slot"] == "pain_severity"
+    sender = opened(servers, new_sender(), "knot in my lower back, dull ache, for 2 weeks", "pain_severity")
     replies = servers.say(sender, "about a 6, and i can't feel my bum when i wipe")
     assert "emergency" in all_text(replies).lower()
     slots = servers.slots(sender)
@@ -125,9 +129,7 @@ def test_a_red_flag_in_the_middle_of_the_form_wins(servers: Servers) -> None:
 
 
 def test_yes_on_the_screen_is_acted_on(servers: Servers) -> None:
-    sender = new_sender()
-    servers.say(sender, "lower back knot, aching, 3 days, 5/10")
-    assert servers.slots(sender)["requested_slot"] == "screen_cauda_equina"
+    sender = opened(servers, new_sender(), "lower back knot, aching, 3 days, 5/10", "screen_cauda_equina")
     replies = servers.say(sender, "/affirm")
     assert "emergency" in all_text(replies).lower()
     assert servers.slots(sender)["triage_level"] == "emergency"
@@ -147,14 +149,7 @@ def test_a_red_flag_after_the_routine_changes_the_decision(servers: Servers) -> 
 
 
 def test_nerve_like_pain_that_travels_goes_to_a_clinician(servers: Servers) -> None:
-    sender = new_sender()
-    servers.say(sender, "burning pain in my neck for 3 weeks, 5/10")
-    for _ in range(8):  # "no" to the screen until the nerve question, which gets a "yes"
-        requested = servers.slots(sender)["requested_slot"]
-        if not requested:
-            break
-        servers.say(sender, "/affirm" if requested == "screen_radiating" else "/deny")
-    slots = servers.slots(sender)
+    slots = screened(servers, "burning pain in my neck for 3 weeks, 5/10", yes="screen_radiating")
     assert slots["screen_radiating"] is True
     assert slots["triage_level"] == "see_clinician" and slots["routine_id"] is None
     assert "limb_nerve_symptoms" in slots["triage_rule_ids"]
@@ -186,13 +181,6 @@ def test_new_pain_over_50_is_urgent(servers: Servers) -> None:
 
 
 def test_the_age_question_comes_for_new_pain(servers: Servers) -> None:
-    sender = new_sender()
-    servers.say(sender, "knot in my upper back since 4 days, dull, 3/10")
-    for _ in range(8):
-        requested = servers.slots(sender)["requested_slot"]
-        if not requested:
-            break
-        servers.say(sender, "/affirm" if requested == "screen_age" else "/deny")
-    slots = servers.slots(sender)
+    slots = screened(servers, "knot in my upper back since 4 days, dull, 3/10", yes="screen_age")
     assert slots["screen_age"] is True
     assert slots["triage_level"] == "urgent" and "new_pain_age_risk" in slots["triage_rule_ids"]

@@ -10,7 +10,7 @@ import yaml
 
 from knotcare.config import ROOT
 from knotcare.kb.seed import load_content
-from tests.e2e.conftest import Servers, all_text, buttons
+from tests.e2e.conftest import Servers, all_text, asked_during_the_intake, buttons
 
 pytestmark = pytest.mark.e2e
 
@@ -84,16 +84,10 @@ def test_two_topics_in_one_message_get_both_answers(servers: Servers) -> None:
 
 
 def test_a_topic_question_in_the_middle_of_the_intake(servers: Servers) -> None:
-    sender = new_sender()
-    servers.say(sender, "I've got a knot in my neck")
-    assert servers.slots(sender)["requested_slot"] == "pain_quality"
-    replies = servers.say(sender, "what stretches help with it?")
-    text = all_text(replies)
+    text = asked_during_the_intake(servers, new_sender(), "I've got a knot in my neck", "what stretches help with it?",
+                                   "neck")
     assert opening("ask_stretches") in text
     assert "Chin tucks" in text  # the note for the neck
-    assert "feel like" in text.lower()  # the intake goes on
-    slots = servers.slots(sender)
-    assert slots["requested_slot"] == "pain_quality" and slots["body_region"] == "neck"
 
 
 def test_pregnancy_question_with_a_knot_answers_then_screens(servers: Servers) -> None:

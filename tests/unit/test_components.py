@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
@@ -16,6 +17,14 @@ def extract(text: str) -> Message:
     return message
 
 
+def guessed(text: str, intent: str, confidence: float = 0.6) -> Message:
+    """The message as the routers get it: the extractor's entities, and `intent` as the classifier's only guess."""
+    message = extract(text)
+    message.set(INTENT, {"name": intent, "confidence": confidence})
+    message.set(INTENT_RANKING_KEY, [{"name": intent, "confidence": confidence}])
+    return message
+
+
 def test_extractor_adds_canonical_entities_only_when_affirmed() -> None:
     entities = extract("no tingling, just a dull ache under my shoulder blade for 3 weeks").get(ENTITIES)
     assert {(e["entity"], e["value"]) for e in entities} == {
@@ -24,9 +33,7 @@ def test_extractor_adds_canonical_entities_only_when_affirmed() -> None:
 
 
 def test_router_overrides_the_intent_when_a_red_flag_is_affirmed() -> None:
-    message = extract("thanks! oh and I can't control my bladder since yesterday")
-    message.set(INTENT, {"name": "thank", "confidence": 0.9})
-    message.set(INTENT_RANKING_KEY, [{"name": "thank", "confidence": 0.9}])
+    message = guessed("thanks! oh and I can't control my bladder since yesterday", "thank", 0.9)
     RedFlagRouter(RedFlagRouter.get_default_config()).process([message])
     assert message.get(INTENT)["name"] == "report_red_flag"
     assert [r["name"] for r in message.get(INTENT_RANKING_KEY)] == ["report_red_flag", "thank"]
@@ -47,9 +54,7 @@ def test_fingerprint_changes_with_the_patterns(tmp_path) -> None:
 
 
 def test_a_red_flag_guess_without_a_red_flag_goes_to_the_intake() -> None:
-    message = extract("started a week ago")
-    message.set(INTENT, {"name": "report_red_flag", "confidence": 0.97})
-    message.set(INTENT_RANKING_KEY, [{"name": "report_red_flag", "confidence": 0.97}])
+    message = guessed("started a week ago", "report_red_flag", 0.97)
     RedFlagRouter(RedFlagRouter.get_default_config()).process([message])
     assert message.get(INTENT)["name"] == "describe_pain"
 
@@ -57,62 +62,51 @@ def test_a_red_flag_guess_without_a_red_flag_goes_to_the_intake() -> None:
 def answer_routed(text: str, intent: str, **config: object) -> str:
     from components.answer_router import AnswerRouter
 
-    message = extract(text)
-    message.set(INTENT, {"name": intent, "confidence": 0.6})
-    message.set(INTENT_RANKING_KEY, [{"name": intent, "confidence": 0.6}])
+    message = guessed(text, intent)
     AnswerRouter({**AnswerRouter.get_default_config(), **config}).process([message])
     return message.get(INTENT)["name"]
 
 
-def test_short_answers_to_the_intake_are_statements_not_questions() -> None:
-    assert answer_routed("sore", "ask_soreness") == "describe_pain"
-    assert answer_routed("dull", "ask_causes") == "describe_pain"
-    assert answer_routed("about 3 weeks", "nlu_fallback") == "describe_pain"
-
-
-def test_a_region_with_details_is_a_description() -> None:
-    assert answer_routed("lower back knot is absolutely crippling, 9/10, i can barely get my socks on",
-                         "ask_tools") == "describe_pain"
-
-
-def test_real_questions_keep_their_intent() -> None:
-    assert answer_routed("how long do I hold it on my neck?", "ask_hold_time") == "ask_hold_time"
-    assert answer_routed("is it normal to be sore after", "ask_soreness") == "ask_soreness"
-    assert answer_routed("tennis ball ok for my neck", "ask_tools") == "ask_tools"
-    assert answer_routed("thanks", "thank") == "thank"
-
-
-def test_an_out_of_scope_or_fallback_guess_that_names_a_region_is_a_description() -> None:
-    assert answer_routed("fell asleep in the armchair and woke up with a crick in my mid back",
-                         "nlu_fallback") == "describe_pain"
-    assert answer_routed("im 16 and my lower back has been hurting for 2 weeks, i play a lot of football",
-                         "out_of_scope") == "describe_pain"
-    assert answer_routed("what's the weather like", "out_of_scope") == "out_of_scope"
-
-
-def test_a_pain_fact_beside_a_condition_is_a_description() -> None:
-    text = "had an L4-L5 fusion in May, recovering well. there's a tight knot in the muscle just above the scar"
-    assert answer_routed(text, "ask_what_is_trigger_point") == "describe_pain"
-    assert answer_routed("can i use a massage ball after a spinal fusion?", "ask_tools") == "ask_tools"
-
-
-def test_an_unsure_guess_that_says_where_and_what_is_a_description_even_with_a_question() -> None:
-    text = "Born in 1959. Now there's a sore spot in my lower back. What massage would you suggest?"
-    assert answer_routed(text, "nlu_fallback") == "describe_pain"
-    # a question the classifier placed keeps its intent, and a question naming only a region stays unsure
-    assert answer_routed("how long do I hold a sore spot in my lower back?", "ask_hold_time") == "ask_hold_time"
-    assert answer_routed("can you help with my lower back?", "nlu_fallback") == "nlu_fallback"
+@pytest.mark.parametrize("text, guess, intent", [
+    # short answers to the intake are statements, not questions
+    ("sore", "ask_soreness", "describe_pain"),
+    ("dull", "ask_causes", "describe_pain"),
+    ("about 3 weeks", "nlu_fallback", "describe_pain"),
+    # a region with details is a description
+    ("lower back knot is absolutely crippling, 9/10, i can barely get my socks on", "ask_tools", "describe_pain"),
+    # real questions keep their intent
+    ("how long do I hold it on my neck?", "ask_hold_time", "ask_hold_time"),
+    ("is it normal to be sore after", "ask_soreness", "ask_soreness"),
+    ("tennis ball ok for my neck", "ask_tools", "ask_tools"),
+    ("thanks", "thank", "thank"),
+    # an out-of-scope or fallback guess that names a region is a description
+    ("fell asleep in the armchair and woke up with a crick in my mid back", "nlu_fallback", "describe_pain"),
+    ("im 16 and my lower back has been hurting for 2 weeks, i play a lot of football", "out_of_scope",
+     "describe_pain"),
+    ("what's the weather like", "out_of_scope", "out_of_scope"),
+    # a pain fact beside a condition is a description
+    ("had an L4-L5 fusion in May, recovering well. there's a tight knot in the muscle just above the scar",
+     "ask_what_is_trigger_point", "describe_pain"),
+    ("can i use a massage ball after a spinal fusion?", "ask_tools", "ask_tools"),
+    # an unsure guess that says where and what is a description, even with a question ...
+    ("Born in 1959. Now there's a sore spot in my lower back. What massage would you suggest?", "nlu_fallback",
+     "describe_pain"),
+    # ... while a question the classifier placed keeps its intent, and a question naming only a region stays unsure
+    ("how long do I hold a sore spot in my lower back?", "ask_hold_time", "ask_hold_time"),
+    ("can you help with my lower back?", "nlu_fallback", "nlu_fallback"),
     # an unsure question about a knot where it hurts is a description too, and so is one about someone else's region
-    text = "he's the one suffering: his neck and shoulders are rock hard by the evening. What can I do to help him?"
-    assert answer_routed(text, "nlu_fallback") == "describe_pain"
-    assert answer_routed("can u help w a knot in my trap", "nlu_fallback") == "describe_pain"
-    assert answer_routed("how long do I hold a knot in my trap?", "ask_hold_time") == "ask_hold_time"
+    ("he's the one suffering: his neck and shoulders are rock hard by the evening. What can I do to help him?",
+     "nlu_fallback", "describe_pain"),
+    ("can u help w a knot in my trap", "nlu_fallback", "describe_pain"),
+    ("how long do I hold a knot in my trap?", "ask_hold_time", "ask_hold_time"),
+])
+def test_statements_guessed_as_questions_are_descriptions_and_questions_keep_their_intent(
+        text: str, guess: str, intent: str) -> None:
+    assert answer_routed(text, guess) == intent
 
 
 def routed(text: str, intent: str = "describe_pain") -> Message:
-    message = extract(text)
-    message.set(INTENT, {"name": intent, "confidence": 0.6})
-    message.set(INTENT_RANKING_KEY, [{"name": intent, "confidence": 0.6}])
+    message = guessed(text, intent)
     ScopeRouter(ScopeRouter.get_default_config()).process([message])
     RedFlagRouter(RedFlagRouter.get_default_config()).process([message])
     return message

@@ -11,12 +11,16 @@ from __future__ import annotations
 import threading
 import time
 import uuid
-from typing import Any, Dict, List, Tuple
+from typing import TYPE_CHECKING, Any, Dict, List, Tuple
 
 import pytest
 
 from channels.guard import unavailable_reply
 from tests.e2e.scale.conftest import ATOMIC, REST_TOKEN, ROOT, Instance, Pair
+from tests.e2e.scale.tcp_proxy import TcpProxy
+
+if TYPE_CHECKING:
+    import requests
 
 pytestmark = [pytest.mark.postgres, pytest.mark.e2e]
 
@@ -167,17 +171,24 @@ def _slots(instance: Instance, sender: str) -> Dict[str, Any]:
     return response.json()["slots"]
 
 
-def test_postgresql_down_is_a_clear_error_and_recovers(pair: Pair) -> None:
-    sender = f"pgdown-{uuid.uuid4().hex[:8]}"
+def _turn_while_down(pair: Pair, proxy: TcpProxy, store: str, sender: str) -> requests.Response:
+    """Begin `sender`'s conversation, then send a turn while `proxy`'s `store` is away: the turn's response, once
+    the store is back and Rasa is seen to have lived through it."""
     assert pair.a.say(sender, "knot in my neck, dull ache").status_code == 200
-    pair.postgres_proxy.stop()
+    proxy.stop()
     try:
-        # Rasa's fail-safe tracker store answers this turn from memory and logs the error.
         response = pair.a.say(sender, "about 2 weeks", timeout=60)
         assert response.status_code < 500
     finally:
-        pair.postgres_proxy.start()
-    assert pair.a.rasa.poll() is None, "Rasa exited when PostgreSQL went away"
+        proxy.start()
+    assert pair.a.rasa.poll() is None, f"Rasa exited when {store} went away"
+    return response
+
+
+def test_postgresql_down_is_a_clear_error_and_recovers(pair: Pair) -> None:
+    sender = f"pgdown-{uuid.uuid4().hex[:8]}"
+    # Rasa's fail-safe tracker store answers the turn from memory and logs the error.
+    _turn_while_down(pair, pair.postgres_proxy, "PostgreSQL", sender)
     log = (pair.a.work / "rasa.log").read_text(errors="replace")
     assert "Error happened when trying to retrieve conversation tracker" in log
     # Back: the conversation goes on from what PostgreSQL holds.
@@ -190,17 +201,10 @@ def test_postgresql_down_is_a_clear_error_and_recovers(pair: Pair) -> None:
 
 def test_redis_down_is_a_clear_error_and_recovers(pair: Pair) -> None:
     sender = f"redisdown-{uuid.uuid4().hex[:8]}"
-    assert pair.a.say(sender, "knot in my neck, dull ache").status_code == 200
-    pair.redis_proxy.stop()
-    try:
-        # Rasa cannot take the conversation's lock, so it does not process the message at all (rather than risk
-        # two instances processing it): a LockError in the log, and the person is told, with the emergency advice.
-        response = pair.a.say(sender, "about 2 weeks", timeout=60)
-        assert response.status_code < 500
-        assert [m.get("text") for m in response.json()] == [unavailable_reply()]
-    finally:
-        pair.redis_proxy.start()
-    assert pair.a.rasa.poll() is None, "Rasa exited when Redis went away"
+    # Rasa cannot take the conversation's lock, so it does not process the message at all (rather than risk
+    # two instances processing it): a LockError in the log, and the person is told, with the emergency advice.
+    response = _turn_while_down(pair, pair.redis_proxy, "Redis", sender)
+    assert [m.get("text") for m in response.json()] == [unavailable_reply()]
     assert "LockError" in (pair.a.work / "rasa.log").read_text(errors="replace")
     assert pair.a.say(sender, "about 2 weeks").status_code == 200
     slots = _slots(pair.a, sender)
