@@ -12,11 +12,6 @@ from knotcare.plan.tailor import Preferences, tailor_steps
 from knotcare.triage.engine import Decision, Facts
 
 
-def region_words(region: Optional[str]) -> str:
-    """The region as a person would say it ("your lower back"), from the reviewed messages."""
-    return said(f"region_words_{region or 'unknown'}")
-
-
 @dataclass(frozen=True)
 class Plan:
     """A routine chosen for this person, the adjustments made, and the reasons."""
@@ -93,6 +88,11 @@ def build_plan(facts: Facts, decision: Decision, routines: Sequence[Routine], mu
     if plan is None or preferences is None:
         return plan
     return tailor(plan, preferences, tools or {}, facts)
+
+
+def region_words(region: Optional[str]) -> str:
+    """The region as a person would say it ("your lower back"), from the reviewed messages."""
+    return said(f"region_words_{region or 'unknown'}")
 
 
 def _build_plan(facts: Facts, decision: Decision, routines: Sequence[Routine],
