@@ -33,8 +33,9 @@ def now() -> dt.datetime:
 
 async def hand_over_conversation(dispatcher: CollectingDispatcher, tracker: Tracker, reason: str) -> None:
     """Open (or find) the conversation's ticket, message staff, and tell the person what happens next."""
-    result = await hand_over(provider.knowledge_base(), default_profile(), SlackSettings.from_env(),
-                             tracker.sender_id, tracker.current_slot_values(), reason, now())
+    with provider.knowledge_base().unit_of_work() as uow:
+        result = await hand_over(uow, default_profile(), SlackSettings.from_env(), tracker.sender_id,
+                                 tracker.current_slot_values(), reason, now())
     # The ticket number only: the summary stays in the ticket, out of the logs.
     logger.info("handoff ticket=%s new=%s notified=%s", result.ticket.id, result.new, result.notified)
     dispatcher.utter_message(text=result.reply)

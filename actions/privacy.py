@@ -38,7 +38,8 @@ class ActionForgetMe(KnotcareAction):
         # later (`knotcare forget-pending`), not forgotten.
         privacy.forget_started(kb.engine, tracker.sender_id)
         # The staff messages next: the ticket rows say where they are.
-        await forget_staff_messages(kb, SlackSettings.from_env(), tracker.sender_id)
+        with kb.unit_of_work() as uow:
+            await forget_staff_messages(uow, SlackSettings.from_env(), tracker.sender_id)
         deleted = privacy.forget_person(kb.engine, tracker.sender_id)
         logger.info("forget me: %d personal rows deleted", deleted)
         # "Deleted" is said only once the tracker store has deleted the conversation too; until then the person is

@@ -278,7 +278,8 @@ def _notify(kb: Any, unsent: List[Any]) -> int:
     settings, name = SlackSettings.from_env(), default_profile().name
     failed = 0
     for ticket in unsent:
-        posted = asyncio.run(notify_staff(kb, settings, ticket, name))
+        with kb.unit_of_work() as uow:
+            posted = asyncio.run(notify_staff(uow, settings, ticket, name))
         print(f"ticket #{ticket.id}: " + ("staff messaged" if posted.ts else f"still not sent ({posted.error})"))
         failed += not posted.ts
     if not unsent:

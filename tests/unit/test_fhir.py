@@ -55,7 +55,8 @@ def _ticket(kb: KnowledgeBase, sender: str, facts: Facts, **slots: Any) -> Ticke
         "age": facts.age, "triage_level": decision.level, "triage_rule_ids": list(decision.rule_ids),
         "triage_rules_version": version, **slots}
     settings = SlackSettings(token="", channel="", api_url="", signing_secret="")
-    return asyncio.run(hand_over(kb, default_profile(), settings, sender, values, "asked", NOW)).ticket
+    with kb.unit_of_work() as uow:
+        return asyncio.run(hand_over(uow, default_profile(), settings, sender, values, "asked", NOW)).ticket
 
 
 def _resources(bundle: Bundle) -> Dict[str, List[Any]]:
