@@ -28,11 +28,11 @@ from sanic import Blueprint, Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from channels import action_validation, log_privacy
+from channels import action_validation, conversation_context, log_privacy
 from channels.held_replies import HeldReplies
 from knotcare.config import ROOT
 from knotcare.kb.seed import words
-from knotcare.nlp import payloads
+from knotcare.nlp import controls, payloads
 from knotcare.settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -57,6 +57,7 @@ def capped(on_new_message: OnNewMessage, limit: Optional[int] = None) -> OnNewMe
     too_long = words()["too_long"]
     log_privacy.install()
     action_validation.install()
+    conversation_context.install()
 
     async def handle(message: UserMessage) -> Any:
         if isinstance(message.text, str) and len(message.text) > cap:
@@ -66,6 +67,12 @@ def capped(on_new_message: OnNewMessage, limit: Optional[int] = None) -> OnNewMe
             return None
         # A typed /intent{...} carries only values our own buttons can carry (knotcare.nlp.payloads).
         message.text = payloads.checked(message.text)
+        story = controls.next_callers_message(message.text) if isinstance(message.text, str) else None
+        if story is not None:
+            # "new caller: woman 31 weeks pregnant, ...": the control first, then the story in a fresh conversation
+            await handle(UserMessage(controls.NEW_CALLER, message.output_channel, message.sender_id,
+                                     input_channel=message.input_channel, metadata=message.metadata))
+            message.text = story
         log_privacy.remember(message.text)  # only what goes on to be read: nothing else logs a text
         channel = message.output_channel
         held = message.output_channel = HeldReplies(channel)
@@ -202,3 +209,4 @@ def install_api_guard(app: Sanic) -> None:
     app.register_middleware(remember_api_texts, "request")
     log_privacy.install()
     action_validation.install()
+    conversation_context.install()

@@ -84,7 +84,7 @@ class AnswerRouter(RuleComponent):
         for a patient with a trigger point?" is not about parking)."""
         text = (message.get(TEXT) or "").strip().lower()
         named = {e.get("entity") for e in message.get(ENTITIES, [])}
-        return "subject" in named and (asked or not phrased_as_question(text)) and (
+        return _someone_else(message) and (asked or not phrased_as_question(text)) and (
             "body_region" in named or self._names_a_complaint(text))
 
     def _names_a_complaint(self, text: str) -> bool:
@@ -104,6 +104,9 @@ class AnswerRouter(RuleComponent):
             # someone else's case, relayed: "Chiropractor here, asking about self-care for a patient's lumbar knot";
             # unsure, asked too: "... his neck and shoulders are rock hard by the evening. What can I do to help him?"
             return True
+        if unsure and _someone_else(message) and not phrased_as_question(text):
+            # "It's about my mum. She is 74.": whose pain it is, nothing more yet; the intake asks where it hurts
+            return True
         if not found:
             return False
         if phrased_as_question(text):
@@ -117,8 +120,13 @@ class AnswerRouter(RuleComponent):
             # best way to get rid of a knot in my upper trap?") is one too: the intake asks what else it needs.
             case = "body_region" in found and bool(found & DETAILS or "condition" in named)
             knot = unsure and "body_region" in found and self._names_a_complaint(text)
-            return case and (unsure or "subject" in named) or knot
+            return case and (unsure or _someone_else(message)) or knot
         if (unsure and "body_region" in found) or "condition" in named:
             # "had an L4-L5 fusion in May ... a tight knot just above the scar": a history and a pain fact
             return True
         return len(words) <= self._short or ("body_region" in found and bool(found & DETAILS))
+
+
+def _someone_else(message: Message) -> bool:
+    """The message is about someone other than the writer."""
+    return any(e.get("entity") == "subject" and e.get("value") == "other" for e in message.get(ENTITIES, []))

@@ -16,7 +16,14 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from components.rule_component import RuleComponent
 from knotcare.config import ROOT
+from knotcare.nlp import WRITER_IN_PAIN
 from knotcare.nlp.extractor import FactExtractor, default_extractor
+
+
+def _writer_in_pain(message: Message) -> bool:
+    """The message comes in a conversation about the writer's own pain (set by channels/conversation_context.py)."""
+    metadata = message.get("metadata")
+    return isinstance(metadata, dict) and metadata.get(WRITER_IN_PAIN) is True
 
 
 def _folder(config: Dict[str, Any]) -> Path:
@@ -70,7 +77,7 @@ class KnotcareFactExtractor(RuleComponent, EntityExtractorMixin):
                     "entity": m.entity, "value": m.value, "start": m.start, "end": m.end,
                     "confidence_entity": 1.0, "extractor": self.name,
                 }
-                for m in self._extractor.affirmed(text, doc)
+                for m in self._extractor.affirmed(text, doc, writer_in_pain=_writer_in_pain(message))
             ]
             message.set(ENTITIES, message.get(ENTITIES, []) + entities, add_to_output=True)
         return messages

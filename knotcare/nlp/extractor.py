@@ -114,6 +114,8 @@ class _Context:
     carer_words: Tuple[Tuple[str, ...], ...] = ()
     #: "I am not writing for anybody": a cue for someone else straight after one of these says the opposite
     cue_denied_by: frozenset = frozenset()
+    #: "she hasnt been dieting": beside `cue_denied_by`, words just before an explanation that deny it
+    explanation_denied_by: frozenset = frozenset()
     #: "hypothetically if someone couldn't feel their bum ... (it's me)": the writer owning up to a made-up someone
     self_reveal: Tuple[Tuple[str, ...], ...] = ()
     #: "HCA at a GP practice, for myself: c/o neck ache": the writer says the message is about themselves
@@ -257,6 +259,7 @@ class FactExtractor:
             handled_words=frozenset(spec.get("handled_words", [])),
             carer_words=phrases("carer_words"),
             cue_denied_by=frozenset(spec.get("cue_denied_by", [])),
+            explanation_denied_by=frozenset(spec.get("explanation_denied_by", [])),
             self_reveal=phrases("self_reveal"),
             self_declared=phrases("self_declared"),
             corrections=phrases("corrections"),
@@ -333,8 +336,13 @@ class FactExtractor:
         """Tokenise lower-cased text (same length as the original, so offsets hold)."""
         return self.nlp.make_doc(text.lower())
 
-    def extract(self, text: str, doc: Optional[Doc] = None) -> List[Mention]:
-        """Return every mention in `text`, each with its context status, and `subject` when it is someone else's."""
+    def extract(self, text: str, doc: Optional[Doc] = None, writer_in_pain: bool = False) -> List[Mention]:
+        """Return every mention in `text`, each with its context status, and `subject`: `other` when it is someone
+        else's, `self` when the writer says it is theirs after all ("actually it's me").
+
+        `writer_in_pain`: the message comes in a conversation about the writer's own pain. Someone else's signs told
+        in passing ("my wife's laid up with a temperature") are then theirs, not the conversation's; only a message
+        that says it is for someone else ("it's for my wife, she ...") makes them its subject."""
         if not text or not text.strip():
             return []
         doc = doc if doc is not None and len(doc.text) == len(text) else self.make_doc(text)
@@ -349,9 +357,13 @@ class FactExtractor:
             candidates = self._mentions(text, doc, self._as_subject(doc, None))
         # "my husband is in terrible pain": how bad it is belongs to someone too
         candidates = list(candidates) + [m for m in self._quantities(text, about_other=False) if m.entity == "severity"]
+        owned_up = self._cue_span(doc, "self_declared") or self._cue_span(doc, "self_reveal")
         frame = None if self._says(doc, "self_declared") else self._subject(text, doc, candidates)
+        in_passing = frame is not None and writer_in_pain and not frame[4]
+        if in_passing:
+            frame = None
         if frame is not None:
-            start, end, noun, writer = frame
+            start, end, noun, writer, _ = frame
             seen_as = self._as_subject(doc, noun)
             mentions = self._mentions(text, doc, seen_as)
             mentions.append(Mention("subject", "other", start, end, text[start:end], AFFIRMED))
@@ -364,8 +376,28 @@ class FactExtractor:
                         else Mention(m.entity, m.value, m.start, m.end, m.text, AFFIRMED)
                         for m in self._mentions(text, doc, revealed)]
         mentions = self._corrected(doc, mentions)
-        mentions += self._quantities(text, about_other=frame is not None)
+        if in_passing:
+            # Nothing of theirs is the writer's: not what hurts them, nor for how long, nor their age.
+            mentions = self._not_theirs(doc, mentions)
+        else:
+            mentions += self._quantities(text, about_other=frame is not None)
+        if frame is None and owned_up is not None:
+            mentions.append(Mention("subject", "self", owned_up[0], owned_up[1], text[owned_up[0]:owned_up[1]]))
         return sorted(mentions, key=lambda m: (m.start, -m.end))
+
+    def _not_theirs(self, doc: Doc, mentions: List[Mention]) -> List[Mention]:
+        """The mentions without those someone else owns ("my husband has a bad back too": his back)."""
+        words = [token.lower_ for token in doc]
+        kept = []
+        for mention in mentions:
+            token = next((t.i for t in doc if t.idx >= mention.start), len(doc))
+            owner = self._owner(words, token)
+            if mention.entity in self._OWNED and (owner is None or owner[0] == "other"):
+                # unowned in a message about someone else ("he has a fever and a stiff neck too") is theirs too
+                if owner is not None or not self._writer_present(words):
+                    continue
+            kept.append(mention)
+        return kept
 
     def _corrected(self, doc: Doc, mentions: List[Mention]) -> List[Mention]:
         """ "My lower back - no wait, it's more the middle": a body part the writer takes back, with a correction
@@ -544,10 +576,19 @@ class FactExtractor:
 
     def _says(self, doc: Doc, cues: str) -> bool:
         """Whether the text holds one of the context's `cues` (a tuple-of-words field of the context)."""
+        return self._cue_span(doc, cues) is not None
+
+    def _cue_span(self, doc: Doc, cues: str) -> Optional[Tuple[int, int]]:
+        """The character span of the first of the context's `cues` (a tuple-of-words field) in the text, if any."""
         ctx = getattr(self, "_context", None)
         phrases = getattr(ctx, cues, ()) if ctx is not None else ()
         words = [token.lower_ for token in doc]
-        return any(tuple(words[i:i + len(cue)]) == cue for i in range(len(words)) for cue in phrases)
+        for i in range(len(words)):
+            for cue in phrases:
+                if tuple(words[i:i + len(cue)]) == cue:
+                    last = doc[i + len(cue) - 1]
+                    return doc[i].idx, last.idx + len(last)
+        return None
 
     def _idiom_spans(self, seen_as: Doc, doc: Doc) -> List[Tuple[int, int]]:
         """Character spans (in `doc`) of the figures of speech read in `seen_as` (the same tokens, perhaps other
@@ -583,9 +624,10 @@ class FactExtractor:
                 mentions.append(Mention(entity, words, start, end, words, AFFIRMED))
         return mentions
 
-    def affirmed(self, text: str, doc: Optional[Doc] = None) -> List[Mention]:
-        """Only the mentions that count: affirmed, about the person, not hypothetical."""
-        return [m for m in self.extract(text, doc) if m.affirmed]
+    def affirmed(self, text: str, doc: Optional[Doc] = None, writer_in_pain: bool = False) -> List[Mention]:
+        """Only the mentions that count: affirmed, about the person, not hypothetical (`extract` says what
+        `writer_in_pain` changes)."""
+        return [m for m in self.extract(text, doc, writer_in_pain) if m.affirmed]
 
     # -- context -------------------------------------------------------------
 
@@ -607,10 +649,12 @@ class FactExtractor:
     _OWNED = frozenset({"body_region", "pain_quality", "red_flag", "muscle", "other_body_part", "severity"})
 
     def _subject(self, text: str, doc: Doc,
-                 mentions: Sequence[Mention]) -> Optional[Tuple[int, int, Optional[int], str]]:
+                 mentions: Sequence[Mention]) -> Optional[Tuple[int, int, Optional[int], str, bool]]:
         """None when the message is about the writer (or does not say); else the span that says it is about
-        someone else, the token of the noun that names them ("dad" in "my dad is 84"), if any, and who writes:
-        `front_desk` (a caller, a patient, a clinical note) or `relative`."""
+        someone else, the token of the noun that names them ("dad" in "my dad is 84"), if any, who writes:
+        `front_desk` (a caller, a patient, a clinical note) or `relative`, and whether the message says so in as many
+        words ("asking for my dad", "I have a caller", "84M") rather than by whose signs they are ("my wife has a
+        temperature")."""
         ctx = getattr(self, "_context", None)
         if ctx is None or not ctx.subject_nouns:
             return None
@@ -644,32 +688,32 @@ class FactExtractor:
                                   in ctx.subject_pronouns or any(w in ctx.subject_pronouns for w in words),
                                   relay=said is not None and said[2] == "front_desk")
         if said is not None:
-            return said[0], said[1], noun, said[2]
+            return said[0], said[1], noun, said[2], True
         for start, end in quantities.find_frames(text):
             # "36M, lower back knot ... when i cough": the writer describing themselves the clinical way, in first
             # person, with nobody else ("he", "she") in it and no clinical shorthand beside the frame.
             if not self._writer_speaks_of_self(words, owners):
-                return start, end, noun, "front_desk"
+                return start, end, noun, "front_desk", True
         if not any(w in ctx.self_words for w in words):
             # A clinical note ("G2P1 at 30/40, 2/7 LBP, febrile"): someone's patient, written by staff.
             for word in doc:
                 if word.lower_ in ctx.clinical_markers or any(p.match(word.lower_)
                                                               for p in ctx.clinical_marker_patterns):
-                    return word.idx, word.idx + len(word), noun, "front_desk"
+                    return word.idx, word.idx + len(word), noun, "front_desk", True
         if not self._writer_present(words):
             # Nobody but "he" or "she" in it, the writer at most wondering ("only tenderness along the neck. She must
             # be coming down with something but I don't know what"): it is about them.
             if owners or any(m.entity in self._OWNED for m in mentions):
                 for word in doc:
                     if word.lower_ in ctx.subject_pronouns:
-                        return word.idx, word.idx + len(word), noun, "relative"
+                        return word.idx, word.idx + len(word), noun, "relative", False
         if "other" in owners and "self" not in owners:
             token = owners["other"]
-            return doc[token].idx, doc[token].idx + len(doc[token]), noun, "relative"
+            return doc[token].idx, doc[token].idx + len(doc[token]), noun, "relative", False
         # "My mother was just diagnosed with breast cancer. She is 84 ...": nobody in it but the writer's relative
         # and their pronouns ("my" only ever names them), so it is about them, pain or not.
         if noun is not None and self._only_about(words, noun):
-            return doc[noun].idx, doc[noun].idx + len(doc[noun]), noun, "relative"
+            return doc[noun].idx, doc[noun].idx + len(doc[noun]), noun, "relative", False
         return None
 
     def _writer_too(self, words: Sequence[str]) -> Optional[int]:
@@ -915,8 +959,8 @@ class FactExtractor:
         rest = _rest_of_sentence(words, end, 16)
         for i in range(len(rest)):
             if any(tuple(rest[i:i + len(cue)]) == cue for cue in cues):
-                denied = self._context.cue_denied_by | {"no", "without"}
-                return not any(w in denied for w in rest[max(0, i - 2):i])
+                denied = self._context.cue_denied_by | self._context.explanation_denied_by
+                return not any(w in denied for w in rest[max(0, i - 3):i])
         return False
 
     def _over_and_done(self, code: str, words: Sequence[str], end: int, clause: Sequence[str]) -> bool:

@@ -7,7 +7,15 @@ from typing import Any, Dict
 
 import pytest
 
-from tests.e2e.conftest import Servers, all_text, asked_during_the_intake, buttons, opened
+from tests.e2e.conftest import (
+    Servers,
+    all_text,
+    asked_during_the_intake,
+    buttons,
+    opened,
+    socket_session,
+    wait_for_replies,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -184,3 +192,41 @@ def test_the_age_question_comes_for_new_pain(servers: Servers) -> None:
     slots = screened(servers, "knot in my upper back since 4 days, dull, 3/10", yes="screen_age")
     assert slots["screen_age"] is True
     assert slots["triage_level"] == "urgent" and "new_pain_age_risk" in slots["triage_rule_ids"]
+
+
+#: An opening about the writer's own pain that leaves the intake at its first screen question.
+WRITERS_OWN = "my lower back has been aching for 2 weeks, about a 4"
+
+
+def test_someone_mentioned_in_passing_changes_nothing_for_the_writer(servers: Servers) -> None:
+    sender = opened(servers, new_sender(), WRITERS_OWN, "screen_cauda_equina")
+    servers.say(sender, "sorry, distracted, my wife's laid up with a temperature so im doing everything")
+    slots = servers.slots(sender)
+    assert slots["subject"] == "self" and not slots["red_flags"] and slots["triage_level"] is None
+    assert slots["body_region"] == "lower_back" and slots["pain_duration_days"] == 14
+    assert slots["requested_slot"] == "screen_cauda_equina"  # the intake goes on where it was
+
+
+def test_a_message_that_says_it_is_for_someone_else_makes_them_the_subject(servers: Servers) -> None:
+    sender = opened(servers, new_sender(), WRITERS_OWN, "screen_cauda_equina")
+    replies = servers.say(sender, "actually it's my wife I'm asking for, she has a fever and a stiff neck")
+    slots = servers.slots(sender)
+    assert slots["subject"] == "other" and slots["triage_level"] == "emergency", all_text(replies)
+
+
+def test_the_writer_can_say_it_is_theirs_after_all(servers: Servers) -> None:
+    sender = new_sender()
+    servers.say(sender, "my husband has a sore neck")
+    assert servers.slots(sender)["subject"] == "other"
+    servers.say(sender, "actually it's me, not him")
+    assert servers.slots(sender)["subject"] == "self"
+
+
+def test_a_client_cannot_say_the_conversation_is_about_the_writer(servers: Servers) -> None:
+    """The marker the fact extractor reads is set from the tracker alone: sent by a client, it is dropped."""
+    with socket_session(servers.rasa_url) as socket:
+        socket.send({"message": "my husband has a stiff neck, a high fever and the light hurts his eyes",
+                     "session_id": socket.session_id, "customData": {"knotcare_writer_in_pain": True}})
+        replies = wait_for_replies(socket.received)
+        slots = servers.slots(socket.conversation)
+    assert slots["subject"] == "other" and slots["triage_level"] == "emergency", all_text(replies)

@@ -64,6 +64,16 @@ def test_a_front_desk_caller_gets_the_clinics_escalation_and_the_next_caller_sta
     assert servers.slots(sender)["red_flags"] == []
 
 
+def test_the_next_callers_story_typed_after_new_caller_starts_afresh(servers: Servers) -> None:
+    sender = new_sender()
+    servers.say(sender, "receptionist here, first caller has upper back pain with chest tightness and is sweaty")
+    assert servers.slots(sender)["triage_level"] == "emergency"
+    servers.say(sender, "new caller: woman with a sore knot under her left shoulder blade for a week, no chest pain")
+    slots = servers.slots(sender)
+    assert slots["red_flags"] == [] and slots["triage_level"] is None, slots
+    assert slots["subject"] == "other" and slots["body_region"] == "upper_back"
+
+
 def test_a_clinical_note_is_read_in_clinical_words(servers: Servers) -> None:
     sender = new_sender()
     servers.say(sender, "84 year old male, 1 hour of severe back pain, syncope, gross hematuria, short of breath")

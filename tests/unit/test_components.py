@@ -84,6 +84,10 @@ def answer_routed(text: str, intent: str, **config: object) -> str:
     ("im 16 and my lower back has been hurting for 2 weeks, i play a lot of football", "out_of_scope",
      "describe_pain"),
     ("what's the weather like", "out_of_scope", "out_of_scope"),
+    # an unsure guess that only says whose pain it is starts the intake; asked as a question, it stays unsure
+    ("It's about my mum. She is 74.", "nlu_fallback", "describe_pain"),
+    ("asking for my husband, he's 60", "nlu_fallback", "describe_pain"),
+    ("is it ok to ask for my mum?", "nlu_fallback", "nlu_fallback"),
     # a pain fact beside a condition is a description
     ("had an L4-L5 fusion in May, recovering well. there's a tight knot in the muscle just above the scar",
      "ask_what_is_trigger_point", "describe_pain"),

@@ -10,6 +10,7 @@ from typing import Set
 
 import pytest
 
+from knotcare.nlp.extractor import default_extractor
 from tests.unit.reading import affirmed
 
 
@@ -132,3 +133,29 @@ def test_a_count_of_people_is_not_a_clinical_frame() -> None:
     assert list(find_frames("at least 4 of us had it")) == []
     assert list(find_frames("4 of my friends")) == []
     assert len(list(find_frames("45 yo f, neck pain"))) == 1
+
+
+# ---------------------------------------------------------------- in passing, in a conversation about the writer
+
+
+@pytest.mark.parametrize("text", [
+    "my wife's laid up with a temperature",
+    "my husband has a bad back too, he came off his bike",
+    "he has a fever and a stiff neck too",
+    "my dad is 84 and he fainted",
+    "my son has had a temperature since yesterday",
+])
+def test_in_a_conversation_about_the_writers_pain_someone_in_passing_counts_for_nothing(text: str) -> None:
+    assert default_extractor().affirmed(text, writer_in_pain=True) == []
+    # the same words as a first message make that person the subject
+    assert affirmed(text, "subject") == {"other"}
+
+
+@pytest.mark.parametrize("text, flag", [
+    ("sorry it is for my wife, she has a fever and a stiff neck", "neck_stiffness_fever_headache"),
+    ("caller says her son has a fever", "fever"),
+    ("84M syncope", "neuro_head_signs"),
+    ("sorry, my mum has been ill, I have had a fever since yesterday too", "fever"),
+])
+def test_a_message_that_says_whose_it_is_still_counts(text: str, flag: str) -> None:
+    assert flag in {m.value for m in default_extractor().affirmed(text, writer_in_pain=True) if m.entity == "red_flag"}
