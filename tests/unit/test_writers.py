@@ -155,6 +155,7 @@ def test_in_a_conversation_about_the_writers_pain_someone_in_passing_counts_for_
     ("sorry it is for my wife, she has a fever and a stiff neck", "neck_stiffness_fever_headache"),
     ("caller says her son has a fever", "fever"),
     ("84M syncope", "neuro_head_signs"),
+    ("sorry, I'm her husband, I typed what she said: she has a fever", "fever"),
     ("sorry, my mum has been ill, I have had a fever since yesterday too", "fever"),
 ])
 def test_a_message_that_says_whose_it_is_still_counts(text: str, flag: str) -> None:
