@@ -18,7 +18,7 @@ run: install $(SPACY_MODEL) seed train ## set up, seed, train if data changed, s
 # Tiers: the fast one (lint, data validation, unit and action tests: no model, about a minute) fails first, while
 # the model trains beside it; then the tiers that need the model (integration, servers, browser, scale, Rasa's own
 # tests). Rasa is CPU-bound on one core and a turn waits on the action server and the stores, so the conversation
-# sets (tests/e2e/*.py, one shared stack) run beside the rest of tier 3 and tier 4 (their own servers).
+# sets (tests/e2e/*.py, one shared stack) and then tier 4 run beside the rest of tier 3 (their own servers).
 TIER3_SETS := tests/e2e --ignore=tests/e2e/channels --ignore=tests/e2e/clinic --ignore=tests/e2e/security \
 	--ignore=tests/e2e/scale
 TIER3_REST := tests/integration --ignore=tests/integration/actions tests/e2e/channels tests/e2e/clinic \
@@ -32,12 +32,13 @@ test: install $(SPACY_MODEL) ## every test: unit, integration (SQLite + PostgreS
 	  tail -2 build/train.log; echo "tier 2 (training, beside tier 1): $$(( $$(date +%s) - t )) s from the start"; \
 	  [ $$tier1 -eq 0 ] && [ "$$(cat build/train.rc)" = 0 ]
 	@t=$$(date +%s); \
-	  ( $(ENV) $(BIN)/pytest -q -p no:cacheprovider --durations=10 $(TIER3_SETS) > build/tier3-sets.log 2>&1; \
-	    echo $$? > build/tier3-sets.rc; echo "conversation sets: $$(( $$(date +%s) - t )) s" >> build/tier3-sets.log ) & \
-	  $(ENV) $(BIN)/pytest -q -p no:cacheprovider --durations=10 $(TIER3_REST) && \
-	    echo "tier 3 (integration, channels, clinic, security, scale): $$(( $$(date +%s) - t )) s" && \
+	  ( $(ENV) $(BIN)/pytest -q -p no:cacheprovider --durations=10 $(TIER3_SETS) && \
+	    echo "conversation sets (tests/e2e/*.py): $$(( $$(date +%s) - t )) s" && \
 	    $(MAKE) --no-print-directory test-rasa && echo "tier 4 (Rasa NLU gate, test stories): $$(( $$(date +%s) - t )) s"; \
-	  rest=$$?; wait; echo "--- tier 3, the conversation sets (tests/e2e/*.py), beside:"; cat build/tier3-sets.log; \
+	    echo $$? > build/tier3-sets.rc ) > build/tier3-sets.log 2>&1 & \
+	  $(ENV) $(BIN)/pytest -q -p no:cacheprovider --durations=10 $(TIER3_REST) && \
+	    echo "tier 3 (integration, channels, clinic, security, scale): $$(( $$(date +%s) - t )) s"; \
+	  rest=$$?; wait; echo "--- beside it, the conversation sets and tier 4:"; cat build/tier3-sets.log; \
 	  echo "tiers 3 and 4: $$(( $$(date +%s) - t )) s"; [ $$rest -eq 0 ] && [ "$$(cat build/tier3-sets.rc)" = 0 ]
 
 install: $(VENV)/.installed $(WEBCHAT) ## make .venv, install pinned dependencies and the web page's libraries (when they changed)

@@ -17,7 +17,9 @@
   of pressing a button, labelled for what they mean and the red flags they name;
 - tests/triage/late_flags_blind.yml: 150 messages typed late in a conversation (in answer to an intake question,
   to the plan's questions, in step-by-step mode, at the check-in days later), serious or benign, with the level
-  they must lead to.
+  they must lead to;
+- tests/triage/vignettes_subject_blind.yml: 100 whole conversations in which whose pain it is must be followed
+  (someone mentioned in passing, a proxy revealed later, the writer owning up, the next caller at a front desk).
 
 Their first run, before any fix, is in docs/measurements.md. Here each serious case is its own test, so CI names
 any dangerous miss; the other figures are held at their targets.
@@ -46,6 +48,7 @@ VOICES = load_messages(ROOT / "tests" / "nlu" / "blind_voices" / "messages.yml")
 ROLES = load_messages(ROOT / "tests" / "nlu" / "blind_roles" / "messages.yml")
 SCREEN_ANSWERS = load_answers(ROOT / "tests" / "nlu" / "blind_screen_answers" / "answers.yml")
 LATE = load_cases(ROOT / "tests" / "triage" / "late_flags_blind.yml")
+SUBJECT_CONVERSATIONS = load_vignettes(ROOT / "tests" / "triage" / "vignettes_subject_blind.yml")
 #: Where our reading of the clinical facts and the blind labeller's differ (docs/measurements.md says why):
 #: a hand that "has gone weak over the last few days" is new weakness, which the facts send to a clinician
 #: (`see_clinician`, Semigran 2015), not weakness getting worse (same day); the labeller said urgent.
@@ -184,8 +187,28 @@ def test_a_sign_typed_late_still_wins(late_outcomes: Dict[str, LateOutcome], cas
 
 
 def test_benign_late_remarks_are_mostly_left_alone(late_outcomes: Dict[str, LateOutcome]) -> None:
-    """Soreness, tired hands, fears put as questions and figures of speech keep the routine: at most the three
-    false alarms measured (other people's signs in passing, docs/measurements.md), and 95% at the exact level."""
+    """Soreness, tired hands, fears put as questions and figures of speech keep the routine: at most the one
+    false alarm measured (docs/measurements.md), and 95% at the exact level."""
     outcomes = list(late_outcomes.values())
-    assert sum(o.false_alarm for o in outcomes) <= 3, [o.case.id for o in outcomes if o.false_alarm]
+    assert sum(o.false_alarm for o in outcomes) <= 1, [o.case.id for o in outcomes if o.false_alarm]
     assert sum(o.level == o.case.gold for o in outcomes) >= 0.95 * len(outcomes)
+
+
+@pytest.fixture(scope="module")
+def subject_outcomes(servers: Servers) -> Dict[str, Outcome]:
+    """Every conversation of the whose-pain set held once, four at a time."""
+    return hold_all(Assistant(servers.rasa_url, servers.token), SUBJECT_CONVERSATIONS, prefix="sb")
+
+
+@pytest.mark.parametrize("vignette_id", [v.id for v in SUBJECT_CONVERSATIONS if v.gold in SERIOUS])
+def test_no_serious_conversation_about_someone_is_a_dangerous_miss(subject_outcomes, vignette_id: str) -> None:
+    assert_held_safely(subject_outcomes[vignette_id])
+
+
+def test_conversations_about_someone_hold_their_measured_floor(subject_outcomes) -> None:
+    """90% at the exact level; whose pain it is right in 92 of 100 (measured; docs/measurements.md says which
+    are left: a writer and someone else both in pain, where the labeller and the reading part)."""
+    outcomes = list(subject_outcomes.values())
+    assert sum(o.exact for o in outcomes) >= 0.90 * len(outcomes), [o.vignette.id for o in outcomes if not o.exact]
+    assert sum(bool(o.subject_right) for o in outcomes) >= 92, [o.vignette.id for o in outcomes
+                                                                 if o.subject_right is False]
