@@ -103,6 +103,7 @@ class _Context:
     region_idioms: Tuple[Tuple[str, ...], ...] = ()
     #: "my mate says it's text neck": a person who only speaks owns nothing of what follows
     speech_verbs: frozenset = frozenset()
+    #: "my grandmother always said": words that may stand between the person and the speech verb
     speech_verbs_skipping: frozenset = frozenset()
     #: "lifting a sofa with my brother": a person after one of these is company, not whose pain it is
     company_words: frozenset = frozenset()
@@ -357,8 +358,9 @@ class FactExtractor:
             candidates = self._mentions(text, doc, self._as_subject(doc, None))
         # "my husband is in terrible pain": how bad it is belongs to someone too
         candidates = list(candidates) + [m for m in self._quantities(text, about_other=False) if m.entity == "severity"]
-        owned_up = self._cue_span(doc, "self_declared") or self._cue_span(doc, "self_reveal")
-        frame = None if self._says(doc, "self_declared") else self._subject(text, doc, candidates)
+        declared_self = self._cue_span(doc, "self_declared")
+        owned_up = declared_self or self._cue_span(doc, "self_reveal")
+        frame = None if declared_self else self._subject(text, doc, candidates)
         in_passing = frame is not None and writer_in_pain and not frame[4]
         if in_passing:
             frame = None
