@@ -14,8 +14,11 @@ from typing import Optional
 NEW_CALLER = "/new_caller"
 
 _NEXT_CALLER = re.compile(
-    r"^\s*(?:ok(?:ay)?[,.]?\s+)?(?:new|next)\s+(?P<who>caller|patient)\b(?P<mark>\s*[:;,.!\-–—]+)?\s*(?P<rest>.*)$",
+    r"^\s*(?:ok(?:ay)?[,.]?\s+)?(?:(?:new|next)\s+(?P<who>caller)|next\s+(?P<whom>patient))\b"
+    r"(?P<mark>\s*[:;,.!\-–—]+)?\s*(?P<rest>.*)$",
     re.IGNORECASE | re.DOTALL)
+#: "new patient" is left out: at a clinic it is as often a person saying they are one ("new patient - what do I
+#: bring?"), whose conversation must not be cleared.
 #: Without a mark after the control, the words after it must be a story ("next caller is a man of 60 with ..."),
 #: not the control's own tail ("new patient on the line", "new caller please").
 _STORY_WORDS = 4
@@ -30,4 +33,4 @@ def next_callers_message(text: str) -> Optional[str]:
     if not rest or (match.group("mark") is None and len(rest.split()) < _STORY_WORDS):
         return None
     # "next caller is a man of 60": the caller stays named in their story
-    return rest if match.group("mark") else f"{match.group('who')} {rest}"
+    return rest if match.group("mark") else f"{match.group('who') or match.group('whom')} {rest}"

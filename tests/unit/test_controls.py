@@ -18,6 +18,8 @@ from knotcare.nlp.controls import next_callers_message
     ("new caller", None), ("new caller please", None), ("new patient on the line", None),
     # not the control
     ("a new caller has back pain", None), ("my new patient has a knot", None),
+    ("new patient - what should I bring to the first appointment?", None),
+    ("next patient: 58M, low back pain 3/52", "58M, low back pain 3/52"),
 ])
 def test_the_next_callers_story_is_split_from_the_control(text: str, story: Optional[str]) -> None:
     assert next_callers_message(text) == story
