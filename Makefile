@@ -75,7 +75,7 @@ train: install $(SPACY_MODEL) ## train the model when the training data changed
 	@$(ENV) bash scripts/train-if-changed.sh
 
 lint: install ## ruff on all Python code; the import contracts and mypy on the domain (pyproject.toml)
-	@$(BIN)/ruff check knotcare harness actions components policies channels stores benchmarks tests
+	@$(BIN)/ruff check knotcare harness actions components policies channels stores patches benchmarks tests
 	@out=$$($(BIN)/lint-imports --no-cache 2>&1) || { echo "$$out"; exit 1; }
 	@$(BIN)/mypy --no-error-summary --cache-dir build/mypy-cache
 

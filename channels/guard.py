@@ -28,12 +28,13 @@ from sanic import Blueprint, Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from channels import action_validation, conversation_context, log_privacy
+import patches
 from channels.held_replies import HeldReplies
 from knotcare.config import ROOT
 from knotcare.kb.seed import words
 from knotcare.nlp import controls, payloads
 from knotcare.settings import Settings
+from patches import log_privacy
 
 logger = logging.getLogger(__name__)
 
@@ -55,9 +56,7 @@ def capped(on_new_message: OnNewMessage, limit: Optional[int] = None) -> OnNewMe
     (data/kb/messages.yml) and nothing else."""
     cap = limit or max_message_chars()
     too_long = words()["too_long"]
-    log_privacy.install()
-    action_validation.install()
-    conversation_context.install()
+    patches.install()
 
     async def handle(message: UserMessage) -> Any:
         if isinstance(message.text, str) and len(message.text) > cap:
@@ -179,7 +178,7 @@ def _status(exception: BaseException) -> int:
 
 def install_api_guard(app: Sanic) -> None:
     """Answer 400 instead of a 5xx when the request body was not the JSON the endpoint reads; keep API texts
-    out of the logs (channels.log_privacy)."""
+    out of the logs (patches.log_privacy)."""
     # lookup/add, not the handler's dicts: Sanic-CORS wraps the app's ErrorHandler in one that delegates.
     handlers = app.error_handler
     rasa_errors = handlers.lookup(ErrorResponse(HTTPStatus.INTERNAL_SERVER_ERROR, "", ""), None)
@@ -207,6 +206,4 @@ def install_api_guard(app: Sanic) -> None:
                 log_privacy.remember(request.body.decode("utf-8", "replace"))
 
     app.register_middleware(remember_api_texts, "request")
-    log_privacy.install()
-    action_validation.install()
-    conversation_context.install()
+    patches.install()

@@ -5,7 +5,7 @@ Use it in credentials.yml as `channels.rest.RestInput` (same name, `rest`: the w
 object (null, a list, a number) or a `message` that is not a string ends in a 500. This one checks the
 body first. Because every credentials file we ship has it, it also installs the HTTP API's guard
 (`channels.guard.install_api_guard`) on the Sanic app when the server starts, and freezes the loaded
-model out of the garbage collector's reach once it has started (`channels.heap`).
+model out of the garbage collector's reach once it has started (`patches.heap`).
 
 Who may post: a caller on this machine that no proxy forwarded (a loopback peer and no `Forwarded`,
 `X-Forwarded-For` or `X-Real-IP` header: behind nginx every request comes from 127.0.0.1, with them), or
@@ -27,7 +27,6 @@ from sanic import Blueprint, Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from channels import heap
 from channels.guard import (
     BadBody,
     LengthCapped,
@@ -38,6 +37,7 @@ from channels.guard import (
     json_body,
 )
 from knotcare.settings import Settings
+from patches import heap
 
 #: A REST sender id (contract.md): other channels' ids are namespaced ("telegram:…", "slack:…", "web:…"), so
 #: a REST caller can never name their conversations.

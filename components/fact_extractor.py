@@ -14,6 +14,7 @@ from rasa.shared.nlu.constants import ENTITIES, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+import patches
 from components.rule_component import RuleComponent
 from knotcare.config import ROOT
 from knotcare.nlp import WRITER_IN_PAIN
@@ -21,7 +22,7 @@ from knotcare.nlp.extractor import FactExtractor, default_extractor
 
 
 def _writer_in_pain(message: Message) -> bool:
-    """The message comes in a conversation about the writer's own pain (set by channels/conversation_context.py)."""
+    """The message comes in a conversation about the writer's own pain (set by patches/conversation_context.py)."""
     metadata = message.get("metadata")
     return isinstance(metadata, dict) and metadata.get(WRITER_IN_PAIN) is True
 
@@ -57,6 +58,9 @@ class KnotcareFactExtractor(RuleComponent, EntityExtractorMixin):
 
     def __init__(self, config: Dict[Text, Any]) -> None:
         self._extractor: FactExtractor = default_extractor(str(_folder(config)))
+        # Every Rasa process that runs the model gets the process-wide adjustments, whichever channels it serves:
+        # among them the one that tells this component whether the writer is in pain (patches/).
+        patches.install()
 
 
     def train(self, training_data: TrainingData) -> Resource:  # pragma: no cover - not trainable

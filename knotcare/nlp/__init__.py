@@ -6,6 +6,6 @@ only needs quantities, and importing spaCy there would cost ~350 MB.
 """
 
 #: The message metadata key that says a message comes in a conversation about the writer's own pain (set by the
-#: server from the conversation, never by a client: channels/conversation_context.py); `extractor.extract` says
+#: server from the conversation, never by a client: patches/conversation_context.py); `extractor.extract` says
 #: what it changes.
 WRITER_IN_PAIN = "knotcare_writer_in_pain"

@@ -77,8 +77,8 @@ def test_message_text_is_not_logged_with_the_action_server_down(actions_down: Se
 
 
 def test_rasa_froze_the_loaded_model_out_of_the_garbage_collectors_reach(servers: Servers) -> None:
-    """channels.heap runs once the server has started (after the model loaded): its log line says how much."""
+    """patches.heap runs once the server has started (after the model loaded): its log line says how much."""
     froze = [line for line in (Path(servers.work) / "rasa.log").read_text(errors="replace").splitlines()
              if "out of the garbage collector's reach" in line]
-    assert len(froze) >= 1, "channels.heap.freeze did not run in the Rasa server"
+    assert len(froze) >= 1, "patches.heap.freeze did not run in the Rasa server"
     assert int(froze[0].split("froze ")[1].split()[0]) > 100_000  # TensorFlow, spaCy and the model: ~660,000

@@ -1,11 +1,11 @@
-"""channels.heap: what is alive is frozen out of the collector's walks; what is made later is still collected."""
+"""patches.heap: what is alive is frozen out of the collector's walks; what is made later is still collected."""
 
 from __future__ import annotations
 
 import gc
 import weakref
 
-from channels import heap
+from patches import heap
 
 
 class _Node:

@@ -1,4 +1,4 @@
-"""The log filter (channels/log_privacy.py) and the cap's setting (channels/guard.py), on plain log records."""
+"""The log filter (patches/log_privacy.py) and the cap's setting (channels/guard.py), on plain log records."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import json
 import logging
 
 from channels.guard import DEFAULT_MAX_CHARS, max_message_chars
-from channels.log_privacy import REDACTED, RecentTexts, UserTextFilter
+from patches.log_privacy import REDACTED, RecentTexts, UserTextFilter
 
 
 def _record(msg: str, *args: object, level: int = logging.ERROR, exc: bool = False) -> logging.LogRecord:

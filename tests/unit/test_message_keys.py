@@ -16,7 +16,7 @@ from knotcare.content import FOR_OTHER, PLACES, REGIONS
 from knotcare.domain_files import SAFETY_NET_LEVELS
 from knotcare.kb.seed import load_messages
 
-CODE = ("actions", "channels", "knotcare", "policies", "stores", "components")
+CODE = ("actions", "channels", "knotcare", "policies", "stores", "components", "patches")
 
 
 def _python_files() -> Iterator[Path]:

@@ -9,7 +9,7 @@ from jsonschema.validators import validator_for
 from rasa.core.actions.action import RemoteAction
 from rasa.utils.endpoints import EndpointConfig
 
-from channels import action_validation
+from patches import action_validation
 
 GOOD = {"events": [{"event": "slot", "name": "body_region", "value": "neck"}],
         "responses": [{"text": "Hello", "buttons": []}]}
