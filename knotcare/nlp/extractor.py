@@ -759,7 +759,8 @@ class FactExtractor:
                     # "carrying cement for my brother's building": the cue names the person's thing, not the person
                     # ("for my brother's back" is his pain).
                     if end is not None and end + 1 < len(words) and words[end] in ("'s", "’s") \
-                            and words[end - 1] in ctx.subject_nouns and end + 1 not in owned:
+                            and words[end - 1] in ctx.subject_nouns and words[end + 1].isalpha() \
+                            and end + 1 not in owned:
                         continue
                     # "I'm a patient at your clinic" is the writer; "I'm writing about my husband" is not.
                     if end is not None and (writer == "relative" or not self._self_before(words, index)):

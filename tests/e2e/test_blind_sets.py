@@ -206,9 +206,9 @@ def test_no_serious_conversation_about_someone_is_a_dangerous_miss(subject_outco
 
 
 def test_conversations_about_someone_hold_their_measured_floor(subject_outcomes) -> None:
-    """90% at the exact level; whose pain it is right in 92 of 100 (measured; docs/measurements.md says which
-    are left: a writer and someone else both in pain, where the labeller and the reading part)."""
+    """90% at the exact level; whose pain it is right in 96 of 100 (97 measured; docs/measurements.md says which
+    are left)."""
     outcomes = list(subject_outcomes.values())
     assert sum(o.exact for o in outcomes) >= 0.90 * len(outcomes), [o.vignette.id for o in outcomes if not o.exact]
-    assert sum(bool(o.subject_right) for o in outcomes) >= 92, [o.vignette.id for o in outcomes
+    assert sum(bool(o.subject_right) for o in outcomes) >= 96, [o.vignette.id for o in outcomes
                                                                  if o.subject_right is False]

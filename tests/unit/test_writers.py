@@ -160,3 +160,15 @@ def test_in_a_conversation_about_the_writers_pain_someone_in_passing_counts_for_
 ])
 def test_a_message_that_says_whose_it_is_still_counts(text: str, flag: str) -> None:
     assert flag in {m.value for m in default_extractor().affirmed(text, writer_in_pain=True) if m.entity == "red_flag"}
+
+
+@pytest.mark.parametrize("text, whose", [
+    ("forget mine, what should he do? he's 52", "other"),
+    ("can you help me work out what she should do? she's 26", "other"),
+    ("my question is about me. i've got a herniated disc at L4/5", "self"),
+    ("oh wait I should say its my mum's, she's 45 and asked me to look it up for her", "other"),
+    ("she's seeing the midwife tomorrow about hers. I want help with mine: a tight spot in my lower back", "self"),
+])
+def test_the_writer_turning_from_one_person_to_the_other_moves_the_subject(text: str, whose: str) -> None:
+    assert {m.value for m in default_extractor().affirmed(text, writer_in_pain=whose == "other")
+            if m.entity == "subject"} == {whose}
