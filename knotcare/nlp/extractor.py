@@ -664,25 +664,27 @@ class FactExtractor:
         owners: Dict[str, int] = {}
         owning_nouns: List[int] = []
         conditions = [m for m in mentions if m.entity == "condition"]
+        # Where what hurts is told (`owned`), and where the writer's own is (`told`: a mention nobody else owns).
+        owned: List[int] = []
+        told: List[int] = []
         for mention in mentions:
+            if mention.entity not in self._OWNED or mention.status in (NEGATED, HYPOTHETICAL):
+                continue
+            token = next((t.i for t in doc if t.idx >= mention.start), len(doc))
+            found = self._owner(words, token)
+            owned.append(token)
+            if found is None or found[0] == "self":
+                told.append(token)
             # A region inside a history ("his spine surgery") says nothing about whose pain it is.
-            if mention.entity in self._OWNED and mention.status not in (NEGATED, HYPOTHETICAL) \
-                    and not any(c.start < mention.end and mention.start < c.end for c in conditions):
-                token = next((t.i for t in doc if t.idx >= mention.start), len(doc))
-                found = self._owner(words, token)
-                if found is not None:
-                    owner, at = found
-                    owners.setdefault(owner, at)
-                    if owner == "other" and words[at] in ctx.subject_nouns and at not in owning_nouns:
-                        owning_nouns.append(at)
+            if found is not None and not any(c.start < mention.end and mention.start < c.end for c in conditions):
+                owner, at = found
+                owners.setdefault(owner, at)
+                if owner == "other" and words[at] in ctx.subject_nouns and at not in owning_nouns:
+                    owning_nouns.append(at)
         # "... and now I do too": whatever the relative has, the writer has it as well
         too = self._writer_too(words)
         if too is not None:
             owners.setdefault("self", too)
-        # Where what hurts is told, and where the writer's own is first told (a mention nobody else owns).
-        owned = [next((t.i for t in doc if t.idx >= m.start), len(doc)) for m in mentions
-                 if m.entity in self._OWNED and m.status not in (NEGATED, HYPOTHETICAL)]
-        told = [t for t in owned if (self._owner(words, t) or ("self", 0))[0] == "self"]
         said = self._said_by_cue(doc, words, owners, owned, min(told, default=None))
         # A front desk relays its caller ("caller says her son has a fever": the son is the patient); anyone else's
         # "she ... her dad" names her relative, whose signs are not hers.
