@@ -153,6 +153,10 @@ class _Context:
     past_event_after: Tuple[Tuple[str, ...], ...] = ()
     #: red flag code -> what explains it away later in its sentence ("lost weight, but I've been on a diet")
     explained_after: Dict[str, Tuple[Tuple[str, ...], ...]] = field(default_factory=dict)
+    #: someone else's signs that need help now, and the words that say it is now or ask what to do: with both, the
+    #: message is not only told in passing ("the guy at the next desk just passed out, what do I do")
+    never_in_passing: frozenset = frozenset()
+    help_now: Tuple[Tuple[str, ...], ...] = ()
 
 
 def _rest_of_sentence(words: Sequence[str], end: int, limit: int) -> List[str]:
@@ -224,6 +228,7 @@ class FactExtractor:
             return tuple(sorted(set(items), key=len, reverse=True))
 
         past, events = spec.get("past") or {}, spec.get("past_events") or {}
+        now = spec.get("never_in_passing") or {}
 
         return _Context(
             negation_window=int(spec.get("negation_window", 5)),
@@ -283,6 +288,8 @@ class FactExtractor:
             past_event_after=phrases("after", events),
             explained_after={str(code): phrases(str(code), spec.get("explained_after") or {})
                              for code in (spec.get("explained_after") or {})},
+            never_in_passing=frozenset(now.get("codes", [])),
+            help_now=phrases("now", now),
         )
 
     def _add_patterns(self, spec: Dict[str, Any]) -> None:
@@ -361,13 +368,14 @@ class FactExtractor:
         declared_self = self._cue_span(doc, "self_declared")
         owned_up = declared_self or self._cue_span(doc, "self_reveal")
         frame = None if declared_self else self._subject(text, doc, candidates)
-        in_passing = frame is not None and writer_in_pain and not frame[4]
+        theirs = self._mentions(text, doc, self._as_subject(doc, frame[2])) if frame is not None else []
+        # Told in passing, someone else's signs are theirs alone; but help they need now is asked for, said or not.
+        in_passing = frame is not None and writer_in_pain and not frame[4] and not self._needs_help_now(doc, theirs)
         if in_passing:
             frame = None
         if frame is not None:
             start, end, noun, writer, _ = frame
-            seen_as = self._as_subject(doc, noun)
-            mentions = self._mentions(text, doc, seen_as)
+            mentions = theirs
             mentions.append(Mention("subject", "other", start, end, text[start:end], AFFIRMED))
             mentions.append(Mention("writer", writer, start, end, text[start:end], AFFIRMED))
         elif ctx is not None and self._reveals_self(doc):
@@ -386,6 +394,20 @@ class FactExtractor:
         if frame is None and owned_up is not None:
             mentions.append(Mention("subject", "self", owned_up[0], owned_up[1], text[owned_up[0]:owned_up[1]]))
         return sorted(mentions, key=lambda m: (m.start, -m.end))
+
+    def _needs_help_now(self, doc: Doc, theirs: Sequence[Mention]) -> bool:
+        """Whether someone else's signs, read as theirs, include one that needs help now (context.yml
+        `never_in_passing`) in a message that says it is happening now or asks what to do."""
+        ctx = getattr(self, "_context", None)
+        starts = [m.start for m in theirs if m.entity == "red_flag" and m.affirmed and ctx is not None
+                  and m.value in ctx.never_in_passing]
+        if not starts:
+            return False
+        words = [token.lower_ for token in doc]
+        # from the start of the sign's sentence on: "what do I do about my knot? my dad fainted last year" is not it
+        first = next(t.i for t in doc if t.idx + len(t) > min(starts))
+        first = max((i + 1 for i in range(first) if words[i] in (".", "!", "?", ";", "\n")), default=0)
+        return any(tuple(words[i:i + len(cue)]) == cue for cue in ctx.help_now for i in range(first, len(words)))
 
     def _not_theirs(self, doc: Doc, mentions: List[Mention]) -> List[Mention]:
         """The mentions without those someone else owns ("my husband has a bad back too": his back)."""

@@ -148,13 +148,16 @@ DURATION_REACH = 16
 _ANSWER_RATING_RE = re.compile(
     r"^\s*(?:(?:not stated|not sure|unsure|dunno|don'?t know|hard to say|difficult to say|no idea|not given|unknown|"
     r"not said|didn'?t say)\s*[,;:.-]?\s*)?"
-    r"(?:(?:he|she|they|i|we|mum|dad|the patient|patient|pt|caller)\s+(?:says?|said|reckons?|thinks?|would say|'d say|"
-    r"rates? it|rated it|puts? it at|scores? it)\s+(?:it'?s\s+|its\s+|it is\s+|about\s+|around\s+|maybe\s+|like\s+)?)?"
-    r"(?:(?:about|around|like|maybe|prob|probably|roughly|honestly)\s+)?(?:an?\s+)?(\d{1,2})(?:\s*/\s*10)?"
+    r"(?:(?:he|she|they|i|we|mum|dad|the patient|patient|pt|caller)(?:\s+|(?='d))(?:says?|said|reckons?|thinks?|"
+    r"would say|'d say|rates? it|rated it|puts? it at|scores? it)\s+"
+    r"(?:it'?s\s+|its\s+|it is\s+|about\s+|around\s+|maybe\s+|like\s+)?)?"
+    r"(?:(?:about|around|like|maybe|prob|probably|roughly|honestly|between)\s+)?(?:an?\s+)?"
+    r"(?P<rating>(\d{1,2})(?:\s*(?:or|-|–|to|and)\s*(?:an?\s+)?\d{1,2})?)(?:\s*/\s*10)?"
     r"(?=\s*(?:$|[,.;!)(]|when|whenever|on|at|but|if|now|right|today|and|during|while|most|in|out|though|tops|max|ish|"
     r"at\s+worst|at\s+best))",
     re.IGNORECASE,
 )
+_RANGE_RE = re.compile(r"\d{1,2}\s*(?:or|-|–|to|and)\s*(?:an?\s+)?\d{1,2}")
 _NOW_RATING_RE = re.compile(r"\b(\d{1,2})\s+(?:right\s+)?(?:now|at the moment|atm|today)\b", re.IGNORECASE)
 
 
@@ -164,9 +167,9 @@ def find_severities(text: str) -> Iterator[Span]:
     # Not in an answer that gives a time just after it ("2, maybe 3 weeks"): there the number is part of the duration.
     # A time further on is another fact ("8, bad enough that I've been off work for a week").
     answer = _ANSWER_RATING_RE.match(text)
-    if answer and 0 <= int(answer.group(1)) <= 10 and not any(
-            start < answer.end(1) + DURATION_REACH for start, _ in find_durations(text)):
-        spans.append(answer.span(1))
+    if answer and all(0 <= int(n) <= 10 for n in re.findall(r"\d+", answer.group("rating"))) and not any(
+            start < answer.end("rating") + DURATION_REACH for start, _ in find_durations(text)):
+        spans.append(answer.span("rating"))
         spans += [m.span(1) for m in _NOW_RATING_RE.finditer(text, answer.end())
                   if 0 <= int(m.group(1)) <= 10]
     for match in _SEVERITY_NUMBER_RE.finditer(text):
@@ -185,9 +188,10 @@ def find_severities(text: str) -> Iterator[Span]:
 def severity_to_int(phrase: str) -> Optional[int]:
     """Turn a pain rating ("6/10", "about a 6", "pretty bad") into an integer 0-10."""
     text = phrase.strip().lower()
-    number = re.search(r"\d{1,2}(?:\.5)?", text)
-    if number:
-        value = float(number.group())
+    # "6 or 7", "6-7": a range counts at its top, so a rating is never taken as milder than the person said
+    numbers = re.findall(r"\d{1,2}(?:\.5)?", text)
+    if numbers:
+        value = max(float(n) for n in numbers) if _RANGE_RE.fullmatch(text) else float(numbers[0])
         if 0 <= value <= 10:
             return int(round(value + 1e-9)) if value % 1 else int(value)
         return None

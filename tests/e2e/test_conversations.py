@@ -214,6 +214,15 @@ def test_a_message_that_says_it_is_for_someone_else_makes_them_the_subject(serve
     assert slots["subject"] == "other" and slots["triage_level"] == "emergency", all_text(replies)
 
 
+def test_someone_elses_emergency_happening_now_turns_the_conversation_to_them(servers: Servers) -> None:
+    sender = opened(servers, new_sender(), WRITERS_OWN, "screen_cauda_equina")
+    replies = servers.say(sender, "hang on, my colleague just grabbed his back, says it feels like it's tearing, "
+                                  "came out of nowhere. he's gone pale, what do I do")
+    slots = servers.slots(sender)
+    assert slots["subject"] == "other" and slots["triage_level"] == "emergency", all_text(replies)
+    assert "for them" in all_text(replies)  # the emergency message tells the writer what to do for him
+
+
 def test_the_writer_can_say_it_is_theirs_after_all(servers: Servers) -> None:
     sender = new_sender()
     servers.say(sender, "my husband has a sore neck")

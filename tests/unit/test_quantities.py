@@ -62,3 +62,16 @@ def test_ages(text: str, age: int) -> None:
                                   "I'm 12 weeks pregnant"])
 def test_not_ages(text: str) -> None:
     assert list(quantities.find_ages(text)) == []
+
+
+@pytest.mark.parametrize("text, value", [
+    ("she says 6 or 7", 7), ("6-7", 7), ("between 6 and 7", 7), ("she'd say 7", 7), ("about 6 or 7 when it tightens", 7),
+])
+def test_a_rating_given_as_a_range_counts_at_its_top(text: str, value: int) -> None:
+    spans = list(find_severities(text))
+    assert [severity_to_int(text[a:b]) for a, b in spans] == [value]
+
+
+@pytest.mark.parametrize("text", ["2-3 days", "2 or 3 weeks", "3 or 4 knots", "6 or 7 days"])
+def test_a_range_of_something_else_is_no_rating(text: str) -> None:
+    assert list(find_severities(text)) == []

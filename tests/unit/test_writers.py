@@ -172,3 +172,25 @@ def test_a_message_that_says_whose_it_is_still_counts(text: str, flag: str) -> N
 def test_the_writer_turning_from_one_person_to_the_other_moves_the_subject(text: str, whose: str) -> None:
     assert {m.value for m in default_extractor().affirmed(text, writer_in_pain=whose == "other")
             if m.entity == "subject"} == {whose}
+
+
+@pytest.mark.parametrize("text, flag", [
+    ("hang on, the guy at the next desk just grabbed his back, says it feels like it's tearing, came out of nowhere",
+     "sudden_severe_pain"),
+    ("he's in his 60s, gone pale and he just passed out. what do I do", "neuro_head_signs"),
+    ("my wife suddenly can't feel her legs, what should I do", "bilateral_leg_symptoms"),
+])
+def test_someone_elses_emergency_happening_now_is_never_only_in_passing(text: str, flag: str) -> None:
+    read = default_extractor().affirmed(text, writer_in_pain=True)
+    assert flag in {m.value for m in read if m.entity == "red_flag"}
+    assert {m.value for m in read if m.entity == "subject"} == {"other"}
+
+
+@pytest.mark.parametrize("text", [
+    "my husband had a heart attack on sunday, chest pain down his arm, he's doing ok now",
+    "my mate came off his motorbike at the weekend and smashed his collarbone",
+    "my brother had meningitis as a kid so stiff necks scare me",
+    "what do I do about my knot? my dad fainted last year",
+])
+def test_someone_elses_emergency_told_as_news_stays_in_passing(text: str) -> None:
+    assert default_extractor().affirmed(text, writer_in_pain=True) == []
