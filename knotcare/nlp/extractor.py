@@ -153,6 +153,8 @@ class _Context:
     past_event_after: Tuple[Tuple[str, ...], ...] = ()
     #: red flag code -> what explains it away later in its sentence ("lost weight, but I've been on a diet")
     explained_after: Dict[str, Tuple[Tuple[str, ...], ...]] = field(default_factory=dict)
+    #: "a not in my neck": after one of these words "not" is "knot" mistyped, and negates nothing
+    not_a_knot_after: frozenset = frozenset()
     #: someone else's signs that need help now, and the words that say it is now or ask what to do: with both, the
     #: message is not only told in passing ("the guy at the next desk just passed out, what do I do")
     never_in_passing: frozenset = frozenset()
@@ -233,6 +235,7 @@ class FactExtractor:
         return _Context(
             negation_window=int(spec.get("negation_window", 5)),
             negation=phrases("negation"),
+            not_a_knot_after=frozenset(spec.get("not_a_knot_after", [])),
             other_person=phrases("other_person"),
             self_words=frozenset(spec.get("self", [])),
             hypothetical=phrases("hypothetical"),
@@ -1067,6 +1070,9 @@ class FactExtractor:
             # "can't turn it without a sharp pain": "without" after a "can't" affirms the pain.
             before = clause[:len(clause) - len(window) + position]
             if cue == ("without",) and any(w in ("n't", "nt", "not", "cannot") for w in before):
+                continue
+            # "a not between my shoulder blades", "tight not": "knot" mistyped or misheard, not a negation
+            if cue == ("not",) and window[:position][-1:] and window[position - 1] in ctx.not_a_knot_after:
                 continue
             return NEGATED
         # "I don't have a fever or any weight loss": the cue reaches the later items of a list joined by "or".

@@ -114,6 +114,18 @@ def duration_to_days(phrase: str, today: Optional[dt.date] = None) -> Optional[f
     return None
 
 
+#: A rating's number: digits, or zero to ten in words ("four", "she says seven out of ten").
+_RATING_WORDS = {"zero": 0, "nought": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+                 "eight": 8, "nine": 9, "ten": 10}
+_N = r"(?:\d{1,2}|" + "|".join(_RATING_WORDS) + r")"
+
+
+def _rating(word: str) -> float:
+    """A rating's number as a value: "7" -> 7, "seven" -> 7."""
+    word = word.strip().lower()
+    return float(_RATING_WORDS[word]) if word in _RATING_WORDS else float(word)
+
+
 # Pain ratings. Numbers need a rating context ("6/10", "about a 6", "level 7");
 # words map to the middle of the band people usually mean by them.
 _SEVERITY_WORDS = [
@@ -130,12 +142,13 @@ _SEVERITY_WORD_RE = re.compile(
 )
 _NOT_A_RATING = r"(?!\s*(?:%|percent|" + _UNIT + r"\b|times|x\b|mins?|minutes|seconds|secs?|kg|lbs?|am|pm|o'?clock))"
 _SEVERITY_NUMBER_RE = re.compile(
-    r"\b(\d{1,2}(?:\.5)?)\s*(?:/|out of|outta|of)\s*10\b"
+    r"\b(\d{1,2}(?:\.5)?|" + "|".join(_RATING_WORDS) + r")\s*(?:/|out of|outta|of)\s*(?:10|ten)\b"
     r"|\b(?:(?:about|around|like|maybe|probably|roughly|prob|solid|at)\s+)?an?\s+(\d{1,2})\b" + _NOT_A_RATING +
     r"|\b(?:level|rate it|rate it at|rating|rated|score|pain is|pain's|its|it's)\s+(?:a|an|at)?\s*(\d{1,2})\b" + _NOT_A_RATING,
     re.IGNORECASE,
 )
-_BARE_NUMBER_RE = re.compile(r"^\s*(?:(?:about|around|like|maybe|prob|probably)\s+)?(?:an?\s+)?(\d{1,2})\s*[.!]?\s*$", re.IGNORECASE)
+_BARE_NUMBER_RE = re.compile(r"^\s*(?:(?:about|around|like|maybe|prob|probably)\s+)?(?:an?\s+)?(" + _N + r")\s*[.!]?\s*$",
+                             re.IGNORECASE)
 
 
 #: How far after an opening number a time makes that number part of the time ("2, maybe 3 weeks").
@@ -152,12 +165,12 @@ _ANSWER_RATING_RE = re.compile(
     r"would say|'d say|rates? it|rated it|puts? it at|scores? it)\s+"
     r"(?:it'?s\s+|its\s+|it is\s+|about\s+|around\s+|maybe\s+|like\s+)?)?"
     r"(?:(?:about|around|like|maybe|prob|probably|roughly|honestly|between)\s+)?(?:an?\s+)?"
-    r"(?P<rating>(\d{1,2})(?:\s*(?:or|-|–|to|and)\s*(?:an?\s+)?\d{1,2})?)(?:\s*/\s*10)?"
+    r"(?P<rating>(" + _N + r")\b(?:\s*(?:or|-|–|to|and)\s*(?:an?\s+)?" + _N + r"\b)?)(?:\s*(?:/|out of)\s*(?:10|ten))?"
     r"(?=\s*(?:$|[,.;!)(]|when|whenever|on|at|but|if|now|right|today|and|during|while|most|in|out|though|tops|max|ish|"
     r"at\s+worst|at\s+best))",
     re.IGNORECASE,
 )
-_RANGE_RE = re.compile(r"\d{1,2}\s*(?:or|-|–|to|and)\s*(?:an?\s+)?\d{1,2}")
+_RANGE_RE = re.compile(_N + r"\s*(?:or|-|–|to|and)\s*(?:an?\s+)?" + _N)
 _NOW_RATING_RE = re.compile(r"\b(\d{1,2})\s+(?:right\s+)?(?:now|at the moment|atm|today)\b", re.IGNORECASE)
 
 
@@ -167,17 +180,17 @@ def find_severities(text: str) -> Iterator[Span]:
     # Not in an answer that gives a time just after it ("2, maybe 3 weeks"): there the number is part of the duration.
     # A time further on is another fact ("8, bad enough that I've been off work for a week").
     answer = _ANSWER_RATING_RE.match(text)
-    if answer and all(0 <= int(n) <= 10 for n in re.findall(r"\d+", answer.group("rating"))) and not any(
+    if answer and all(0 <= _rating(n) <= 10 for n in re.findall(_N, answer.group("rating"), re.IGNORECASE)) and not any(
             start < answer.end("rating") + DURATION_REACH for start, _ in find_durations(text)):
         spans.append(answer.span("rating"))
         spans += [m.span(1) for m in _NOW_RATING_RE.finditer(text, answer.end())
                   if 0 <= int(m.group(1)) <= 10]
     for match in _SEVERITY_NUMBER_RE.finditer(text):
         number = next(g for g in match.groups() if g is not None)
-        if 0 <= float(number) <= 10 and not any(s < match.end() and match.start() < e for s, e in spans):
+        if 0 <= _rating(number) <= 10 and not any(s < match.end() and match.start() < e for s, e in spans):
             spans.append(match.span())
     bare = _BARE_NUMBER_RE.match(text)
-    if bare and 0 <= int(bare.group(1)) <= 10 and not spans:
+    if bare and 0 <= _rating(bare.group(1)) <= 10 and not spans:
         spans.append((bare.start(1) if text[: bare.start(1)].strip() == "" else bare.start(), bare.end(1)))
     for match in _SEVERITY_WORD_RE.finditer(text):
         if not any(s < match.end() and match.start() < e for s, e in spans):
@@ -189,9 +202,9 @@ def severity_to_int(phrase: str) -> Optional[int]:
     """Turn a pain rating ("6/10", "about a 6", "pretty bad") into an integer 0-10."""
     text = phrase.strip().lower()
     # "6 or 7", "6-7": a range counts at its top, so a rating is never taken as milder than the person said
-    numbers = re.findall(r"\d{1,2}(?:\.5)?", text)
+    numbers = re.findall(r"\d{1,2}(?:\.5)?|\b(?:" + "|".join(_RATING_WORDS) + r")\b", text)
     if numbers:
-        value = max(float(n) for n in numbers) if _RANGE_RE.fullmatch(text) else float(numbers[0])
+        value = max(_rating(n) for n in numbers) if _RANGE_RE.fullmatch(text) else _rating(numbers[0])
         if 0 <= value <= 10:
             return int(round(value + 1e-9)) if value % 1 else int(value)
         return None

@@ -75,3 +75,16 @@ def test_a_rating_given_as_a_range_counts_at_its_top(text: str, value: int) -> N
 @pytest.mark.parametrize("text", ["2-3 days", "2 or 3 weeks", "3 or 4 knots", "6 or 7 days"])
 def test_a_range_of_something_else_is_no_rating(text: str) -> None:
     assert list(find_severities(text)) == []
+
+
+@pytest.mark.parametrize("text, value", [
+    ("four", 4), ("about four", 4), ("she says seven", 7), ("seven out of ten", 7), ("six or seven", 7), ("zero", 0),
+])
+def test_a_rating_in_words_is_read(text: str, value: int) -> None:
+    spans = list(find_severities(text))
+    assert [severity_to_int(text[a:b]) for a, b in spans] == [value]
+
+
+@pytest.mark.parametrize("text", ["one knot", "ten minutes", "four days ago I hurt my back", "One thing I noticed"])
+def test_a_number_word_that_is_no_rating(text: str) -> None:
+    assert list(find_severities(text)) == []
