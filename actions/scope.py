@@ -11,7 +11,7 @@ from rasa_sdk.types import DomainDict
 
 from actions import provider
 from actions.base import KnotcareAction
-from actions.say import say
+from actions.say import say, say_key
 from actions.slots import entity_values
 from knotcare.clinic.profile import default_profile
 
@@ -47,6 +47,9 @@ class ActionAnswerScope(KnotcareAction):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         """Where to go instead: a pharmacist, a GP or physiotherapist, the clinic."""
+        if entity_values(tracker, "animal"):
+            say_key(dispatcher, "scope_animal")  # a pet's or a horse's back: people only here, a vet for them
+            return []
         parts = entity_values(tracker, "other_body_part")
         clinic = default_profile()
         with provider.knowledge_base().unit_of_work() as uow:

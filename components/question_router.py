@@ -58,7 +58,11 @@ class QuestionRouter(RuleComponent):
                 "when_asked": ["describe_pain", "request_routine", "ask_progress", "report_better",
                                "report_no_change", "report_worse"],
                 # "can I get a stretching routine?" asks for a routine, not about stretches
-                "routine_words": ["routine", "routines", "plan", "program", "programme", "regime", "regimen"]}
+                "routine_words": ["routine", "routines", "plan", "program", "programme", "regime", "regimen"],
+                # a question about people in general (the fact extractor's `ask_general`): asked of no one's pain, so
+                # never the start of an intake, whatever the classifier guessed of it
+                "general_topic": "ask_general",
+                "general_from": ["describe_pain", "request_routine"]}
 
     def __init__(self, config: Dict[Text, Any]) -> None:
         self._intent = config["intent"]
@@ -66,6 +70,8 @@ class QuestionRouter(RuleComponent):
         self._from = frozenset(config["from_intents"])
         self._when_asked = frozenset(config["when_asked"])
         self._routine_words = frozenset(config["routine_words"])
+        self._general_topic = config["general_topic"]
+        self._general_from = frozenset(config["general_from"])
 
 
     def process(self, messages: List[Message]) -> List[Message]:
@@ -77,7 +83,12 @@ class QuestionRouter(RuleComponent):
                 continue
             others = [e for e in entities if e.get("entity") != self._entity]
             topics = [e for e in entities if e.get("entity") == self._entity]
-            asked = current in self._from or (current in self._when_asked and self._is_asked(message))
+            if all(e.get("value") == self._general_topic for e in topics):
+                # the general answer only in place of an intake; a knot question about people in general ("how long
+                # should clients hold pressure?") has its own answer, and a clinic question the clinic's
+                asked = current in self._general_from
+            else:
+                asked = current in self._from or (current in self._when_asked and self._is_asked(message))
             if asked and current != self._intent:
                 route_intent(message, self._intent)
             # Otherwise the classifier's intent stands, and a topic word in it means nothing ("come back tomorrow").

@@ -44,11 +44,14 @@ class ScopeRouter(RuleComponent):
         `patterns`: the pattern file of the parts."""
         return {"intent": "describe_other_part", "patterns": "data/patterns/other_parts.yml",
                 "from_intents": ["describe_pain", "request_routine", "report_red_flag", "nlu_fallback", "out_of_scope",
-                                 "greet", "affirm", "deny"]}
+                                 "greet", "affirm", "deny"],
+                # what an animal named beside it does not change: the next caller, a goodbye, thanks, privacy
+                "keep_for_animals": ["new_caller", "goodbye", "thank", "forget_me"]}
 
     def __init__(self, config: Dict[Text, Any]) -> None:
         self._intent = config["intent"]
         self._from = frozenset(config["from_intents"])
+        self._keep_for_animals = frozenset(config["keep_for_animals"])
         path = Path(config["patterns"])
         self._alone_only = alone_only_parts(path if path.is_absolute() else ROOT / path)
 
@@ -58,6 +61,13 @@ class ScopeRouter(RuleComponent):
         for message in messages:
             entities = message.get(ENTITIES, [])
             names = {e.get("entity") for e in entities}
+            current = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
+            # An animal's back or neck, with no person's pain or sign left beside it (the fact extractor reads an
+            # animal's as no person's): the scope answer points to a vet, whatever the question was.
+            if "animal" in names and not names & {"body_region", "muscle", "red_flag"} \
+                    and current not in self._keep_for_animals:
+                route_intent(message, self._intent)
+                continue
             if "other_body_part" not in names:
                 continue
             if "body_region" in names or "muscle" in names:
@@ -66,7 +76,6 @@ class ScopeRouter(RuleComponent):
                 message.set(ENTITIES, kept, add_to_output=True)
                 continue
             parts = {e.get("value") for e in entities if e.get("entity") == "other_body_part"}
-            current = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
             # An arm, a leg or the head alone may be where a neck or back problem is felt ("both my legs r gone
             # numb"): the intake asks where and screens, never the scope answer.
             if "red_flag" not in names and current in self._from and parts - self._alone_only:

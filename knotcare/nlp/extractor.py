@@ -46,6 +46,9 @@ BODY_ENTITIES = frozenset({"body_region", "muscle", "other_body_part"})
 CORRECTION_REACH = 12
 #: The writer speaking of themselves (not "my", which also names a relative: "my dad").
 _FIRST_PERSON = frozenset({"i", "i'm", "im", "'m", "i've", "ive", "me", "myself", "i'd", "mine", "id"})
+#: The question topic of a question about people in general that names none of the common ones (data/kb/answers.yml)
+GENERAL_TOPIC = "ask_general"
+
 #: The parts of the back the contract names (a generic `back` beside one of them is that one).
 BACK_PARTS = frozenset({"upper_back", "mid_back", "lower_back"})
 #: What may follow a cue that must end its clause ("now I do too." but not "what can I do to help").
@@ -158,6 +161,13 @@ class _Context:
     #: someone else's signs that need help now, and the words that say it is now or ask what to do: with both, the
     #: message is not only told in passing ("the guy at the next desk just passed out, what do I do")
     never_in_passing: frozenset = frozenset()
+    #: a question about people in general, or a professional's about their clients: whose words, who asks, how a
+    #: question opens, and what makes it the writer's own (context.yml `general`)
+    general_people: Tuple[Tuple[str, ...], ...] = ()
+    general_roles: Tuple[Tuple[str, ...], ...] = ()
+    question_starts: Tuple[Tuple[str, ...], ...] = ()
+    general_own: Tuple[Tuple[str, ...], ...] = ()
+    general_own_unless: frozenset = frozenset()
     help_now: Tuple[Tuple[str, ...], ...] = ()
 
 
@@ -231,6 +241,7 @@ class FactExtractor:
 
         past, events = spec.get("past") or {}, spec.get("past_events") or {}
         now = spec.get("never_in_passing") or {}
+        general = spec.get("general") or {}
 
         return _Context(
             negation_window=int(spec.get("negation_window", 5)),
@@ -293,6 +304,11 @@ class FactExtractor:
                              for code in (spec.get("explained_after") or {})},
             never_in_passing=frozenset(now.get("codes", [])),
             help_now=phrases("now", now),
+            general_people=phrases("people", general),
+            general_roles=phrases("roles", general),
+            question_starts=phrases("question_starts", general),
+            general_own=phrases("own", general),
+            general_own_unless=frozenset(general.get("own_unless_followed_by", [])),
         )
 
     def _add_patterns(self, spec: Dict[str, Any]) -> None:
@@ -396,7 +412,79 @@ class FactExtractor:
             mentions += self._quantities(text, about_other=frame is not None)
         if frame is None and owned_up is not None:
             mentions.append(Mention("subject", "self", owned_up[0], owned_up[1], text[owned_up[0]:owned_up[1]]))
+        mentions = self._without_an_animals(doc, mentions)
+        if self._asks_in_general(doc):
+            mentions = [m for m in mentions if m.entity not in self._TOPIC_ONLY
+                        or (m.entity == "subject" and m.value == "self")]
+            if not any(m.entity == "question_topic" for m in mentions):
+                # asked of no one's pain and of none of the common topics: what the assistant can do in general
+                mentions.append(Mention("question_topic", GENERAL_TOPIC, 0, len(doc[0]), text[:len(doc[0])]))
         return sorted(mentions, key=lambda m: (m.start, -m.end))
+
+    #: what a question about people in general names as its topic only
+    _TOPIC_ONLY = frozenset({"body_region", "muscle", "pain_quality", "severity", "subject", "writer"})
+
+    def _asks_in_general(self, doc: Doc) -> bool:
+        """ "Why does stress go straight to people's shoulders?", "PT here: should clients release their traps before
+        pressing?": a question about people in general, or by a professional, naming no one in particular and
+        nothing of the writer's own (context.yml `general`)."""
+        ctx = getattr(self, "_context", None)
+        if ctx is None or not ctx.general_people:
+            return False
+        words = [token.lower_ for token in doc]
+
+        def has(cues: Tuple[Tuple[str, ...], ...]) -> bool:
+            return any(tuple(words[i:i + len(c)]) == c for c in cues for i in range(len(words)))
+
+        starts = [0] + [i + 1 for i, w in enumerate(words) if w in (".", "!", "?", ":", ";", "-", "—", "–", "\n")]
+        asks = "?" in words or any(tuple(words[i:i + len(c)]) == c for i in starts for c in ctx.question_starts)
+        if not asks or not (has(ctx.general_people) or has(ctx.general_roles)):
+            return False
+        # the group and role words name no one in particular, though some also name a person ("my student")
+        many = {cue[0] for cue in ctx.general_people + ctx.general_roles if len(cue) == 1}
+        someone = any((w in ctx.subject_pronouns or w in ctx.subject_nouns or w in ctx.clinical_markers
+                       or any(p.match(w) for p in ctx.clinical_marker_patterns)) and w not in many for w in words)
+        someone = someone or any(True for _ in quantities.find_frames(doc.text)) \
+            or any(True for _ in quantities.find_ages(doc.text))
+        own = any(tuple(words[i:i + len(c)]) == c and words[i + len(c):i + len(c) + 1] not in
+                  [[w] for w in ctx.general_own_unless] for c in ctx.general_own for i in range(len(words)))
+        return not someone and not own
+
+    def _without_an_animals(self, doc: Doc, mentions: List[Mention]) -> List[Mention]:
+        """ "My dachshund yelps when I touch his lower back": an animal's body parts, signs and pain are no person's,
+        and the message is about someone else. The writer's own ("I hurt my back walking the dog") stay, and so does
+        everything in a message that also names a person ("my dad's dog knocked him over")."""
+        ctx = getattr(self, "_context", None)
+        animals = [m for m in mentions if m.entity == "animal"]
+        words = [token.lower_ for token in doc]
+        if ctx is None or not animals or any(w in ctx.subject_nouns for w in words):
+            return mentions
+        index = {token.idx: token.i for token in doc}
+        animal_tokens = {index[m.start] for m in animals if m.start in index}
+        first_animal = min(m.start for m in animals)
+        theirs = []
+        for mention in mentions:
+            if mention.entity not in self._OWNED and mention.entity != "condition":
+                continue
+            token = next((t.i for t in doc if t.idx >= mention.start), len(doc))
+            owner = None
+            for i in range(token - 1, max(-1, token - 14), -1):
+                if words[i] in (".", "!", "?", ";"):
+                    break
+                if i in animal_tokens or words[i] in ctx.subject_pronouns:
+                    owner = "animal"
+                    break
+                if words[i] in ctx.self_words and not (i + 1 in animal_tokens or i + 2 in animal_tokens):
+                    owner = "self"
+                    break
+            # "our horse has been sore through the back": unowned, after the animal, is the animal's
+            if owner == "animal" or (owner is None and mention.start > first_animal):
+                theirs.append(mention)
+        if not theirs:
+            return mentions
+        kept = [m for m in mentions if m not in theirs and m.entity not in ("subject", "writer")]
+        start, end = animals[0].start, animals[0].end
+        return kept + [Mention("subject", "other", start, end, animals[0].text, AFFIRMED)]
 
     def _needs_help_now(self, doc: Doc, theirs: Sequence[Mention]) -> bool:
         """Whether someone else's signs, read as theirs, include one that needs help now (context.yml

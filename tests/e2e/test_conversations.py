@@ -223,6 +223,24 @@ def test_someone_elses_emergency_happening_now_turns_the_conversation_to_them(se
     assert "for them" in all_text(replies)  # the emergency message tells the writer what to do for him
 
 
+def test_a_pets_back_gets_a_vet_and_the_writers_own_back_after_it_the_intake(servers: Servers) -> None:
+    sender = new_sender()
+    replies = servers.say(sender, "My dachshund yelps when I touch his lower back. Can I massage him myself?")
+    slots = servers.slots(sender)
+    assert "vet" in all_text(replies) and slots["body_region"] is None and slots["requested_slot"] is None
+    servers.say(sender, "ok thanks. my own lower back is sore too")
+    slots = servers.slots(sender)
+    assert slots["subject"] == "self" and slots["body_region"] == "lower_back"
+
+
+def test_a_question_about_people_in_general_is_answered_without_an_intake(servers: Servers) -> None:
+    sender = new_sender()
+    replies = servers.say(sender, "Pharmacist here: why do so many customers have tight lower backs?")
+    slots = servers.slots(sender)
+    assert slots["body_region"] is None and slots["requested_slot"] is None, all_text(replies)
+    assert all_text(replies).strip()
+
+
 def test_the_writer_can_say_it_is_theirs_after_all(servers: Servers) -> None:
     sender = new_sender()
     servers.say(sender, "my husband has a sore neck")

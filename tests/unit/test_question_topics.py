@@ -14,6 +14,7 @@ from components.fact_extractor import KnotcareFactExtractor
 from components.question_router import KNOT_QUESTIONS, QuestionRouter
 from knotcare.config import ROOT
 from knotcare.kb.seed import load_content
+from knotcare.nlp.extractor import GENERAL_TOPIC
 
 BLIND = ROOT / "tests" / "nlu" / "question_topics.yml"
 
@@ -146,8 +147,10 @@ def test_every_topic_has_an_answer_and_a_button_and_every_answer_is_reachable() 
     spec = yaml.safe_load((ROOT / "data" / "patterns" / "question_topics.yml").read_text())
     pattern_topics = set(spec["values"])
     assert pattern_topics <= answers
-    # every answer is reached by an intent of its own or by a topic, and never both
-    assert answers == set(KNOT_QUESTIONS) | pattern_topics
+    # every answer is reached by an intent of its own, by a topic, or (the general answer) by a question about
+    # people in general; never two of these
+    assert answers == set(KNOT_QUESTIONS) | pattern_topics | {GENERAL_TOPIC}
+    assert GENERAL_TOPIC not in set(KNOT_QUESTIONS) | pattern_topics
     assert not set(KNOT_QUESTIONS) & pattern_topics
     menu = next(m for m in content.messages if m.key == "question_menu")
     assert {f'/ask_question{{"question_topic":"{t}"}}' for t in pattern_topics} <= {b["payload"] for b in menu.buttons}
@@ -182,3 +185,16 @@ def test_topics_of_the_held_out_questions() -> None:
             else:
                 misses.append((topic, found, text))
     assert right / total >= 0.95, misses
+
+
+@pytest.mark.parametrize("intent", ["describe_pain", "request_routine"])
+def test_a_question_about_people_in_general_gets_the_general_answer_not_an_intake(intent: str) -> None:
+    message = routed("Pharmacist here: why do so many customers have tight lower backs?", intent)
+    assert message.get(INTENT)["name"] == "ask_question" and topics(message) == [GENERAL_TOPIC]
+    assert not [e for e in message.get(ENTITIES) if e["entity"] == "body_region"]
+
+
+@pytest.mark.parametrize("intent", ["ask_hold_time", "ask_prices"])
+def test_a_knot_or_clinic_question_about_people_in_general_keeps_its_own_answer(intent: str) -> None:
+    message = routed("As a physio, how long should clients hold pressure on a knot?", intent)
+    assert message.get(INTENT)["name"] == intent and topics(message) == []
