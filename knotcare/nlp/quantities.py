@@ -171,6 +171,9 @@ _ANSWER_RATING_RE = re.compile(
     re.IGNORECASE,
 )
 _RANGE_RE = re.compile(_N + r"\s*(?:or|-|–|to|and)\s*(?:an?\s+)?" + _N)
+# "she says it's annoying more than painful, 3": a rating given last, after a comma, ends the answer.
+_LAST_RATING_RE = re.compile(r"[,;:–-]\s*(?:about\s+|maybe\s+|like\s+|around\s+)?(?:an?\s+)?(" + _N
+                             + r")(?:\s*(?:/|out of)\s*(?:10|ten))?\s*[.!]?\s*$", re.IGNORECASE)
 _NOW_RATING_RE = re.compile(r"\b(\d{1,2})\s+(?:right\s+)?(?:now|at the moment|atm|today)\b", re.IGNORECASE)
 
 
@@ -189,6 +192,9 @@ def find_severities(text: str) -> Iterator[Span]:
         number = next(g for g in match.groups() if g is not None)
         if 0 <= _rating(number) <= 10 and not any(s < match.end() and match.start() < e for s, e in spans):
             spans.append(match.span())
+    last = _LAST_RATING_RE.search(text)
+    if last and 0 <= _rating(last.group(1)) <= 10 and not spans and not any(True for _ in find_durations(text)):
+        spans.append(last.span(1))
     bare = _BARE_NUMBER_RE.match(text)
     if bare and 0 <= _rating(bare.group(1)) <= 10 and not spans:
         spans.append((bare.start(1) if text[: bare.start(1)].strip() == "" else bare.start(), bare.end(1)))

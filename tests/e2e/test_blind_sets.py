@@ -19,7 +19,11 @@
   to the plan's questions, in step-by-step mode, at the check-in days later), serious or benign, with the level
   they must lead to;
 - tests/triage/vignettes_subject_blind.yml: 100 whole conversations in which whose pain it is must be followed
-  (someone mentioned in passing, a proxy revealed later, the writer owning up, the next caller at a front desk).
+  (someone mentioned in passing, a proxy revealed later, the writer owning up, the next caller at a front desk);
+- tests/triage/vignettes_messy_blind.yml: 90 messy conversations (long pasted letters and diaries, a covered and an
+  uncovered part, changes of mind mid-form, look-alikes told by others, clinical notes, typos and voice typing);
+- tests/nlu/blind_asks/messages.yml: 200 first messages where a region, a red flag or the person is easy to misread
+  (general questions, professionals asking about clients, pets, things and idioms, people in passing).
 
 Their first run, before any fix, is in docs/measurements.md. Here each serious case is its own test, so CI names
 any dangerous miss; the other figures are held at their targets.
@@ -49,6 +53,8 @@ ROLES = load_messages(ROOT / "tests" / "nlu" / "blind_roles" / "messages.yml")
 SCREEN_ANSWERS = load_answers(ROOT / "tests" / "nlu" / "blind_screen_answers" / "answers.yml")
 LATE = load_cases(ROOT / "tests" / "triage" / "late_flags_blind.yml")
 SUBJECT_CONVERSATIONS = load_vignettes(ROOT / "tests" / "triage" / "vignettes_subject_blind.yml")
+MESSY = load_vignettes(ROOT / "tests" / "triage" / "vignettes_messy_blind.yml")
+ASKS = load_messages(ROOT / "tests" / "nlu" / "blind_asks" / "messages.yml")
 #: Where our reading of the clinical facts and the blind labeller's differ (docs/measurements.md says why):
 #: a hand that "has gone weak over the last few days" is new weakness, which the facts send to a clinician
 #: (`see_clinician`, Semigran 2015), not weakness getting worse (same day); the labeller said urgent.
@@ -76,6 +82,7 @@ post_readings = _reads("post_readings", POSTS, "forum-style post")
 text_readings = _reads("text_readings", TEXTS, "chat-app message")
 voice_readings = _reads("voice_readings", VOICES, "world-English, letter, dictation and long-note message")
 role_readings = _reads("role_readings", ROLES, "front-desk, clinician, young, distressed or tricky message")
+ask_readings = _reads("ask_readings", ASKS, "general question, pet, thing or message easy to misread")
 
 
 @pytest.mark.parametrize("vignette_id", [v.id for v in PUBLISHED if v.gold in SERIOUS])
@@ -96,6 +103,9 @@ FLOORS = {
     "voice_readings": (0.94, 0.98, 0.09, 2),
     # general and clinicians' questions that name a region, pets, past pain; people spoken of in general
     "role_readings": (0.97, 0.97, 0.10, 2),
+    # knowledge questions that name a part ("is cracking your neck bad for you?"), which real consumers ask of
+    # their own pain (the real-phrase labels say so) and this set's labeller counts as no one's
+    "ask_readings": (0.96, 0.96, 0.16, 1),
 }
 
 
@@ -107,7 +117,8 @@ def test_a_set_holds_its_measured_floor(request, fixture: str) -> None:
     assert unread is None or result.flag_read >= result.flagged - unread, result
 
 
-@pytest.mark.parametrize("fixture", ["readings", "post_readings", "text_readings", "voice_readings", "role_readings"])
+@pytest.mark.parametrize("fixture", ["readings", "post_readings", "text_readings", "voice_readings", "role_readings",
+                                     "ask_readings"])
 def test_a_first_message_that_names_a_region_is_taken_up(request, fixture: str) -> None:
     """Whatever the classifier made of it, a first message that says where it hurts is never answered as one not
     understood (small talk, a clinic question or an unsure guess that names a region goes to the intake)."""
@@ -144,7 +155,8 @@ SERIOUS_FIRST = ([("readings", m.id) for m in OPENERS if m.level in SERIOUS]
                  + [("post_readings", m.id) for m in POSTS if m.level in SERIOUS and m.id not in DISPUTED]
                  + [("text_readings", m.id) for m in TEXTS if m.level in SERIOUS]
                  + [("voice_readings", m.id) for m in VOICES if m.level in SERIOUS]
-                 + [("role_readings", m.id) for m in ROLES if m.level in SERIOUS])
+                 + [("role_readings", m.id) for m in ROLES if m.level in SERIOUS]
+                 + [("ask_readings", m.id) for m in ASKS if m.level in SERIOUS])
 
 
 @pytest.mark.parametrize(("fixture", "message_id"), SERIOUS_FIRST)
@@ -212,3 +224,24 @@ def test_conversations_about_someone_hold_their_measured_floor(subject_outcomes)
     assert sum(o.exact for o in outcomes) >= 0.90 * len(outcomes), [o.vignette.id for o in outcomes if not o.exact]
     assert sum(bool(o.subject_right) for o in outcomes) >= 96, [o.vignette.id for o in outcomes
                                                                  if o.subject_right is False]
+
+
+@pytest.fixture(scope="module")
+def messy_outcomes(servers: Servers) -> Dict[str, Outcome]:
+    """Every messy conversation held once, four at a time."""
+    return hold_all(Assistant(servers.rasa_url, servers.token), MESSY, prefix="mb")
+
+
+@pytest.mark.parametrize("vignette_id", [v.id for v in MESSY if v.gold in SERIOUS])
+def test_no_serious_messy_conversation_is_a_dangerous_miss(messy_outcomes, vignette_id: str) -> None:
+    assert_held_safely(messy_outcomes[vignette_id])
+
+
+def test_messy_conversations_hold_their_measured_floor(messy_outcomes) -> None:
+    """86% at the exact level (measured 88%: the rest are over-triage of signs told as over in long pastes and
+    judgement calls, docs/measurements.md); whose pain it is right in 88 of 90; every conversation decided."""
+    outcomes = list(messy_outcomes.values())
+    assert sum(o.exact for o in outcomes) >= 0.86 * len(outcomes), [o.vignette.id for o in outcomes if not o.exact]
+    assert sum(bool(o.subject_right) for o in outcomes) >= 88, [o.vignette.id for o in outcomes
+                                                                if o.subject_right is False]
+    assert not [o.vignette.id for o in outcomes if o.level is None]

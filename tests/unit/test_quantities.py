@@ -88,3 +88,12 @@ def test_a_rating_in_words_is_read(text: str, value: int) -> None:
 @pytest.mark.parametrize("text", ["one knot", "ten minutes", "four days ago I hurt my back", "One thing I noticed"])
 def test_a_number_word_that_is_no_rating(text: str) -> None:
     assert list(find_severities(text)) == []
+
+
+@pytest.mark.parametrize("text, value", [("she says it's annoying more than painful, 3", 3), ("lower back pain, 3", 3)])
+def test_a_rating_given_last_after_a_comma(text: str, value: int) -> None:
+    assert [severity_to_int(text[a:b]) for a, b in find_severities(text)] == [value]
+
+
+def test_a_number_last_after_a_comma_in_a_duration_is_no_rating() -> None:
+    assert list(find_severities("since monday, 3 days")) == []
