@@ -490,8 +490,9 @@ class FactExtractor:
         """Whether someone else's signs, read as theirs, include one that needs help now (context.yml
         `never_in_passing`) in a message that says it is happening now or asks what to do."""
         ctx = getattr(self, "_context", None)
-        starts = [m.start for m in theirs if m.entity == "red_flag" and m.affirmed and ctx is not None
-                  and m.value in ctx.never_in_passing]
+        if ctx is None:
+            return False
+        starts = [m.start for m in theirs if m.entity == "red_flag" and m.affirmed and m.value in ctx.never_in_passing]
         if not starts:
             return False
         words = [token.lower_ for token in doc]

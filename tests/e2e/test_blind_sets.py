@@ -206,42 +206,41 @@ def test_benign_late_remarks_are_mostly_left_alone(late_outcomes: Dict[str, Late
     assert sum(o.level == o.case.gold for o in outcomes) >= 0.95 * len(outcomes)
 
 
-@pytest.fixture(scope="module")
-def subject_outcomes(servers: Servers) -> Dict[str, Outcome]:
-    """Every conversation of the whose-pain set held once, four at a time."""
-    return hold_all(Assistant(servers.rasa_url, servers.token), SUBJECT_CONVERSATIONS, prefix="sb")
+def _held(name: str, vignettes: Sequence[Any], prefix: str, what: str) -> Any:
+    """A module fixture `name`: every conversation of a set held once against the running stack, four at a time."""
+    @pytest.fixture(scope="module", name=name)
+    def fixture(servers: Servers) -> Dict[str, Outcome]:
+        return hold_all(Assistant(servers.rasa_url, servers.token), vignettes, prefix=prefix)
+
+    fixture.__doc__ = f"Every {what} held once, four at a time."
+    return fixture
 
 
-@pytest.mark.parametrize("vignette_id", [v.id for v in SUBJECT_CONVERSATIONS if v.gold in SERIOUS])
-def test_no_serious_conversation_about_someone_is_a_dangerous_miss(subject_outcomes, vignette_id: str) -> None:
-    assert_held_safely(subject_outcomes[vignette_id])
+subject_outcomes = _held("subject_outcomes", SUBJECT_CONVERSATIONS, "sb", "conversation about whose pain it is")
+messy_outcomes = _held("messy_outcomes", MESSY, "mb", "messy conversation")
+
+#: The conversation sets held where they were measured (docs/measurements.md says which are left): the least share
+#: at the exact level and the least number with whose pain it is right.
+CONVERSATION_FLOORS = {
+    "subject_outcomes": (SUBJECT_CONVERSATIONS, 0.90, 96),  # 91% and 97 measured
+    # signs told as over in long pastes, a sign taken back a message later, judgement calls; 90% and 89 measured
+    "messy_outcomes": (MESSY, 0.88, 88),
+}
 
 
-def test_conversations_about_someone_hold_their_measured_floor(subject_outcomes) -> None:
-    """90% at the exact level; whose pain it is right in 96 of 100 (97 measured; docs/measurements.md says which
-    are left)."""
-    outcomes = list(subject_outcomes.values())
-    assert sum(o.exact for o in outcomes) >= 0.90 * len(outcomes), [o.vignette.id for o in outcomes if not o.exact]
-    assert sum(bool(o.subject_right) for o in outcomes) >= 96, [o.vignette.id for o in outcomes
-                                                                 if o.subject_right is False]
+@pytest.mark.parametrize(("fixture", "vignette_id"), [(name, v.id) for name, (vignettes, _, _) in
+                                                      CONVERSATION_FLOORS.items() for v in vignettes
+                                                      if v.gold in SERIOUS])
+def test_no_serious_conversation_is_a_dangerous_miss(request, fixture: str, vignette_id: str) -> None:
+    assert_held_safely(request.getfixturevalue(fixture)[vignette_id])
 
 
-@pytest.fixture(scope="module")
-def messy_outcomes(servers: Servers) -> Dict[str, Outcome]:
-    """Every messy conversation held once, four at a time."""
-    return hold_all(Assistant(servers.rasa_url, servers.token), MESSY, prefix="mb")
-
-
-@pytest.mark.parametrize("vignette_id", [v.id for v in MESSY if v.gold in SERIOUS])
-def test_no_serious_messy_conversation_is_a_dangerous_miss(messy_outcomes, vignette_id: str) -> None:
-    assert_held_safely(messy_outcomes[vignette_id])
-
-
-def test_messy_conversations_hold_their_measured_floor(messy_outcomes) -> None:
-    """86% at the exact level (measured 88%: the rest are over-triage of signs told as over in long pastes and
-    judgement calls, docs/measurements.md); whose pain it is right in 88 of 90; every conversation decided."""
-    outcomes = list(messy_outcomes.values())
-    assert sum(o.exact for o in outcomes) >= 0.86 * len(outcomes), [o.vignette.id for o in outcomes if not o.exact]
-    assert sum(bool(o.subject_right) for o in outcomes) >= 88, [o.vignette.id for o in outcomes
-                                                                if o.subject_right is False]
+@pytest.mark.parametrize("fixture", sorted(CONVERSATION_FLOORS))
+def test_conversations_hold_their_measured_floor(request, fixture: str) -> None:
+    """At the exact level and whose pain it is at their floors; every conversation decided."""
+    _, exact, subject = CONVERSATION_FLOORS[fixture]
+    outcomes = list(request.getfixturevalue(fixture).values())
+    assert sum(o.exact for o in outcomes) >= exact * len(outcomes), [o.vignette.id for o in outcomes if not o.exact]
+    assert sum(bool(o.subject_right) for o in outcomes) >= subject, [o.vignette.id for o in outcomes
+                                                                     if o.subject_right is False]
     assert not [o.vignette.id for o in outcomes if o.level is None]

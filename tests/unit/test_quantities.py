@@ -65,7 +65,8 @@ def test_not_ages(text: str) -> None:
 
 
 @pytest.mark.parametrize("text, value", [
-    ("she says 6 or 7", 7), ("6-7", 7), ("between 6 and 7", 7), ("she'd say 7", 7), ("about 6 or 7 when it tightens", 7),
+    ("she says 6 or 7", 7), ("6-7", 7), ("between 6 and 7", 7), ("she'd say 7", 7),
+    ("about 6 or 7 when it tightens", 7),
 ])
 def test_a_rating_given_as_a_range_counts_at_its_top(text: str, value: int) -> None:
     spans = list(find_severities(text))
