@@ -412,7 +412,7 @@ class FactExtractor:
             mentions += self._quantities(text, about_other=frame is not None)
         if frame is None and owned_up is not None:
             mentions.append(Mention("subject", "self", owned_up[0], owned_up[1], text[owned_up[0]:owned_up[1]]))
-        mentions = self._without_an_animals(doc, mentions)
+        mentions = self._without_animals_parts(doc, mentions)
         if self._asks_in_general(doc):
             mentions = [m for m in mentions if m.entity not in self._TOPIC_ONLY
                         or (m.entity == "subject" and m.value == "self")]
@@ -432,13 +432,9 @@ class FactExtractor:
         if ctx is None or not ctx.general_people:
             return False
         words = [token.lower_ for token in doc]
-
-        def has(cues: Tuple[Tuple[str, ...], ...]) -> bool:
-            return any(tuple(words[i:i + len(c)]) == c for c in cues for i in range(len(words)))
-
         starts = [0] + [i + 1 for i, w in enumerate(words) if w in (".", "!", "?", ":", ";", "-", "—", "–", "\n")]
         asks = "?" in words or any(tuple(words[i:i + len(c)]) == c for i in starts for c in ctx.question_starts)
-        if not asks or not (has(ctx.general_people) or has(ctx.general_roles)):
+        if not asks or not (self._says(doc, "general_people") or self._says(doc, "general_roles")):
             return False
         # the group and role words name no one in particular, though some also name a person ("my student")
         many = {cue[0] for cue in ctx.general_people + ctx.general_roles if len(cue) == 1}
@@ -446,11 +442,13 @@ class FactExtractor:
                        or any(p.match(w) for p in ctx.clinical_marker_patterns)) and w not in many for w in words)
         someone = someone or any(True for _ in quantities.find_frames(doc.text)) \
             or any(True for _ in quantities.find_ages(doc.text))
-        own = any(tuple(words[i:i + len(c)]) == c and words[i + len(c):i + len(c) + 1] not in
-                  [[w] for w in ctx.general_own_unless] for c in ctx.general_own for i in range(len(words)))
+        # "I have", "my": the writer's own; "I'm a physio": who they are
+        own = any(tuple(words[i:i + len(c)]) == c and (i + len(c) >= len(words)
+                                                        or words[i + len(c)] not in ctx.general_own_unless)
+                  for c in ctx.general_own for i in range(len(words)))
         return not someone and not own
 
-    def _without_an_animals(self, doc: Doc, mentions: List[Mention]) -> List[Mention]:
+    def _without_animals_parts(self, doc: Doc, mentions: List[Mention]) -> List[Mention]:
         """ "My dachshund yelps when I touch his lower back": an animal's body parts, signs and pain are no person's,
         and the message is about someone else. The writer's own ("I hurt my back walking the dog") stay, and so does
         everything in a message that also names a person ("my dad's dog knocked him over")."""
