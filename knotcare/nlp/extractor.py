@@ -53,6 +53,8 @@ GENERAL_TOPIC = "ask_general"
 BACK_PARTS = frozenset({"upper_back", "mid_back", "lower_back"})
 #: What may follow a cue that must end its clause ("now I do too." but not "what can I do to help").
 _CLAUSE_ENDS = frozenset({".", ",", "!", "?", ";", ":", "\n", "and", "but", "as", "now", "though"})
+#: The tokens that end a sentence, for the readings that look no further than a mention's own sentence.
+_SENTENCE_ENDS = frozenset({".", "!", "?", ";"})
 
 
 @dataclass(frozen=True)
@@ -175,7 +177,7 @@ def _rest_of_sentence(words: Sequence[str], end: int, limit: int) -> List[str]:
     """The words after a mention, up to the end of its sentence and at most `limit` of them."""
     rest: List[str] = []
     for word in words[end:end + limit]:
-        if word in (".", "!", "?", ";"):
+        if word in _SENTENCE_ENDS:
             break
         rest.append(word)
     return rest
@@ -467,7 +469,7 @@ class FactExtractor:
             token = next((t.i for t in doc if t.idx >= mention.start), len(doc))
             owner = None
             for i in range(token - 1, max(-1, token - 14), -1):
-                if words[i] in (".", "!", "?", ";"):
+                if words[i] in _SENTENCE_ENDS:
                     break
                 if i in animal_tokens or words[i] in ctx.subject_pronouns:
                     owner = "animal"
@@ -496,8 +498,8 @@ class FactExtractor:
         words = [token.lower_ for token in doc]
         # from the start of the sign's sentence on: "what do I do about my knot? my dad fainted last year" is not it
         first = next(t.i for t in doc if t.idx + len(t) > min(starts))
-        first = max((i + 1 for i in range(first) if words[i] in (".", "!", "?", ";", "\n")), default=0)
-        return any(tuple(words[i:i + len(cue)]) == cue for cue in ctx.help_now for i in range(first, len(words)))
+        first = max((i + 1 for i in range(first) if words[i] in _SENTENCE_ENDS or words[i] == "\n"), default=0)
+        return self._cue_span(doc, "help_now", start=first) is not None
 
     def _not_theirs(self, doc: Doc, mentions: List[Mention]) -> List[Mention]:
         """The mentions without those someone else owns ("my husband has a bad back too": his back)."""
@@ -692,12 +694,13 @@ class FactExtractor:
         """Whether the text holds one of the context's `cues` (a tuple-of-words field of the context)."""
         return self._cue_span(doc, cues) is not None
 
-    def _cue_span(self, doc: Doc, cues: str) -> Optional[Tuple[int, int]]:
-        """The character span of the first of the context's `cues` (a tuple-of-words field) in the text, if any."""
+    def _cue_span(self, doc: Doc, cues: str, start: int = 0) -> Optional[Tuple[int, int]]:
+        """The character span of the first of the context's `cues` (a tuple-of-words field) in the text from token
+        `start` on, if any."""
         ctx = getattr(self, "_context", None)
         phrases = getattr(ctx, cues, ()) if ctx is not None else ()
         words = [token.lower_ for token in doc]
-        for i in range(len(words)):
+        for i in range(start, len(words)):
             for cue in phrases:
                 if tuple(words[i:i + len(cue)]) == cue:
                     last = doc[i + len(cue) - 1]
@@ -970,7 +973,7 @@ class FactExtractor:
             if index >= skip_to:
                 continue
             word = words[index]
-            if word in (".", "!", "?", ";"):
+            if word in _SENTENCE_ENDS:
                 return None
             is_person = word in ctx.subject_pronouns or word in ctx.subject_nouns
             # "my mate says it's text neck": the speaker owns nothing of what they say; "lifting a sofa with my
