@@ -1,4 +1,4 @@
-"""Statements about one's own pain are answers, not questions.
+"""Statements about one's own pain are answers, not questions; a step-by-step command outside a session is a guess.
 
 In the middle of the intake, "sore" (to "what does it feel like?") was read as
 the soreness question, and "dull" as the causes question; the assistant
@@ -21,6 +21,11 @@ stays a yes. So is a case relayed by someone else ("Chiropractor here, asking ab
 lumbar paraspinal knot", "I have a caller asking for self-care advice for a knot"): a statement about
 someone's region or knot, and, for a guess among the clinic's own questions (`clinic_intents`: opening hours,
 parking ...), a question about one too ("can I get self-massage advice for a patient with a trigger point?").
+
+The step-by-step session's commands (`session_intents`: next, again, stop) mean something only while a session runs
+(the message's `GUIDED_SESSION` metadata, patches/conversation_context.py): outside one, "I've had a knot at the top
+of my shoulder for a week and I can't stop worrying about it" taken for "stop" is an unsure guess, routed as one.
+A message read without a conversation (no such metadata) keeps the classifier's guess.
 """
 
 from __future__ import annotations
@@ -28,11 +33,13 @@ from __future__ import annotations
 from typing import Any, Dict, List, Text
 
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.shared.constants import DEFAULT_NLU_FALLBACK_INTENT_NAME
 from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_NAME_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from components.red_flag_router import route_intent
 from components.rule_component import RuleComponent
+from knotcare.nlp import GUIDED_SESSION
 from knotcare.nlp.answers import read_answer
 from knotcare.nlp.answers import words as word_list
 from knotcare.nlp.phrasing import phrased_as_question
@@ -52,7 +59,8 @@ class AnswerRouter(RuleComponent):
         return {"question_prefixes": ["ask_", "nlu_fallback", "out_of_scope"], "intent": "describe_pain", "short": 4,
                 "unsure_intents": ["nlu_fallback", "out_of_scope"],
                 "small_talk_intents": ["affirm", "deny", "greet", "goodbye", "thank", "bot_challenge"],
-                "complaint_words": ["knot", "knots", "trigger point", "trigger points"], "clinic_intents": []}
+                "complaint_words": ["knot", "knots", "trigger point", "trigger points"], "clinic_intents": [],
+                "session_intents": ["step_next", "step_repeat", "step_stop"]}
 
     def __init__(self, config: Dict[Text, Any]) -> None:
         self._prefixes = tuple(config["question_prefixes"])
@@ -60,6 +68,7 @@ class AnswerRouter(RuleComponent):
         self._small_talk = frozenset(config["small_talk_intents"])
         self._complaints = tuple(tuple(word_list(w)) for w in config["complaint_words"])
         self._clinic = frozenset(config["clinic_intents"])
+        self._session = frozenset(config["session_intents"])
         self._intent = config["intent"]
         self._short = int(config["short"])
 
@@ -67,6 +76,9 @@ class AnswerRouter(RuleComponent):
         """Route each message that states pain facts without asking anything."""
         for message in messages:
             current = (message.get(INTENT) or {}).get(INTENT_NAME_KEY) or ""
+            if current in self._session and _outside_a_session(message):
+                current = DEFAULT_NLU_FALLBACK_INTENT_NAME
+                route_intent(message, current)
             if current.startswith(self._prefixes) and self._is_statement_of_facts(message, current in self._unsure) \
                     or current in self._small_talk and self._is_description(message) \
                     or current in self._clinic and self._is_relayed_case(message, asked=True):
@@ -125,6 +137,12 @@ class AnswerRouter(RuleComponent):
             # "had an L4-L5 fusion in May ... a tight knot just above the scar": a history and a pain fact
             return True
         return len(words) <= self._short or ("body_region" in found and bool(found & DETAILS))
+
+
+def _outside_a_session(message: Message) -> bool:
+    """The server says no step-by-step session is running (without a conversation, it says nothing)."""
+    metadata = message.get("metadata")
+    return isinstance(metadata, dict) and metadata.get(GUIDED_SESSION) is False
 
 
 def _someone_else(message: Message) -> bool:

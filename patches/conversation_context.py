@@ -1,4 +1,5 @@
-"""What the fact extractor needs to know of the conversation: whether it is about the writer's own pain.
+"""What NLU needs to know of the conversation: whether it is about the writer's own pain, and whether a
+step-by-step session is running.
 
 Rasa's NLU reads each message alone, but "my wife's laid up with a temperature" means two things: in a first
 message it makes the wife the subject and her fever a sign to act on; typed in a conversation about the writer's
@@ -8,6 +9,10 @@ nor put her fever, her back or her age on the writer. `install()` wraps Rasa 3.6
 metadata says so (`knotcare.nlp.WRITER_IN_PAIN`): no second read of the tracker store. Whatever a client sent
 under that key is dropped first, so only the server's own tracker can set it. Installed by our channels, like the
 log filter.
+
+The same goes for a step-by-step session (`knotcare.nlp.GUIDED_SESSION`): "next", "again" and "stop" are its
+commands while it runs (from the rating before the first step on), and nothing else's: "I've had a knot for a week and
+I can't stop worrying about it", taken for "stop" outside a session, is a guess the answer router treats as one.
 """
 
 from __future__ import annotations
@@ -19,7 +24,7 @@ from rasa.core.channels.channel import UserMessage
 from rasa.core.processor import MessageProcessor
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from knotcare.nlp import WRITER_IN_PAIN
+from knotcare.nlp import GUIDED_SESSION, WRITER_IN_PAIN
 
 _installed = False
 
@@ -30,12 +35,22 @@ def about_the_writers_pain(tracker: Optional[DialogueStateTracker]) -> bool:
         tracker.get_slot("body_region") is not None
 
 
+def in_a_guided_session(tracker: DialogueStateTracker) -> bool:
+    """A step-by-step session is running: its steps, or the rating asked before the first one."""
+    return tracker.get_slot("guided_session") == "active" or tracker.active_loop_name == "pain_before_form"
+
+
 def mark(message: UserMessage, tracker: Optional[DialogueStateTracker]) -> None:
-    """Set the message's WRITER_IN_PAIN metadata from the tracker, and from nothing else."""
-    if isinstance(message.metadata, dict) and WRITER_IN_PAIN in message.metadata:
-        message.metadata = {key: value for key, value in message.metadata.items() if key != WRITER_IN_PAIN}
+    """Set the message's WRITER_IN_PAIN and GUIDED_SESSION metadata from the tracker, and from nothing else."""
+    sent = message.metadata if isinstance(message.metadata, dict) else {}
+    if isinstance(message.metadata, dict) and (WRITER_IN_PAIN in sent or GUIDED_SESSION in sent):
+        message.metadata = {key: value for key, value in sent.items() if key not in (WRITER_IN_PAIN, GUIDED_SESSION)}
+    if tracker is None:
+        return
+    ours = {GUIDED_SESSION: in_a_guided_session(tracker)}
     if about_the_writers_pain(tracker):
-        message.metadata = {**(message.metadata if isinstance(message.metadata, dict) else {}), WRITER_IN_PAIN: True}
+        ours[WRITER_IN_PAIN] = True
+    message.metadata = {**(message.metadata if isinstance(message.metadata, dict) else {}), **ours}
 
 
 def install() -> None:

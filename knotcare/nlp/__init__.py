@@ -9,3 +9,7 @@ only needs quantities, and importing spaCy there would cost ~350 MB.
 #: server from the conversation, never by a client: patches/conversation_context.py); `extractor.extract` says
 #: what it changes.
 WRITER_IN_PAIN = "knotcare_writer_in_pain"
+#: The message metadata key that says whether a step-by-step session is running (True or False, set by the server
+#: like WRITER_IN_PAIN; absent when a message is read without a conversation): its commands mean nothing outside
+#: one, and a guess of "stop" there is a guess (components/answer_router.py).
+GUIDED_SESSION = "knotcare_guided_session"

@@ -186,3 +186,43 @@ def test_a_relayed_case_guessed_as_a_clinic_question_is_a_description() -> None:
     assert answer_routed("I have a caller asking if there's parking?", "ask_parking",
                          clinic_intents=["ask_parking"]) == "ask_parking"
     assert answer_routed("is there parking near you", "ask_parking") == "ask_parking"
+
+
+def told(text: str, intent: str, tracker: object) -> str:
+    """The intent after the answer router, for `text` guessed as `intent` in a conversation in the state of
+    `tracker` (its metadata set as the server sets it)."""
+    from rasa.core.channels.channel import UserMessage
+
+    from components.answer_router import AnswerRouter
+    from patches.conversation_context import mark
+
+    sent = UserMessage(text, metadata={"knotcare_guided_session": True})  # what a client says is not believed
+    mark(sent, tracker)
+    message = guessed(text, intent)
+    message.set("metadata", sent.metadata)
+    AnswerRouter(AnswerRouter.get_default_config()).process([message])
+    return message.get(INTENT)["name"]
+
+
+def conversation(loop: object = None, **slots: object) -> object:
+    from rasa.shared.core.events import ActiveLoop, SlotSet
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    return DialogueStateTracker.from_events("someone", [SlotSet(name, value) for name, value in slots.items()]
+                                            + [ActiveLoop(loop)])
+
+
+@pytest.mark.parametrize("text, guess, outside", [
+    ("I've had a knot at the top of my right shoulder for a week and I can't stop worrying about it", "step_stop",
+     "describe_pain"),
+    ("stop", "step_stop", "nlu_fallback"),
+    ("next", "step_next", "nlu_fallback"),
+    ("once more please", "step_repeat", "nlu_fallback"),
+])
+def test_a_step_by_step_command_means_one_only_while_a_session_runs(text: str, guess: str, outside: str) -> None:
+    assert told(text, guess, conversation()) == outside
+    assert told(text, guess, conversation(guided_session="finished")) == outside
+    assert told(text, guess, conversation(guided_session="active")) == guess
+    assert told(text, guess, conversation("pain_before_form")) == guess  # rating the pain before the first step
+    # read with no conversation (Rasa's NLU tests), the classifier's guess stands
+    assert answer_routed(text, guess) == guess
