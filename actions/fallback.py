@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet, UserUtteranceReverted
@@ -13,6 +13,7 @@ from rasa_sdk.types import DomainDict
 from actions.base import KnotcareAction
 from actions.clinic import hand_over_conversation
 from actions.extraction import accumulated, stated_age
+from actions.intake import question_key
 from actions.say import say_key
 from actions.slots import entity_values
 
@@ -54,8 +55,11 @@ class ActionDefaultFallback(KnotcareAction):
     action_name = "action_default_fallback"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
-        """Reply (handing over after two misses in a row), then revert the message (the form's question stands)."""
+        """Reply (handing over after two misses in a row), then revert the message; a question the form is waiting
+        for is asked again, so that nothing is lost and the person sees what to answer."""
         text = (tracker.latest_message.get("text") or "").strip()
+        subject = (entity_values(tracker, "subject") or [tracker.get_slot("subject")])[0]
+        pending = _pending_question(tracker)
         if not text:
             say_key(dispatcher, "empty_message")
         elif _mostly_non_latin(text):
@@ -63,14 +67,25 @@ class ActionDefaultFallback(KnotcareAction):
         elif failed_in_a_row(tracker.events) == HANDOFF_AFTER:
             say_key(dispatcher, "not_understood_handover")
             await hand_over_conversation(dispatcher, tracker, "not_understood")
+            pending = None
         elif entity_values(tracker, "body_region"):
             # A question about the neck or back that is not ours to answer ("can sinus infections cause neck pain?"):
             # say what we can do and who can answer it, rather than ask for it to be put another way.
-            subject = (entity_values(tracker, "subject") or [tracker.get_slot("subject")])[0]
             say_key(dispatcher, "not_understood_region", subject=subject)
+        elif pending:
+            # the examples of what to say are for a first message: here the question asked says it
+            say_key(dispatcher, "not_understood_answer")
         else:
             say_key(dispatcher, "default")
+        if pending:
+            say_key(dispatcher, pending, subject=subject)
         return [UserUtteranceReverted(), *kept_facts(tracker)]
+
+
+def _pending_question(tracker: Tracker) -> Optional[str]:
+    """The message key of the question an open form waits for an answer to, if any."""
+    slot = tracker.get_slot("requested_slot")
+    return question_key(slot, tracker) if tracker.active_loop.get("name") and slot else None
 
 
 def kept_facts(tracker: Tracker) -> List[EventType]:

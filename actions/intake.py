@@ -124,14 +124,22 @@ class ValidatePainIntakeForm(FormValidationAction):
         raise AttributeError(name)
 
 
+def question_key(slot: str, tracker: Tracker) -> str:
+    """The message that asks a form's question for `slot`: `ask_<slot>`, or, for where it hurts after a plain
+    "back", which part of it."""
+    if slot == "body_region" and tracker.get_slot("region_hint") == "back":
+        return "ask_back_part"
+    return f"ask_{slot}"
+
+
 class _AskForSlot(KnotcareAction):
     """Asks the form's question for one slot, in the reviewed words of messages.yml."""
 
     slot: str = ""
 
     def message_key(self, tracker: Tracker) -> str:
-        """The message to send; `ask_<slot>` unless a subclass knows better."""
-        return f"ask_{self.slot}"
+        """The message to send (`question_key`)."""
+        return question_key(self.slot, tracker)
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         """Send the question with its buttons, worded for whose pain it is; the first screen question says why it
@@ -150,10 +158,6 @@ class ActionAskBodyRegion(_AskForSlot):
     slot = "body_region"
 
     action_name = "action_ask_body_region"
-
-    def message_key(self, tracker: Tracker) -> str:
-        """The narrower question after a plain "back"."""
-        return "ask_back_part" if tracker.get_slot("region_hint") == "back" else "ask_body_region"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         """On Telegram and Slack, the body map as a picture above the question's region buttons (the web page

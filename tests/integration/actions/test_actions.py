@@ -145,6 +145,26 @@ async def test_fallback_is_kind_and_forgets_the_message(domain) -> None:
         assert expected in texts(dispatcher)[0]
 
 
+async def test_an_answer_not_understood_mid_form_gets_the_question_again(domain) -> None:
+    """The form's question is asked again, worded for whose pain it is, with its buttons: nothing is lost."""
+    for text, first in [("purple monkey dishwasher", "didn't catch that"), ("", "empty"), ("これは何ですか", "English")]:
+        for subject, question in [("self", "How bad is it right now"), ("other", "How bad is it for them")]:
+            dispatcher = CollectingDispatcher()
+            tracker = make_tracker(text, intent="nlu_fallback", active_loop="intake_form",
+                                   requested_slot="pain_severity", subject=subject)
+            events = await ActionDefaultFallback().run(dispatcher, tracker, domain)
+            assert events[0] == UserUtteranceReverted()
+            said = texts(dispatcher)
+            assert first in said[0] and said[1].startswith(question), said
+            assert "another way" not in " ".join(said)
+            assert dispatcher.messages[1]["buttons"], dispatcher.messages
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker("blah", intent="nlu_fallback", active_loop="intake_form", requested_slot="body_region",
+                           region_hint="back")
+    await ActionDefaultFallback().run(dispatcher, tracker, domain)
+    assert "Which part of your back" in texts(dispatcher)[1]
+
+
 async def test_a_question_about_the_neck_or_back_not_understood_gets_a_scope_answer(domain) -> None:
     """Not "put it another way": what we do, and who can answer the rest; worded for whose pain it is."""
     for subject, expected in [("self", "how long you've had it"), ("other", "how long they've had it")]:
