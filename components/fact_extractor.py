@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, FrozenSet, List, Optional, Text
 
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
@@ -17,7 +17,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 import patches
 from components.rule_component import RuleComponent
 from knotcare.config import ROOT
-from knotcare.nlp import WRITER_IN_PAIN
+from knotcare.nlp import KNOWN_CONDITIONS, WRITER_IN_PAIN
 from knotcare.nlp.extractor import FactExtractor, default_extractor
 
 
@@ -25,6 +25,13 @@ def _writer_in_pain(message: Message) -> bool:
     """The message comes in a conversation about the writer's own pain (set by patches/conversation_context.py)."""
     metadata = message.get("metadata")
     return isinstance(metadata, dict) and metadata.get(WRITER_IN_PAIN) is True
+
+
+def _known_conditions(message: Message) -> FrozenSet[str]:
+    """The conditions the conversation already holds for its person (set by patches/conversation_context.py)."""
+    metadata = message.get("metadata")
+    known = metadata.get(KNOWN_CONDITIONS) if isinstance(metadata, dict) else None
+    return frozenset(str(code) for code in known) if isinstance(known, list) else frozenset()
 
 
 def _folder(config: Dict[str, Any]) -> Path:
@@ -81,7 +88,8 @@ class KnotcareFactExtractor(RuleComponent, EntityExtractorMixin):
                     "entity": m.entity, "value": m.value, "start": m.start, "end": m.end,
                     "confidence_entity": 1.0, "extractor": self.name,
                 }
-                for m in self._extractor.affirmed(text, doc, writer_in_pain=_writer_in_pain(message))
+                for m in self._extractor.affirmed(text, doc, writer_in_pain=_writer_in_pain(message),
+                                                  known=_known_conditions(message))
             ]
             message.set(ENTITIES, message.get(ENTITIES, []) + entities, add_to_output=True)
         return messages

@@ -13,18 +13,23 @@ log filter.
 The same goes for a step-by-step session (`knotcare.nlp.GUIDED_SESSION`): "next", "again" and "stop" are its
 commands while it runs (from the rating before the first step on), and nothing else's: "I've had a knot for a week and
 I can't stop worrying about it", taken for "stop" outside a session, is a guess the answer router treats as one.
+And for the conditions the conversation holds (`knotcare.nlp.KNOWN_CONDITIONS`): "she's had some bleeding",
+typed after "my wife is 26 weeks pregnant", is a warning sign of pregnancy.
 """
 
 from __future__ import annotations
 
 import functools
-from typing import Any, Optional
+from typing import Any, Dict, Optional
 
 from rasa.core.channels.channel import UserMessage
 from rasa.core.processor import MessageProcessor
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from knotcare.nlp import GUIDED_SESSION, WRITER_IN_PAIN
+from knotcare.nlp import GUIDED_SESSION, KNOWN_CONDITIONS, WRITER_IN_PAIN
+
+#: The metadata only the server sets, from the conversation.
+OURS = (WRITER_IN_PAIN, GUIDED_SESSION, KNOWN_CONDITIONS)
 
 _installed = False
 
@@ -41,13 +46,16 @@ def in_a_guided_session(tracker: DialogueStateTracker) -> bool:
 
 
 def mark(message: UserMessage, tracker: Optional[DialogueStateTracker]) -> None:
-    """Set the message's WRITER_IN_PAIN and GUIDED_SESSION metadata from the tracker, and from nothing else."""
+    """Set the message's WRITER_IN_PAIN, GUIDED_SESSION and KNOWN_CONDITIONS metadata from the tracker, and from
+    nothing else."""
     sent = message.metadata if isinstance(message.metadata, dict) else {}
-    if isinstance(message.metadata, dict) and (WRITER_IN_PAIN in sent or GUIDED_SESSION in sent):
-        message.metadata = {key: value for key, value in sent.items() if key not in (WRITER_IN_PAIN, GUIDED_SESSION)}
+    if isinstance(message.metadata, dict) and any(key in sent for key in OURS):
+        message.metadata = {key: value for key, value in sent.items() if key not in OURS}
     if tracker is None:
         return
-    ours = {GUIDED_SESSION: in_a_guided_session(tracker)}
+    ours: Dict[str, Any] = {GUIDED_SESSION: in_a_guided_session(tracker)}
+    if tracker.get_slot("conditions"):
+        ours[KNOWN_CONDITIONS] = [str(code) for code in tracker.get_slot("conditions")]
     if about_the_writers_pain(tracker):
         ours[WRITER_IN_PAIN] = True
     message.metadata = {**(message.metadata if isinstance(message.metadata, dict) else {}), **ours}

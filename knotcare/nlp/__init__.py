@@ -13,3 +13,7 @@ WRITER_IN_PAIN = "knotcare_writer_in_pain"
 #: like WRITER_IN_PAIN; absent when a message is read without a conversation): its commands mean nothing outside
 #: one, and a guess of "stop" there is a guess (components/answer_router.py).
 GUIDED_SESSION = "knotcare_guided_session"
+#: The message metadata key that lists the conditions the conversation already holds for the person whose pain it
+#: is (set by the server like WRITER_IN_PAIN): "she's had some bleeding" means more once she is known to be pregnant
+#: (a pattern's `first_given_by`, knotcare.nlp.extractor).
+KNOWN_CONDITIONS = "knotcare_known_conditions"

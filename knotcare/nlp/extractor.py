@@ -14,7 +14,7 @@ import functools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Sequence, Tuple, Union
+from typing import Any, Dict, FrozenSet, List, Optional, Sequence, Tuple, Union
 
 import spacy
 import yaml
@@ -55,6 +55,8 @@ BACK_PARTS = frozenset({"upper_back", "mid_back", "lower_back"})
 _CLAUSE_ENDS = frozenset({".", ",", "!", "?", ";", ":", "\n", "and", "but", "as", "now", "though"})
 #: The tokens that end a sentence, for the readings that look no further than a mention's own sentence.
 _SENTENCE_ENDS = frozenset({".", "!", "?", ";"})
+#: How many words before a red flag a cue that tells it as over ("years ago", "used to") may stand.
+PAST_BEFORE_REACH = 6
 
 
 @dataclass(frozen=True)
@@ -154,6 +156,7 @@ class _Context:
     past_separators: frozenset = frozenset()
     past_undone: Tuple[Tuple[str, ...], ...] = ()
     past_before: Tuple[Tuple[str, ...], ...] = ()
+    past_after_directly: Tuple[Tuple[str, ...], ...] = ()
     past_event_codes: frozenset = frozenset()
     past_event_after: Tuple[Tuple[str, ...], ...] = ()
     #: red flag code -> what explains it away later in its sentence ("lost weight, but I've been on a diet")
@@ -208,6 +211,9 @@ class FactExtractor:
         self._not_followed_by: Dict[str, frozenset] = {}
         #: matcher key of one side of a `both` pattern read over the whole message -> (value key, side)
         self._sides: Dict[str, Tuple[str, str]] = {}
+        #: value key of a `both` pattern -> the condition that stands for its first side once the conversation holds
+        #: it (`first_given_by`: "she's had some bleeding", typed after "my wife is 26 weeks pregnant")
+        self._first_given_by: Dict[str, str] = {}
         #: value key -> values whose mentions in the same message it cancels (see red_flags.yml `overrides`)
         self._overrides: Dict[str, frozenset] = {}
         #: entities read with negation only, and only in a statement (`context: negation`): a question's topic is
@@ -300,6 +306,7 @@ class FactExtractor:
             past_separators=frozenset(past.get("separators", [])),
             past_undone=phrases("undone", past),
             past_before=phrases("before", past),
+            past_after_directly=phrases("after_directly", past),
             past_event_codes=frozenset(events.get("codes", [])),
             past_event_after=phrases("after", events),
             explained_after={str(code): phrases(str(code), spec.get("explained_after") or {})
@@ -333,11 +340,14 @@ class FactExtractor:
                 # A pattern is a token list, or {tokens, span} to keep only part
                 # of the match (the context word before "back" is not the region),
                 # or {both: [firsts, seconds], gap: token}: one of each, in either order; with `whole_message`,
-                # each side may also stand anywhere in the message, read with its own context.
+                # each side may also stand anywhere in the message, read with its own context, and with
+                # `first_given_by: <condition>` the second alone will do once the conversation holds the condition.
                 if isinstance(pattern, dict) and "both" in pattern:
                     firsts, seconds = pattern["both"]
                     self._matcher.add(key, [a + [pattern["gap"]] + b for a in firsts for b in seconds]
                                       + [b + [pattern["gap"]] + a for a in firsts for b in seconds])
+                    if pattern.get("first_given_by"):
+                        self._first_given_by[key] = pattern["first_given_by"]
                     if pattern.get("whole_message"):
                         for side, alternatives in (("first", firsts), ("second", seconds)):
                             side_key = f"{key}|{index}|{side}"
@@ -365,31 +375,35 @@ class FactExtractor:
         """Tokenise lower-cased text (same length as the original, so offsets hold)."""
         return self.nlp.make_doc(text.lower())
 
-    def extract(self, text: str, doc: Optional[Doc] = None, writer_in_pain: bool = False) -> List[Mention]:
+    def extract(self, text: str, doc: Optional[Doc] = None, writer_in_pain: bool = False,
+                known: FrozenSet[str] = frozenset()) -> List[Mention]:
         """Return every mention in `text`, each with its context status, and `subject`: `other` when it is someone
         else's, `self` when the writer says it is theirs after all ("actually it's me").
 
         `writer_in_pain`: the message comes in a conversation about the writer's own pain. Someone else's signs told
         in passing ("my wife's laid up with a temperature") are then theirs, not the conversation's; only a message
-        that says it is for someone else ("it's for my wife, she ...") makes them its subject."""
+        that says it is for someone else ("it's for my wife, she ...") makes them its subject.
+
+        `known`: the conditions the conversation already holds for the person whose pain it is (a pattern's
+        `first_given_by`)."""
         if not text or not text.strip():
             return []
         doc = doc if doc is not None and len(doc.text) == len(text) else self.make_doc(text)
         # Written for someone else ("writing for my dad, he passed out"): that person is the one with the
         # pain, so their pronouns read as the writer's. Same tokens, so spans map back onto `doc`.
         seen_as = self._as_proxy(doc)
-        mentions = self._mentions(text, doc, seen_as)
+        mentions = self._mentions(text, doc, seen_as, known)
         ctx = getattr(self, "_context", None)
         # Whose pain it is, from what would be read were it the writer's ("fell off his bike" reads as a fall).
         candidates = mentions
         if ctx is not None and any(token.lower_ in ctx.subject_pronouns for token in doc):
-            candidates = self._mentions(text, doc, self._as_subject(doc, None))
+            candidates = self._mentions(text, doc, self._as_subject(doc, None), known)
         # "my husband is in terrible pain": how bad it is belongs to someone too
         candidates = list(candidates) + [m for m in self._quantities(text, about_other=False) if m.entity == "severity"]
         declared_self = self._cue_span(doc, "self_declared")
         owned_up = declared_self or self._cue_span(doc, "self_reveal")
         frame = None if declared_self else self._subject(text, doc, candidates)
-        theirs = self._mentions(text, doc, self._as_subject(doc, frame[2])) if frame is not None else []
+        theirs = self._mentions(text, doc, self._as_subject(doc, frame[2]), known) if frame is not None else []
         # Told in passing, someone else's signs are theirs alone; but help they need now is asked for, said or not.
         in_passing = frame is not None and writer_in_pain and not frame[4] and not self._needs_help_now(doc, theirs)
         if in_passing:
@@ -405,7 +419,7 @@ class FactExtractor:
                            spaces=[bool(t.whitespace_) for t in doc])
             mentions = [m if m.status != HYPOTHETICAL or m.entity not in PERSONAL_ENTITIES
                         else Mention(m.entity, m.value, m.start, m.end, m.text, AFFIRMED)
-                        for m in self._mentions(text, doc, revealed)]
+                        for m in self._mentions(text, doc, revealed, known)]
         mentions = self._corrected(doc, mentions)
         if in_passing:
             # Nothing of theirs is the writer's: not what hurts them, nor for how long, nor their age.
@@ -538,8 +552,9 @@ class FactExtractor:
         return [Mention(m.entity, m.value, m.start, m.end, m.text, NEGATED) if id(m) in taken_back else m
                 for m in mentions]
 
-    def _mentions(self, text: str, doc: Doc, seen_as: Doc) -> List[Mention]:
-        """The pattern mentions read in `seen_as` (the same tokens as `doc`), with their context status."""
+    def _mentions(self, text: str, doc: Doc, seen_as: Doc, known: FrozenSet[str] = frozenset()) -> List[Mention]:
+        """The pattern mentions read in `seen_as` (the same tokens as `doc`), with their context status (`known`:
+        as in `extract`)."""
         by_entity: Dict[str, List[Tuple[Span, str]]] = {}
         sides: Dict[str, Dict[str, List[Tuple[int, int]]]] = {}
         for match_id, start, end in list(self._matcher(seen_as)) + list(self._phrases(seen_as)):
@@ -594,7 +609,7 @@ class FactExtractor:
                 mentions.append(
                     Mention(entity, value, span.start_char, span.end_char, text[span.start_char:span.end_char], status)
                 )
-        mentions += self._both_sides(text, doc, words, sides, mentions)
+        mentions += self._both_sides(text, doc, words, sides, mentions, known)
         # An affirmed fact can rule another out ("wakes me at 4am but loosens up once I get moving" is not
         # night pain that rest and moving don't ease).
         cancelled = set().union(*(self._overrides.get(f"{m.entity}|{m.value}", ()) for m in mentions if m.affirmed))
@@ -636,10 +651,11 @@ class FactExtractor:
         return mentions
 
     def _both_sides(self, text: str, doc: Doc, words: Sequence[str], sides: Dict[str, Dict[str, List[Tuple[int, int]]]],
-                    found: Sequence[Mention]) -> List[Mention]:
+                    found: Sequence[Mention], known: FrozenSet[str] = frozenset()) -> List[Mention]:
         """A `whole_message` pair whose two sides are each affirmed somewhere in the message ("I'm 32 weeks pregnant.
         Back pain is nothing new ... Today a tightening across my bump every ten minutes"). Each side is read with
-        its own context, so "no bleeding" after "pregnant" still counts as denied; the mention is the later side."""
+        its own context, so "no bleeding" after "pregnant" still counts as denied; the mention is the later side.
+        A condition the conversation already holds stands for the first side of a pattern it is `first_given_by`."""
         extra: List[Mention] = []
         for value_key, spans in sides.items():
             entity, value = value_key.split("|", 1)
@@ -648,6 +664,8 @@ class FactExtractor:
             affirmed = {side: [(start, end) for start, end in spans.get(side, [])
                                if self._status(words, start, entity, end, value) == AFFIRMED]
                         for side in ("first", "second")}
+            if not affirmed["first"] and self._first_given_by.get(value_key) in known:
+                affirmed["first"] = affirmed["second"]
             if not affirmed["first"] or not affirmed["second"]:
                 continue
             start, end = max(affirmed["first"][0], affirmed["second"][0])
@@ -741,10 +759,11 @@ class FactExtractor:
                 mentions.append(Mention(entity, words, start, end, words, AFFIRMED))
         return mentions
 
-    def affirmed(self, text: str, doc: Optional[Doc] = None, writer_in_pain: bool = False) -> List[Mention]:
+    def affirmed(self, text: str, doc: Optional[Doc] = None, writer_in_pain: bool = False,
+                 known: FrozenSet[str] = frozenset()) -> List[Mention]:
         """Only the mentions that count: affirmed, about the person, not hypothetical (`extract` says what
-        `writer_in_pain` changes)."""
-        return [m for m in self.extract(text, doc, writer_in_pain) if m.affirmed]
+        `writer_in_pain` and `known` change)."""
+        return [m for m in self.extract(text, doc, writer_in_pain, known) if m.affirmed]
 
     # -- context -------------------------------------------------------------
 
@@ -1086,7 +1105,8 @@ class FactExtractor:
     def _over_and_done(self, code: str, words: Sequence[str], end: int, clause: Sequence[str]) -> bool:
         """A red flag told as over ("had a fever last week, gone now", "used to get pins and needles", "a car crash
         years ago"). A resolution cue counts only after a separator ("," "but" "that"), so that words describing
-        the sign itself ("the feeling went away") are never read as its end, and not when undone after it ("went
+        the sign itself ("the feeling went away") are never read as its end, unless it is one said in the past
+        tense that can only mean it ended ("the sciatica settled completely"); and not when undone after it ("went
         away but came back"). Only for the codes listed: losing control or feeling is never read as over."""
         ctx = self._context
         if code not in ctx.past_codes and code not in ctx.past_event_codes:
@@ -1100,13 +1120,18 @@ class FactExtractor:
         if code in ctx.past_event_codes and found(ctx.past_event_after, rest[:6]) is not None:
             return True
         if code in ctx.past_codes:
+            directly = next((len(cue) for cue in ctx.past_after_directly if tuple(rest[:len(cue)]) == cue), None)
+            if directly is not None and found(ctx.past_undone, rest[directly:]) is None:
+                return True
             separated = next((i for i, w in enumerate(rest) if w in ctx.past_separators), None)
             if separated is not None:
                 after = found(ctx.past_after, rest[separated:])
                 if after is not None and found(ctx.past_undone, rest[separated + after:]) is None:
                     return True
-            near = list(clause[-4:])
-            if any(self._ends_with(near[: i + 1], cue) for i in range(len(near)) for cue in ctx.past_before):
+            # "two years ago I had pins and needles": a few words back, with nothing since that brings it to now
+            near = list(clause[-PAST_BEFORE_REACH:])
+            if any(self._ends_with(near[: i + 1], cue) and found(ctx.past_undone, near[i + 1:]) is None
+                   for i in range(len(near)) for cue in ctx.past_before):
                 return True
         return False
 

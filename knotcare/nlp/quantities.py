@@ -144,7 +144,9 @@ _NOT_A_RATING = r"(?!\s*(?:%|percent|" + _UNIT + r"\b|times|x\b|mins?|minutes|se
 _SEVERITY_NUMBER_RE = re.compile(
     r"\b(\d{1,2}(?:\.5)?|" + "|".join(_RATING_WORDS) + r")\s*(?:/|out of|outta|of)\s*(?:10|ten)\b"
     r"|\b(?:(?:about|around|like|maybe|probably|roughly|prob|solid|at)\s+)?an?\s+(\d{1,2})\b" + _NOT_A_RATING +
-    r"|\b(?:level|rate it|rate it at|rating|rated|score|pain is|pain's|its|it's)\s+(?:a|an|at)?\s*(\d{1,2})\b" + _NOT_A_RATING,
+    r"|\b(?:level|rate it|rate it at|rating|rated|score|pain is|pain's|its|it's)\s+(?:a|an|at)?\s*(\d{1,2})\b" + _NOT_A_RATING +
+    # "he shows me 3 on the faces chart", "4 on the pain scale"
+    r"|\b(\d{1,2})\s+on\s+(?:the|a|my|his|her|their)\s+(?:[a-z'-]+\s+){0,2}(?:scale|chart)\b",
     re.IGNORECASE,
 )
 _BARE_NUMBER_RE = re.compile(r"^\s*(?:(?:about|around|like|maybe|prob|probably)\s+)?(?:an?\s+)?(" + _N + r")\s*[.!]?\s*$",
@@ -162,7 +164,7 @@ _ANSWER_RATING_RE = re.compile(
     r"^\s*(?:(?:not stated|not sure|unsure|dunno|don'?t know|hard to say|difficult to say|no idea|not given|unknown|"
     r"not said|didn'?t say)\s*[,;:.-]?\s*)?"
     r"(?:(?:he|she|they|i|we|mum|dad|the patient|patient|pt|caller)(?:\s+|(?='d))(?:says?|said|reckons?|thinks?|"
-    r"would say|'d say|rates? it|rated it|puts? it at|scores? it)\s+"
+    r"would say|'d say|rates? it|rated it|puts? it at|scores? it|shows? me|showed me|points? to|pointed to)\s+"
     r"(?:it'?s\s+|its\s+|it is\s+|about\s+|around\s+|maybe\s+|like\s+)?)?"
     r"(?:(?:about|around|like|maybe|prob|probably|roughly|honestly|between)\s+)?(?:an?\s+)?"
     r"(?P<rating>(" + _N + r")\b(?:\s*(?:or|-|–|to|and)\s*(?:an?\s+)?" + _N + r"\b)?)(?:\s*(?:/|out of)\s*(?:10|ten))?"

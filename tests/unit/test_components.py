@@ -226,3 +226,36 @@ def test_a_step_by_step_command_means_one_only_while_a_session_runs(text: str, g
     assert told(text, guess, conversation("pain_before_form")) == guess  # rating the pain before the first step
     # read with no conversation (Rasa's NLU tests), the classifier's guess stands
     assert answer_routed(text, guess) == guess
+
+
+def flags_in_conversation(text: str, tracker: object) -> set:
+    """The red flags read in `text`, typed in a conversation in the state of `tracker`."""
+    from rasa.core.channels.channel import UserMessage
+
+    from patches.conversation_context import mark
+
+    sent = UserMessage(text, metadata={"knotcare_known_conditions": ["pregnancy"]})  # a client's say is not believed
+    mark(sent, tracker)
+    message = Message(data={TEXT: text, "metadata": sent.metadata})
+    KnotcareFactExtractor(KnotcareFactExtractor.get_default_config()).process([message])
+    return {e["value"] for e in message.get(ENTITIES) if e["entity"] == "red_flag"}
+
+
+@pytest.mark.parametrize("text", [
+    "Sorry, one more thing. She just told me she had some bleeding this afternoon",
+    "oh and I've had a bit of spotting since this morning",
+    "she says it burns when she pees now",
+])
+def test_a_pregnancy_warning_sign_typed_later_counts_once_the_pregnancy_is_known(text: str) -> None:
+    assert "pregnancy_warning" in flags_in_conversation(text, conversation(conditions=["pregnancy"]))
+    assert "pregnancy_warning" not in flags_in_conversation(text, conversation(conditions=[]))
+
+
+@pytest.mark.parametrize("text", [
+    "no bleeding at all, and it doesn't burn when I pee",
+    "my sister had some bleeding in her pregnancy, that's why I worry",
+    "what if I get some bleeding later on?",
+])
+def test_a_warning_sign_denied_told_of_someone_else_or_asked_about_does_not(text: str) -> None:
+    tracker = conversation(conditions=["pregnancy"], subject="self", body_region="lower_back")
+    assert "pregnancy_warning" not in flags_in_conversation(text, tracker)

@@ -98,3 +98,16 @@ def test_a_rating_given_last_after_a_comma(text: str, value: int) -> None:
 
 def test_a_number_last_after_a_comma_in_a_duration_is_no_rating() -> None:
     assert list(find_severities("since monday, 3 days")) == []
+
+
+@pytest.mark.parametrize("text, value", [
+    ("he shows me 3 on the faces chart", 3), ("she points to 6", 6), ("4 on the pain scale", 4),
+    ("my dad would say 5 on the faces scale", 5),
+])
+def test_a_rating_shown_on_a_chart_or_pointed_to_is_read(text: str, value: int) -> None:
+    assert [severity_to_int(text[a:b]) for a, b in find_severities(text)] == [value]
+
+
+@pytest.mark.parametrize("text", ["I work 3 on the night shift", "he points to his neck", "I saw 2 on the list"])
+def test_a_number_on_something_that_is_no_scale_is_no_rating(text: str) -> None:
+    assert list(find_severities(text)) == []
