@@ -805,7 +805,7 @@ class FactExtractor:
             if mention.entity not in self._OWNED or mention.status in (NEGATED, HYPOTHETICAL):
                 continue
             token = next((t.i for t in doc if t.idx >= mention.start), len(doc))
-            found = self._owner(words, token)
+            found = self._owner(words, token) or self._owner_within(doc, words, token, mention.end)
             owned.append(token)
             if found is None or found[0] == "self":
                 told.append(token)
@@ -898,6 +898,11 @@ class FactExtractor:
                             and words[end - 1] in ctx.subject_nouns and words[end + 1].isalpha() \
                             and end + 1 not in owned:
                         continue
+                    # "is it OK for my husband to massage my lower back?": the person named does something for the
+                    # writer, whose pain it is
+                    if end is not None and writer == "relative" and end + 1 < len(words) and words[end] == "to" \
+                            and words[end - 1] in ctx.subject_nouns and words[end + 1].isalpha():
+                        continue
                     # "I'm a patient at your clinic" is the writer; "I'm writing about my husband" is not.
                     if end is not None and (writer == "relative" or not self._self_before(words, index)):
                         return doc[index].idx, doc[end - 1].idx + len(doc[end - 1]), writer
@@ -982,6 +987,12 @@ class FactExtractor:
         while head and head[-1] in ("a", "an", "the"):
             head.pop()
         return any(self._ends_with(head, cue) for cue in self._context.self_before_frame)
+
+    def _owner_within(self, doc: Doc, words: Sequence[str], start: int, end_char: int) -> Optional[Tuple[str, int]]:
+        """The writer, when their own word stands inside the mention ("the middle of my back"), with no one named
+        before it."""
+        inside = [t.i for t in doc[start:] if t.idx < end_char]
+        return next((("self", i) for i in inside if words[i] in self._context.self_words), None)
 
     def _owner(self, words: Sequence[str], start: int) -> Optional[Tuple[str, int]]:
         """Whose a mention is, from the nearest person word before it in its sentence: ("self" or "other", where)."""
