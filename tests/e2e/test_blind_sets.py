@@ -23,7 +23,9 @@
 - tests/triage/vignettes_messy_blind.yml: 90 messy conversations (long pasted letters and diaries, a covered and an
   uncovered part, changes of mind mid-form, look-alikes told by others, clinical notes, typos and voice typing);
 - tests/nlu/blind_asks/messages.yml: 200 first messages where a region, a red flag or the person is easy to misread
-  (general questions, professionals asking about clients, pets, things and idioms, people in passing).
+  (general questions, professionals asking about clients, pets, things and idioms, people in passing);
+- tests/triage/vignettes_checker_blind.yml: 80 conversations in the style of the standardised vignettes used to
+  evaluate symptom checkers (lay and terse case presentations, relatives, carers, front desks, clinicians).
 
 Their first run, before any fix, is in docs/measurements.md. Here each serious case is its own test, so CI names
 any dangerous miss; the other figures are held on every third of the other cases (`held_in_tests`), and
@@ -56,6 +58,7 @@ LATE = load_cases(ROOT / "tests" / "triage" / "late_flags_blind.yml")
 SUBJECT_CONVERSATIONS = load_vignettes(ROOT / "tests" / "triage" / "vignettes_subject_blind.yml")
 MESSY = load_vignettes(ROOT / "tests" / "triage" / "vignettes_messy_blind.yml")
 ASKS = load_messages(ROOT / "tests" / "nlu" / "blind_asks" / "messages.yml")
+CHECKER = load_vignettes(ROOT / "tests" / "triage" / "vignettes_checker_blind.yml")
 #: Where our reading of the clinical facts and the blind labeller's differ (docs/measurements.md says why):
 #: a hand that "has gone weak over the last few days" is new weakness, which the facts send to a clinician
 #: (`see_clinician`, Semigran 2015), not weakness getting worse (same day); the labeller said urgent.
@@ -236,6 +239,7 @@ def _held(name: str, vignettes: Sequence[Any], prefix: str, what: str) -> Any:
 
 subject_outcomes = _held("subject_outcomes", SUBJECT_CONVERSATIONS, "sb", "conversation about whose pain it is")
 messy_outcomes = _held("messy_outcomes", MESSY, "mb", "messy conversation")
+checker_outcomes = _held("checker_outcomes", CHECKER, "ck", "symptom-checker-style conversation")
 
 #: The conversation sets held where they were measured (docs/measurements.md says which are left): the least share
 #: at the exact level and with whose pain it is right, and how many may end with no decision.
@@ -245,6 +249,10 @@ CONVERSATION_FLOORS = {
     "subject_outcomes": (SUBJECT_CONVERSATIONS, 0.90, 0.97, 1),
     # signs told as over in long pastes, a sign taken back a message later, judgement calls; 90% and 98.9% measured
     "messy_outcomes": (MESSY, 0.88, 0.98, 0),
+    # a dislocated shoulder read as a serious accident (emergency; the facts say urgent); "my 22-year-old" not read
+    # as a person; a terse "31-year-old man, ..." the labeller gave the writer (the contract reads it as someone
+    # else): 97.5% and 97.5% measured on the whole set, 95.7% and 95.7% on the part held here
+    "checker_outcomes": (CHECKER, 0.90, 0.93, 0),
 }
 
 

@@ -147,7 +147,8 @@ async def test_fallback_is_kind_and_forgets_the_message(domain) -> None:
 
 async def test_an_answer_not_understood_mid_form_gets_the_question_again(domain) -> None:
     """The form's question is asked again, worded for whose pain it is, with its buttons: nothing is lost."""
-    for text, first in [("purple monkey dishwasher", "didn't catch that"), ("", "empty"), ("これは何ですか", "English")]:
+    answers = [("purple monkey dishwasher", "didn't catch that"), ("", "empty"), ("これは何ですか", "English")]
+    for text, first in answers:
         for subject, question in [("self", "How bad is it right now"), ("other", "How bad is it for them")]:
             dispatcher = CollectingDispatcher()
             tracker = make_tracker(text, intent="nlu_fallback", active_loop="intake_form",
