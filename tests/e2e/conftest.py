@@ -51,6 +51,19 @@ class Servers(Stack):
         """The conversation's slots."""
         return self.tracker(sender)["slots"]
 
+    def slots_after_the_turn(self, sender: str, text: str, timeout: float = 30.0) -> Dict[str, Any]:
+        """The conversation's slots once the turn of the message `text` is stored. A socket's replies are sent while
+        the turn still runs, before its tracker is saved, so reading the slots at the first reply can see the turn
+        before."""
+        deadline = time.monotonic() + timeout
+        while True:
+            tracker = self.tracker(sender)
+            stored = (tracker.get("latest_message") or {}).get("text") == text \
+                and tracker.get("latest_action_name") == "action_listen"
+            if stored or time.monotonic() > deadline:
+                return tracker["slots"]
+            time.sleep(0.2)
+
 
 @pytest.fixture(scope="session")
 def servers(tmp_path_factory) -> Iterator[Servers]:

@@ -252,8 +252,8 @@ def test_the_writer_can_say_it_is_theirs_after_all(servers: Servers) -> None:
 def test_a_client_cannot_say_the_conversation_is_about_the_writer(servers: Servers) -> None:
     """The marker the fact extractor reads is set from the tracker alone: sent by a client, it is dropped."""
     with socket_session(servers.rasa_url) as socket:
-        socket.send({"message": "my husband has a stiff neck, a high fever and the light hurts his eyes",
-                     "session_id": socket.session_id, "customData": {"knotcare_writer_in_pain": True}})
+        text = "my husband has a stiff neck, a high fever and the light hurts his eyes"
+        socket.send({"message": text, "session_id": socket.session_id, "customData": {"knotcare_writer_in_pain": True}})
         replies = wait_for_replies(socket.received)
-        slots = servers.slots(socket.conversation)
+        slots = servers.slots_after_the_turn(socket.conversation, text)
     assert slots["subject"] == "other" and slots["triage_level"] == "emergency", all_text(replies)
