@@ -174,6 +174,8 @@ class _Context:
     general_own: Tuple[Tuple[str, ...], ...] = ()
     general_own_unless: frozenset = frozenset()
     help_now: Tuple[Tuple[str, ...], ...] = ()
+    her_as_object_before: frozenset = frozenset()
+    group_words: frozenset = frozenset()
 
 
 def _rest_of_sentence(words: Sequence[str], end: int, limit: int) -> List[str]:
@@ -266,6 +268,8 @@ class FactExtractor:
             other_person_after=phrases("other_person_after"),
             proxy=phrases("proxy"),
             proxy_words=dict(spec.get("proxy_words") or {}),
+            her_as_object_before=frozenset(spec.get("her_as_object_before", [])),
+            group_words=frozenset(spec.get("group_words", [])),
             subject_nouns=frozenset(spec.get("subject_nouns", [])),
             subject_determiners=frozenset(spec.get("subject_determiners", [])),
             subject_pronouns=frozenset(spec.get("subject_pronouns", [])),
@@ -777,7 +781,7 @@ class FactExtractor:
         # A short slice at each position (not the whole prefix): this runs on every message NLU reads.
         if not any(tuple(words[i:i + len(cue)]) == cue for i in range(len(words)) for cue in ctx.proxy):
             return doc
-        return Doc(doc.vocab, words=[ctx.proxy_words.get(w, w) for w in words],
+        return Doc(doc.vocab, words=self._as_writers(words),
                    spaces=[bool(token.whitespace_) for token in doc])
 
 
@@ -1016,6 +1020,9 @@ class FactExtractor:
             # "a friend of mine has a tight trap": "mine" there is the friend
             if word == "mine" and index >= 2 and words[index - 1] == "of" and words[index - 2] in ctx.subject_nouns:
                 return "other", index - 2
+            # "a cleaner on my team has an aching back": "my" names the writer's group, not what hurts
+            if word == "my" and index + 1 < len(words) and words[index + 1] in ctx.group_words:
+                continue
             if word in ctx.self_words:
                 # "I thought that this kind of vision loss ...": the writer wondering owns nothing of what they say
                 return None if self._only_speaks(words, index) else ("self", index)
@@ -1054,11 +1061,18 @@ class FactExtractor:
     def _as_subject(self, doc: Doc, noun: Optional[int]) -> Doc:
         """The message about someone else as if they wrote it: their pronouns and the noun naming them as
         "i", "my", "me" (other people named in it keep their words, so "his mum had cancer" stays hers)."""
-        ctx = self._context
-        words = [ctx.proxy_words.get(token.lower_, token.lower_) for token in doc]
+        words = self._as_writers([token.lower_ for token in doc])
         if noun is not None:
             words[noun] = "i"
         return Doc(doc.vocab, words=words, spaces=[bool(token.whitespace_) for token in doc])
+
+    def _as_writers(self, words: Sequence[str]) -> List[str]:
+        """The words with someone else's pronouns as the writer's own: "his" as "my", "he" as "i"; "her" as "me" where
+        it is the object ("it wakes her up"), else as "my" ("her neck")."""
+        ctx = self._context
+        following = list(words[1:]) + [""]
+        return ["me" if w == "her" and (after in ctx.her_as_object_before or after == "") else ctx.proxy_words.get(w, w)
+                for w, after in zip(words, following, strict=True)]
 
     @staticmethod
     def _ends_with(words: Sequence[str], cue: Tuple[str, ...]) -> bool:

@@ -25,7 +25,10 @@
 - tests/nlu/blind_asks/messages.yml: 200 first messages where a region, a red flag or the person is easy to misread
   (general questions, professionals asking about clients, pets, things and idioms, people in passing);
 - tests/triage/vignettes_checker_blind.yml: 80 conversations in the style of the standardised vignettes used to
-  evaluate symptom checkers (lay and terse case presentations, relatives, carers, front desks, clinicians).
+  evaluate symptom checkers (lay and terse case presentations, relatives, carers, front desks, clinicians);
+- tests/nlu/blind_settings/messages.yml: 160 first messages from care, school, work and family settings (carers,
+  support workers, coaches, first aiders, interpreters, unusual kin words), and the same people about their own
+  pain.
 
 Their first run, before any fix, is in docs/measurements.md. Here each serious case is its own test, so CI names
 any dangerous miss; the other figures are held on every third of the other cases (`held_in_tests`), and
@@ -59,6 +62,7 @@ SUBJECT_CONVERSATIONS = load_vignettes(ROOT / "tests" / "triage" / "vignettes_su
 MESSY = load_vignettes(ROOT / "tests" / "triage" / "vignettes_messy_blind.yml")
 ASKS = load_messages(ROOT / "tests" / "nlu" / "blind_asks" / "messages.yml")
 CHECKER = load_vignettes(ROOT / "tests" / "triage" / "vignettes_checker_blind.yml")
+SETTINGS = load_messages(ROOT / "tests" / "nlu" / "blind_settings" / "messages.yml")
 #: Where our reading of the clinical facts and the blind labeller's differ (docs/measurements.md says why):
 #: a hand that "has gone weak over the last few days" is new weakness, which the facts send to a clinician
 #: (`see_clinician`, Semigran 2015), not weakness getting worse (same day); the labeller said urgent.
@@ -97,6 +101,7 @@ text_readings = _reads("text_readings", TEXTS, "chat-app message")
 voice_readings = _reads("voice_readings", VOICES, "world-English, letter, dictation and long-note message")
 role_readings = _reads("role_readings", ROLES, "front-desk, clinician, young, distressed or tricky message")
 ask_readings = _reads("ask_readings", ASKS, "general question, pet, thing or message easy to misread")
+settings_readings = _reads("settings_readings", SETTINGS, "message from a care, school, work or family setting")
 
 
 @pytest.mark.parametrize("vignette_id", [v.id for v in PUBLISHED if v.gold in SERIOUS])
@@ -121,6 +126,10 @@ FLOORS = {
     # knowledge questions that name a part ("is cracking your neck bad for you?"), which real consumers ask of
     # their own pain (the real-phrase labels say so) and this set's labeller counts as no one's
     "ask_readings": (0.96, 0.96, 0.16, 1),
+    # ages as the person ("my 22-year-old", "my 14yo"), a home help's "the old boy I do shopping for says ...", and a
+    # plain "back" where the labeller named the part: 94.8% recall and 90.0% subject measured on the whole set, 92.9%
+    # and 89.3% on the part held here
+    "settings_readings": (0.92, 0.88, 0.05, 1),
 }
 
 
@@ -133,7 +142,7 @@ def test_a_set_holds_its_measured_floor(request, fixture: str) -> None:
 
 
 @pytest.mark.parametrize("fixture", ["readings", "post_readings", "text_readings", "voice_readings", "role_readings",
-                                     "ask_readings"])
+                                     "ask_readings", "settings_readings"])
 def test_a_first_message_that_names_a_region_is_taken_up(request, fixture: str) -> None:
     """Whatever the classifier made of it, a first message that says where it hurts is never answered as one not
     understood (small talk, a clinic question or an unsure guess that names a region goes to the intake)."""
@@ -173,7 +182,8 @@ SERIOUS_FIRST = ([("readings", m.id) for m in OPENERS if m.level in SERIOUS]
                  + [("text_readings", m.id) for m in TEXTS if m.level in SERIOUS]
                  + [("voice_readings", m.id) for m in VOICES if m.level in SERIOUS]
                  + [("role_readings", m.id) for m in ROLES if m.level in SERIOUS]
-                 + [("ask_readings", m.id) for m in ASKS if m.level in SERIOUS])
+                 + [("ask_readings", m.id) for m in ASKS if m.level in SERIOUS]
+                 + [("settings_readings", m.id) for m in SETTINGS if m.level in SERIOUS])
 
 
 @pytest.mark.parametrize(("fixture", "message_id"), SERIOUS_FIRST)
