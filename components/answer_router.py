@@ -38,7 +38,7 @@ from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_NAME_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from components.red_flag_router import route_intent
-from components.rule_component import RuleComponent
+from components.rule_component import RuleComponent, conversation_says
 from knotcare.nlp import GUIDED_SESSION
 from knotcare.nlp.answers import read_answer
 from knotcare.nlp.answers import words as word_list
@@ -141,8 +141,7 @@ class AnswerRouter(RuleComponent):
 
 def _outside_a_session(message: Message) -> bool:
     """The server says no step-by-step session is running (without a conversation, it says nothing)."""
-    metadata = message.get("metadata")
-    return isinstance(metadata, dict) and metadata.get(GUIDED_SESSION) is False
+    return conversation_says(message, GUIDED_SESSION) is False
 
 
 def _someone_else(message: Message) -> bool:

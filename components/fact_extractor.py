@@ -15,22 +15,20 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 import patches
-from components.rule_component import RuleComponent
+from components.rule_component import RuleComponent, conversation_says
 from knotcare.config import ROOT
 from knotcare.nlp import KNOWN_CONDITIONS, WRITER_IN_PAIN
 from knotcare.nlp.extractor import FactExtractor, default_extractor
 
 
 def _writer_in_pain(message: Message) -> bool:
-    """The message comes in a conversation about the writer's own pain (set by patches/conversation_context.py)."""
-    metadata = message.get("metadata")
-    return isinstance(metadata, dict) and metadata.get(WRITER_IN_PAIN) is True
+    """The message comes in a conversation about the writer's own pain."""
+    return conversation_says(message, WRITER_IN_PAIN) is True
 
 
 def _known_conditions(message: Message) -> FrozenSet[str]:
-    """The conditions the conversation already holds for its person (set by patches/conversation_context.py)."""
-    metadata = message.get("metadata")
-    known = metadata.get(KNOWN_CONDITIONS) if isinstance(metadata, dict) else None
+    """The conditions the conversation already holds for its person."""
+    known = conversation_says(message, KNOWN_CONDITIONS)
     return frozenset(str(code) for code in known) if isinstance(known, list) else frozenset()
 
 

@@ -7,8 +7,16 @@ from typing import Any, Dict, Text, Type, TypeVar
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.nlu.training_data.message import Message
 
 Component = TypeVar("Component", bound="RuleComponent")
+
+
+def conversation_says(message: Message, key: Text) -> Any:
+    """What the server marked on the message about its conversation under `key` (patches/conversation_context.py),
+    or None: a message read without a conversation carries no such mark."""
+    metadata = message.get("metadata")
+    return metadata.get(key) if isinstance(metadata, dict) else None
 
 
 class RuleComponent(GraphComponent):
