@@ -211,7 +211,8 @@ class FactExtractor:
         self._phrases = PhraseMatcher(self.nlp.vocab, attr="LOWER")
         self._spans: Dict[str, Tuple[int, int]] = {}
         self._not_followed_by: Dict[str, frozenset] = {}
-        #: matcher key of one side of a `both` pattern read over the whole message -> (value key, side)
+        #: matcher key of one side of a `both` pattern read over the whole message -> (pair key, side); the pair key
+        #: is the value key and the pattern's index, so one pattern's first side never pairs with another's second
         self._sides: Dict[str, Tuple[str, str]] = {}
         #: value key of a `both` pattern -> the condition that stands for its first side once the conversation holds
         #: it (`first_given_by`: "she's had some bleeding", typed after "my wife is 26 weeks pregnant")
@@ -356,7 +357,7 @@ class FactExtractor:
                         for side, alternatives in (("first", firsts), ("second", seconds)):
                             side_key = f"{key}|{index}|{side}"
                             self._matcher.add(side_key, alternatives)
-                            self._sides[side_key] = (key, side)
+                            self._sides[side_key] = (f"{key}|{index}", side)
                 elif isinstance(pattern, dict):
                     sub_key = f"{key}|{index}"
                     self._matcher.add(sub_key, [pattern["tokens"]])
@@ -564,8 +565,8 @@ class FactExtractor:
         for match_id, start, end in list(self._matcher(seen_as)) + list(self._phrases(seen_as)):
             key = self.nlp.vocab.strings[match_id]
             if key in self._sides:
-                value_key, side = self._sides[key]
-                sides.setdefault(value_key, {}).setdefault(side, []).append((start, end))
+                pair, side = self._sides[key]
+                sides.setdefault(pair, {}).setdefault(side, []).append((start, end))
                 continue
             # A pattern's own list wins over its value's (`None` when it has none).
             blocked = self._not_followed_by.get(key)
@@ -661,9 +662,10 @@ class FactExtractor:
         its own context, so "no bleeding" after "pregnant" still counts as denied; the mention is the later side.
         A condition the conversation already holds stands for the first side of a pattern it is `first_given_by`."""
         extra: List[Mention] = []
-        for value_key, spans in sides.items():
+        for pair, spans in sides.items():
+            value_key = pair.rsplit("|", 1)[0]
             entity, value = value_key.split("|", 1)
-            if any(m.entity == entity and m.value == value and m.affirmed for m in found):
+            if any(m.entity == entity and m.value == value and m.affirmed for m in (*found, *extra)):
                 continue
             affirmed = {side: [(start, end) for start, end in spans.get(side, [])
                                if self._status(words, start, entity, end, value) == AFFIRMED]
