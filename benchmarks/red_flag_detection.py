@@ -24,8 +24,8 @@ from knotcare.nlp.extractor import default_extractor
 ENTITIES = ("red_flag", "condition")
 
 
-def examples(paths: List[str]) -> List[Tuple[str, str, Dict[str, Set[str]]]]:
-    """(text, intent or kind, {entity: gold codes}) for every example in the files.
+def examples(paths: List[str]) -> List[Tuple[str, str, Dict[str, Set[str]], bool]]:
+    """(text, intent or kind, {entity: gold codes}, whether the gold can hold refinements) for every example.
 
     Two formats: Rasa NLU files (gold = annotated entities), and sentence files
     (`sentences: [{text, red_flags: [...], conditions: [...], kind}]`, as in
@@ -36,11 +36,13 @@ def examples(paths: List[str]) -> List[Tuple[str, str, Dict[str, Set[str]]]]:
         if path.endswith(".yml") and "sentences:" in Path(path).read_text(encoding="utf-8")[:2000]:
             for item in yaml.safe_load(Path(path).read_text(encoding="utf-8"))["sentences"]:
                 gold = {"red_flag": set(item.get("red_flags") or ()), "condition": set(item.get("conditions") or ())}
-                out.append((item["text"], item.get("kind", "?"), gold))
+                out.append((item["text"], item.get("kind", "?"), gold, True))
             continue
         for message in load_data(path).training_examples:
             gold = {e: {x["value"] for x in message.get("entities", []) if x["entity"] == e} for e in ENTITIES}
-            out.append((message.get("text"), message.get("intent"), gold))
+            # An annotated span holds one code: a refinement read beside its code ("rear ended" is
+            # high_energy_injury as well as major_trauma) cannot be annotated there.
+            out.append((message.get("text"), message.get("intent"), gold, False))
     return out
 
 
@@ -56,10 +58,12 @@ def main() -> int:
     fn: Counter = Counter()
     errors: List[str] = []
     data = examples(args.files)
-    for text, intent, gold in data:
+    for text, intent, gold, refinements in data:
         mentions = extractor.affirmed(text)
         for entity in ENTITIES:
             found = {m.value for m in mentions if m.entity == entity}
+            if not refinements:
+                found -= extractor.refinements(entity)
             for code in found & gold[entity]:
                 tp[code] += 1
             for code in found - gold[entity]:

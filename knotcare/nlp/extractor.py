@@ -45,6 +45,8 @@ BODY_ENTITIES = frozenset({"body_region", "muscle", "other_body_part"})
 #: How far (tokens) a correction reaches: "My daughter's lower back? She's 22. Wait no, it's her neck".
 CORRECTION_REACH = 12
 #: The writer speaking of themselves (not "my", which also names a relative: "my dad").
+#: An age as written beside a person: "30", "84m", "12yo", "7f" (quantities reads the number itself)
+_AGE_WORD = re.compile(r"^(1[0-1][0-9]|[1-9][0-9]?)(m|f|yo|yrs?|y)?$")
 _FIRST_PERSON = frozenset({"i", "i'm", "im", "'m", "i've", "ive", "me", "myself", "i'd", "mine", "id"})
 #: The question topic of a question about people in general that names none of the common ones (data/kb/answers.yml)
 GENERAL_TOPIC = "ask_general"
@@ -227,6 +229,8 @@ class FactExtractor:
         self._back_part_words: List[Tuple[Tuple[str, ...], str]] = []
         #: "entity|value" -> (entity, value) it also names: a muscle names its region (muscles.yml `region`)
         self._implies: Dict[str, Tuple[str, str]] = {}
+        #: value key -> the value key every mention of it is also read as (`also`: a serious accident is an injury)
+        self._also: Dict[str, str] = {}
         #: figures of speech written as token patterns (context.yml `region_idiom_patterns`)
         self._idiom_matcher = Matcher(self.nlp.vocab)
         for path in sorted(self.pattern_dir.glob("*.yml")):
@@ -373,8 +377,14 @@ class FactExtractor:
                 self._overrides[key] = frozenset(f"{entity}|{v}" for v in rules["overrides"])
             if rules.get("region"):
                 self._implies[key] = ("body_region", rules["region"])
+            if rules.get("also"):
+                self._also[key] = f"{entity}|{rules['also']}"
 
     # -- reading -------------------------------------------------------------
+
+    def refinements(self, entity: str) -> FrozenSet[str]:
+        """The values of `entity` that are always read beside another of its values (patterns' `also`)."""
+        return frozenset(key.split("|", 1)[1] for key in self._also if key.split("|", 1)[0] == entity)
 
     def make_doc(self, text: str) -> Doc:
         """Tokenise lower-cased text (same length as the original, so offsets hold)."""
@@ -619,6 +629,12 @@ class FactExtractor:
         # night pain that rest and moving don't ease).
         cancelled = set().union(*(self._overrides.get(f"{m.entity}|{m.value}", ()) for m in mentions if m.affirmed))
         mentions = [m for m in mentions if f"{m.entity}|{m.value}" not in cancelled]
+        # "rear-ended on the motorway" is a serious accident and, like any fall or blow, an injury
+        for mention in list(mentions):
+            also = self._also.get(f"{mention.entity}|{mention.value}")
+            if also and not any(f"{m.entity}|{m.value}" == also and m.start == mention.start for m in mentions):
+                entity, value = also.split("|", 1)
+                mentions.append(Mention(entity, value, mention.start, mention.end, mention.text, mention.status))
         # "tight traps", "my QL on the right": the muscle names its region (and a region word inside the muscle's
         # name, "scapulae" in "levator scapulae", gives way to it).
         for mention in list(mentions):
@@ -642,7 +658,7 @@ class FactExtractor:
         # "my back is stiff, middle part", "back's gone again, the low bit": which part, said after the generic word.
         generic = [m for m in mentions if m.entity == "body_region" and m.value == "back" and m.affirmed]
         if generic and not back_parts and self._back_part_words:
-            said = self._back_part_said(doc, after=generic[0].end)
+            said = self._back_part_said(doc, after=generic[0].end) or self._back_part_before(doc, generic[0].start)
             if said is not None:
                 value, start, end = said
                 mentions = [m for m in mentions if m not in generic]
@@ -708,6 +724,21 @@ class FactExtractor:
                 if tuple(words[index:end]) == phrase and (end >= len(words) or words[end] != "of"):
                     last = doc[end - 1]
                     return value, token.idx, last.idx + len(last)
+        return None
+
+    def _back_part_before(self, doc: Doc, back: int) -> Optional[Tuple[str, int, int]]:
+        """The part of the back said just before the generic word, in its clause ("low down on one side of my back",
+        "the lower part of my back"), with its span."""
+        words = [token.lower_ for token in doc]
+        at = next((t.i for t in doc if t.idx >= back), len(doc))
+        for index in range(max(0, at - 8), at):
+            if any(w in _SENTENCE_ENDS or w == "," for w in words[index:at]):
+                continue
+            for phrase, value in self._back_part_words:
+                end = index + len(phrase)
+                if end <= at and tuple(words[index:end]) == phrase:
+                    last = doc[end - 1]
+                    return value, doc[index].idx, last.idx + len(last)
         return None
 
     def _reveals_self(self, doc: Doc) -> bool:
@@ -833,6 +864,11 @@ class FactExtractor:
                                   relay=said is not None and said[2] == "front_desk")
         if said is not None:
             return said[0], said[1], noun, said[2], True
+        # "My brother (30) got jumped ...", "One of my pupils (12) fell ...", "my 22-year-old got flattened": a person
+        # given their age at the start is who the message is about, unless the writer names a part of their own body.
+        aged = self._aged_person(doc, words)
+        if aged is not None and not any(self._writers_own(doc, words, m, aged[2]) for m in mentions):
+            return aged[0], aged[1], noun, "relative", True
         for start, end in quantities.find_frames(text):
             # "36M, lower back knot ... when i cough": the writer describing themselves the clinical way, in first
             # person, with nobody else ("he", "she") in it and no clinical shorthand beside the frame.
@@ -859,6 +895,40 @@ class FactExtractor:
         if noun is not None and self._only_about(words, noun):
             return doc[noun].idx, doc[noun].idx + len(doc[noun]), noun, "relative", False
         return None
+
+    def _aged_person(self, doc: Doc, words: Sequence[str]) -> Optional[Tuple[int, int, int]]:
+        """The span (and the token of "my") of a person named with their age: "my brother (30)", "one of our members
+        (31)", "my sister, 40,", "my 22-year-old", "our 14yo"; None without one. The writer's own age ("I (35F)",
+        "me, 40,") is not it, nor a person the writer carries or lifts ("carrying my son (2)")."""
+        ctx = self._context
+        end = len(words)
+        for index in range(end):
+            if words[index] not in ("my", "our"):
+                continue
+            if index and words[index - 1] in ctx.handled_words or self._handled(words, index + 1):
+                continue
+            # "my 22-year-old", "my 14yo", "our 15 year old": the age stands for the person
+            if index + 1 < end and _AGE_WORD.match(words[index + 1]) and (
+                    words[index + 1][-2:] in ("yo", "yr") or words[index + 2:index + 3] in (["yo"], ["yr"], ["yrs"])
+                    or words[index + 2:index + 4] in (["year", "old"], ["yr", "old"], ["-", "year"], ["y", "/"])):
+                return doc[index].idx, doc[index + 1].idx + len(doc[index + 1]), index
+            # "my brother (30)", "one of my pupils (12)", "my sister, 40,": a few words, then the age
+            for at in range(index + 2, min(index + 6, end)):
+                if words[at - 1] in _FIRST_PERSON or not words[at - 1].isalnum():
+                    break
+                bracket = words[at] == "(" and at + 2 < len(words) and words[at + 2] == ")"
+                comma = words[at] == "," and at + 2 < len(words) and words[at + 2] in (",", ")")
+                if (bracket or comma) and _AGE_WORD.match(words[at + 1]):
+                    return doc[index].idx, doc[at + 2].idx + 1, index
+        return None
+
+    def _writers_own(self, doc: Doc, words: Sequence[str], mention: Mention, aged: int) -> bool:
+        """Whether `mention` is a part of the writer's own body ("my back" in "my back hurts, my son (4) jumped on me"),
+        not read through the "my" that names the aged person at token `aged` ("my 14yo has a stiff neck")."""
+        if mention.entity not in ("body_region", "muscle") or mention.status in (NEGATED, HYPOTHETICAL):
+            return False
+        found = self._owner(words, next((t.i for t in doc if t.idx >= mention.start), len(doc)))
+        return found is not None and found[0] == "self" and found[1] != aged
 
     def _writer_too(self, words: Sequence[str]) -> Optional[int]:
         """Where the writer says they have it as well ("now I do too.", the cue ending its clause: "what can I do to

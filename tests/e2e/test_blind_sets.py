@@ -28,7 +28,10 @@
   evaluate symptom checkers (lay and terse case presentations, relatives, carers, front desks, clinicians);
 - tests/nlu/blind_settings/messages.yml: 160 first messages from care, school, work and family settings (carers,
   support workers, coaches, first aiders, interpreters, unusual kin words), and the same people about their own
-  pain.
+  pain;
+- tests/triage/vignettes_injury_blind.yml: 70 conversations about pain that began with an injury or something that
+  sounds like one (serious accidents told every way, falls from standing, tackles, shoulder joint injuries, injuries
+  with nerve signs, old or someone else's injuries, and "fell asleep"), in lay, proxy and clinical words.
 
 Their first run, before any fix, is in docs/measurements.md. Here each serious case is its own test, so CI names
 any dangerous miss; the other figures are held on every third of the other cases (`held_in_tests`), and
@@ -63,10 +66,7 @@ MESSY = load_vignettes(ROOT / "tests" / "triage" / "vignettes_messy_blind.yml")
 ASKS = load_messages(ROOT / "tests" / "nlu" / "blind_asks" / "messages.yml")
 CHECKER = load_vignettes(ROOT / "tests" / "triage" / "vignettes_checker_blind.yml")
 SETTINGS = load_messages(ROOT / "tests" / "nlu" / "blind_settings" / "messages.yml")
-#: Where our reading of the clinical facts and the blind labeller's differ (docs/measurements.md says why):
-#: a hand that "has gone weak over the last few days" is new weakness, which the facts send to a clinician
-#: (`see_clinician`, Semigran 2015), not weakness getting worse (same day); the labeller said urgent.
-DISPUTED = {"bp_004"}
+INJURIES = load_vignettes(ROOT / "tests" / "triage" / "vignettes_injury_blind.yml")
 #: The late messages each held one by one: every one that must send the person to a clinician or further.
 LATE_HELD = SERIOUS + ("see_clinician",)
 
@@ -178,7 +178,7 @@ def test_typed_screen_answers_hold_their_measured_floor(screen_readings) -> None
 
 #: Every serious first message, by the fixture that reads its set (the posts' disputed label left out).
 SERIOUS_FIRST = ([("readings", m.id) for m in OPENERS if m.level in SERIOUS]
-                 + [("post_readings", m.id) for m in POSTS if m.level in SERIOUS and m.id not in DISPUTED]
+                 + [("post_readings", m.id) for m in POSTS if m.level in SERIOUS]
                  + [("text_readings", m.id) for m in TEXTS if m.level in SERIOUS]
                  + [("voice_readings", m.id) for m in VOICES if m.level in SERIOUS]
                  + [("role_readings", m.id) for m in ROLES if m.level in SERIOUS]
@@ -250,6 +250,7 @@ def _held(name: str, vignettes: Sequence[Any], prefix: str, what: str) -> Any:
 subject_outcomes = _held("subject_outcomes", SUBJECT_CONVERSATIONS, "sb", "conversation about whose pain it is")
 messy_outcomes = _held("messy_outcomes", MESSY, "mb", "messy conversation")
 checker_outcomes = _held("checker_outcomes", CHECKER, "ck", "symptom-checker-style conversation")
+injury_outcomes = _held("injury_outcomes", INJURIES, "inj", "conversation about an injury")
 
 #: The conversation sets held where they were measured (docs/measurements.md says which are left): the least share
 #: at the exact level and with whose pain it is right, and how many may end with no decision.
@@ -259,10 +260,13 @@ CONVERSATION_FLOORS = {
     "subject_outcomes": (SUBJECT_CONVERSATIONS, 0.90, 0.97, 1),
     # signs told as over in long pastes, a sign taken back a message later, judgement calls; 90% and 98.9% measured
     "messy_outcomes": (MESSY, 0.88, 0.98, 0),
-    # a dislocated shoulder read as a serious accident (emergency; the facts say urgent); "my 22-year-old" not read
-    # as a person; a terse "31-year-old man, ..." the labeller gave the writer (the contract reads it as someone
-    # else): 97.5% and 97.5% measured on the whole set, 95.7% and 95.7% on the part held here
-    "checker_outcomes": (CHECKER, 0.90, 0.93, 0),
+    # a terse "31-year-old man, ..." the labeller gave the writer (the contract reads it as someone else): 100% and
+    # 98.8% measured on the whole set, 100% and 97.9% on the part held here
+    "checker_outcomes": (CHECKER, 0.95, 0.95, 0),
+    # every serious accident an emergency and every injury seen the same day; a slip from standing in a young adult
+    # the labeller left to self-care is sent to be seen today (conservative): 90.0% and 100% measured on the whole
+    # set, 94.2% and 100% on the part held here
+    "injury_outcomes": (INJURIES, 0.92, 0.98, 0),
 }
 
 

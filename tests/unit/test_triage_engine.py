@@ -61,9 +61,9 @@ def test_facts_accept_contract_slot_names() -> None:
 # The reviewed rule file itself.
 
 EMERGENCY_CODES = ["bladder_bowel_change", "saddle_numbness", "bilateral_leg_symptoms", "chest_pain",
-                   "neuro_head_signs", "neck_stiffness_fever_headache", "sudden_severe_pain", "major_trauma"]
+                   "neuro_head_signs", "neck_stiffness_fever_headache", "sudden_severe_pain", "high_energy_injury"]
 URGENT_CODES = ["fever", "unexplained_weight_loss", "night_pain", "immunosuppression_or_iv_drugs",
-                "coordination_change"]
+                "coordination_change", "major_trauma"]
 SEE_CLINICIAN_CODES = ["limb_weakness", "limb_numbness_tingling", "worse_after_self_care", "no_improvement",
                        "rash_with_pain", "inflammatory_back_pain"]
 
@@ -81,6 +81,20 @@ def test_each_urgent_code_is_urgent(content, code: str) -> None:
 @pytest.mark.parametrize("code", SEE_CLINICIAN_CODES)
 def test_each_see_clinician_code(content, code: str) -> None:
     assert decide(Facts(region="neck", red_flags=frozenset({code})), content.rules).level == "see_clinician"
+
+
+@pytest.mark.parametrize("sign", ["limb_weakness", "progressive_weakness", "coordination_change"])
+def test_an_injury_with_weakness_is_an_emergency(content, sign: str) -> None:
+    """A fall or a tackle alone is same day; with a weak or clumsy limb it may have reached the cord."""
+    facts = Facts(region="neck", red_flags=frozenset({"major_trauma", sign}))
+    assert decide(facts, content.rules).level == "emergency"
+    assert "injury_with_nerve_signs" in decide(facts, content.rules).rule_ids
+
+
+def test_an_injury_with_tingling_alone_is_same_day(content) -> None:
+    """Pins and needles after a slip are a nerve to check today, not a cord injury on their own."""
+    facts = Facts(region="neck", red_flags=frozenset({"major_trauma", "limb_numbness_tingling"}))
+    assert decide(facts, content.rules).level == "urgent"
 
 
 @pytest.mark.parametrize("condition", ["pregnancy", "osteoporosis", "herniated_disc", "spinal_surgery",
