@@ -47,6 +47,20 @@ CORRECTION_REACH = 12
 #: The writer speaking of themselves (not "my", which also names a relative: "my dad").
 #: An age as written beside a person: "30", "84m", "12yo", "7f" (quantities reads the number itself)
 _AGE_WORD = re.compile(r"^(1[0-1][0-9]|[1-9][0-9]?)(m|f|yo|yrs?|y)?$")
+#: The words that may stand between a part of the back and "back" ("low down on one side of my back")
+_TO_THE_BACK = frozenset({"the", "my", "his", "her", "their", "your", "right", "left", "side", "sides", "of", "one", "a",
+                          "bit", "part", "middle", "on", "in", "at", "down", "up", "hand"})
+#: Plural nouns after "one of my" that are no people ("one of my knots has gone")
+_NOT_PEOPLE = frozenset({"knots", "discs", "disks", "muscles", "points", "sessions", "days", "tablets", "pills", "tools",
+                         "balls", "rollers", "vertebrae", "ribs", "joints", "nerves", "bones", "things", "questions",
+                         "worries", "symptoms", "issues", "problems", "pains", "aches", "spots", "lumps", "bumps"})
+#: What one of the writer's people does or has in "one of my hurdlers has ..."
+_THEY_DO = frozenset({"has", "'s", "is", "was", "had", "says", "said", "complains", "complained", "keeps", "kept", "came",
+                      "got", "gets", "mentioned", "reported", "fell", "hurt", "injured", "twisted", "pulled", "felt",
+                      "feels", "went", "needs", "wants", "asked", "tweaked", "collapsed", "woke", "started", "can"})
+#: What may follow "my son is 14" for the number to be an age (not "is 14 stone", "is 8/10")
+_AGE_ENDS = frozenset({",", ".", "!", "?", ";", "and", "but", "years", "yrs", "year", "y", "yo", "now", "next", "in", "this",
+                       "-", "(", "with", "who", "so", "he", "she", "his", "her", "today", "&"})
 _FIRST_PERSON = frozenset({"i", "i'm", "im", "'m", "i've", "ive", "me", "myself", "i'd", "mine", "id"})
 #: The question topic of a question about people in general that names none of the common ones (data/kb/answers.yml)
 GENERAL_TOPIC = "ask_general"
@@ -660,9 +674,12 @@ class FactExtractor:
         if generic and not back_parts and self._back_part_words:
             said = self._back_part_said(doc, after=generic[0].end) or self._back_part_before(doc, generic[0].start)
             if said is not None:
-                value, start, end = said
+                # the region stands where "back" was last said before it, so that whose back it is ("his back ... low
+                # down") holds
+                value, start = said[0], said[1]
+                at = ([m for m in generic if m.start < start] or generic)[-1]
                 mentions = [m for m in mentions if m not in generic]
-                mentions.append(Mention("body_region", value, start, end, text[start:end], AFFIRMED))
+                mentions.append(Mention("body_region", value, at.start, at.end, at.text, AFFIRMED))
         idioms = self._idiom_spans(seen_as, doc)
         mentions = [m for m in mentions if not (
             m.entity in BODY_ENTITIES and any(start <= m.start and m.end <= end for start, end in idioms))]
@@ -736,7 +753,7 @@ class FactExtractor:
                 continue
             for phrase, value in self._back_part_words:
                 end = index + len(phrase)
-                if end <= at and tuple(words[index:end]) == phrase:
+                if end <= at and tuple(words[index:end]) == phrase and all(w in _TO_THE_BACK for w in words[end:at]):
                     last = doc[end - 1]
                     return value, doc[index].idx, last.idx + len(last)
         return None
@@ -865,10 +882,11 @@ class FactExtractor:
         if said is not None:
             return said[0], said[1], noun, said[2], True
         # "My brother (30) got jumped ...", "One of my pupils (12) fell ...", "my 22-year-old got flattened": a person
-        # given their age at the start is who the message is about, unless the writer names a part of their own body.
-        aged = self._aged_person(doc, words)
+        # given their age, or one of the writer's people, is who the message is about, unless the writer names a part
+        # of their own body; said in passing in a conversation about the writer's own pain, they stay in passing.
+        aged = self._aged_person(doc, words) or self._one_of_theirs(doc, words, mentions)
         if aged is not None and not any(self._writers_own(doc, words, m, aged[2]) for m in mentions):
-            return aged[0], aged[1], noun, "relative", True
+            return aged[0], aged[1], noun, "relative", False
         for start, end in quantities.find_frames(text):
             # "36M, lower back knot ... when i cough": the writer describing themselves the clinical way, in first
             # person, with nobody else ("he", "she") in it and no clinical shorthand beside the frame.
@@ -912,14 +930,36 @@ class FactExtractor:
                     words[index + 1][-2:] in ("yo", "yr") or words[index + 2:index + 3] in (["yo"], ["yr"], ["yrs"])
                     or words[index + 2:index + 4] in (["year", "old"], ["yr", "old"], ["-", "year"], ["y", "/"])):
                 return doc[index].idx, doc[index + 1].idx + len(doc[index + 1]), index
-            # "my brother (30)", "one of my pupils (12)", "my sister, 40,": a few words, then the age
+            # "my brother (30)", "one of my pupils (12)", "my sister, 40,", "our eldest is 22": a person, then the age
+            one_of = index >= 2 and words[index - 1] == "of" and words[index - 2] in ("one", "two", "three", "some")
             for at in range(index + 2, min(index + 6, end)):
                 if words[at - 1] in _FIRST_PERSON or not words[at - 1].isalnum():
                     break
+                if not (words[at - 1] in ctx.subject_nouns or (one_of and words[at - 1].endswith("s"))):
+                    continue
                 bracket = words[at] == "(" and at + 2 < len(words) and words[at + 2] == ")"
                 comma = words[at] == "," and at + 2 < len(words) and words[at + 2] in (",", ")")
-                if (bracket or comma) and _AGE_WORD.match(words[at + 1]):
-                    return doc[index].idx, doc[at + 2].idx + 1, index
+                told = words[at] in ("is", "'s", "was", "aged") and at + 2 <= len(words) and (
+                    at + 2 == len(words) or words[at + 2] in _AGE_ENDS)
+                if (bracket or comma or told) and _AGE_WORD.match(words[at + 1]):
+                    return doc[index].idx, doc[at + 1].idx + len(doc[at + 1]), index
+        return None
+
+    def _one_of_theirs(self, doc: Doc, words: Sequence[str], mentions: Sequence[Mention]
+                       ) -> Optional[Tuple[int, int, int]]:
+        """The span (and the token of "my") of "one of my hurdlers has ...", "one of our carers says ...": one of the
+        writer's people, named by a plural noun that is no part of the body or thing, doing or having something."""
+        body = [(m.start, m.end) for m in mentions if m.entity in BODY_ENTITIES]
+        for index in range(2, len(words) - 2):
+            if words[index] not in ("my", "our") or words[index - 1] != "of" or words[index - 2] not in ("one", "two",
+                                                                                                          "some"):
+                continue
+            for at in range(index + 2, min(index + 6, len(words))):
+                noun = doc[at - 1]
+                if not words[at - 1].isalnum() or any(s <= noun.idx < e for s, e in body):
+                    break
+                if words[at - 1].endswith("s") and words[at - 1] not in _NOT_PEOPLE and words[at] in _THEY_DO:
+                    return doc[index - 2].idx, noun.idx + len(noun), index
         return None
 
     def _writers_own(self, doc: Doc, words: Sequence[str], mention: Mention, aged: int) -> bool:
