@@ -44,23 +44,27 @@ MAX_LOOKBACK = 40
 BODY_ENTITIES = frozenset({"body_region", "muscle", "other_body_part"})
 #: How far (tokens) a correction reaches: "My daughter's lower back? She's 22. Wait no, it's her neck".
 CORRECTION_REACH = 12
-#: The writer speaking of themselves (not "my", which also names a relative: "my dad").
 #: An age as written beside a person: "30", "84m", "12yo", "7f" (quantities reads the number itself)
 _AGE_WORD = re.compile(r"^(1[0-1][0-9]|[1-9][0-9]?)(m|f|yo|yrs?|y)?$")
 #: The words that may stand between a part of the back and "back" ("low down on one side of my back")
-_TO_THE_BACK = frozenset({"the", "my", "his", "her", "their", "your", "right", "left", "side", "sides", "of", "one", "a",
-                          "bit", "part", "middle", "on", "in", "at", "down", "up", "hand"})
+_TO_THE_BACK = frozenset({"the", "my", "his", "her", "their", "your", "right", "left", "side", "sides", "of", "one",
+                          "a", "bit", "part", "middle", "on", "in", "at", "down", "up", "hand"})
 #: Plural nouns after "one of my" that are no people ("one of my knots has gone")
-_NOT_PEOPLE = frozenset({"knots", "discs", "disks", "muscles", "points", "sessions", "days", "tablets", "pills", "tools",
-                         "balls", "rollers", "vertebrae", "ribs", "joints", "nerves", "bones", "things", "questions",
-                         "worries", "symptoms", "issues", "problems", "pains", "aches", "spots", "lumps", "bumps"})
+_NOT_PEOPLE = frozenset({"knots", "discs", "disks", "muscles", "points", "sessions", "days", "tablets", "pills",
+                         "tools", "balls", "rollers", "vertebrae", "ribs", "joints", "nerves", "bones", "things",
+                         "questions", "worries", "symptoms", "issues", "problems", "pains", "aches", "spots", "lumps",
+                         "bumps"})
 #: What one of the writer's people does or has in "one of my hurdlers has ..."
-_THEY_DO = frozenset({"has", "'s", "is", "was", "had", "says", "said", "complains", "complained", "keeps", "kept", "came",
-                      "got", "gets", "mentioned", "reported", "fell", "hurt", "injured", "twisted", "pulled", "felt",
-                      "feels", "went", "needs", "wants", "asked", "tweaked", "collapsed", "woke", "started", "can"})
+_THEY_DO = frozenset({"has", "'s", "is", "was", "had", "says", "said", "complains", "complained", "keeps", "kept",
+                      "came", "got", "gets", "mentioned", "reported", "fell", "hurt", "injured", "twisted", "pulled",
+                      "felt", "feels", "went", "needs", "wants", "asked", "tweaked", "collapsed", "woke", "started",
+                      "can"})
 #: What may follow "my son is 14" for the number to be an age (not "is 14 stone", "is 8/10")
-_AGE_ENDS = frozenset({",", ".", "!", "?", ";", "and", "but", "years", "yrs", "year", "y", "yo", "now", "next", "in", "this",
-                       "-", "(", "with", "who", "so", "he", "she", "his", "her", "today", "&"})
+_AGE_ENDS = frozenset({",", ".", "!", "?", ";", "and", "but", "years", "yrs", "year", "y", "yo", "now", "next", "in",
+                       "this", "-", "(", "with", "who", "so", "he", "she", "his", "her", "today", "&"})
+#: "one of my pupils", "two of our residents": some of the writer's people
+_ONE_OF = frozenset({"one", "two", "three", "some"})
+#: The writer speaking of themselves (not "my", which also names a relative: "my dad").
 _FIRST_PERSON = frozenset({"i", "i'm", "im", "'m", "i've", "ive", "me", "myself", "i'd", "mine", "id"})
 #: The question topic of a question about people in general that names none of the common ones (data/kb/answers.yml)
 GENERAL_TOPIC = "ask_general"
@@ -931,7 +935,7 @@ class FactExtractor:
                     or words[index + 2:index + 4] in (["year", "old"], ["yr", "old"], ["-", "year"], ["y", "/"])):
                 return doc[index].idx, doc[index + 1].idx + len(doc[index + 1]), index
             # "my brother (30)", "one of my pupils (12)", "my sister, 40,", "our eldest is 22": a person, then the age
-            one_of = index >= 2 and words[index - 1] == "of" and words[index - 2] in ("one", "two", "three", "some")
+            one_of = index >= 2 and words[index - 1] == "of" and words[index - 2] in _ONE_OF
             for at in range(index + 2, min(index + 6, end)):
                 if words[at - 1] in _FIRST_PERSON or not words[at - 1].isalnum():
                     break
@@ -951,8 +955,7 @@ class FactExtractor:
         writer's people, named by a plural noun that is no part of the body or thing, doing or having something."""
         body = [(m.start, m.end) for m in mentions if m.entity in BODY_ENTITIES]
         for index in range(2, len(words) - 2):
-            if words[index] not in ("my", "our") or words[index - 1] != "of" or words[index - 2] not in ("one", "two",
-                                                                                                          "some"):
+            if words[index] not in ("my", "our") or words[index - 1] != "of" or words[index - 2] not in _ONE_OF:
                 continue
             for at in range(index + 2, min(index + 6, len(words))):
                 noun = doc[at - 1]
