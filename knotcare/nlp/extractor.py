@@ -1011,11 +1011,14 @@ class FactExtractor:
                     continue
                 for cue in starting:
                     end = self._cue_end(words, index, cue)
-                    # "carrying cement for my brother's building": the cue names the person's thing, not the person
-                    # ("for my brother's back" is his pain).
+                    # "carrying cement for my brother's building", "a patient's bed rolled into me": the cue names the
+                    # person's thing, not the person ("for my brother's back" is his pain).
                     if end is not None and end + 1 < len(words) and words[end] in ("'s", "’s") \
-                            and words[end - 1] in ctx.subject_nouns and words[end + 1].isalpha() \
-                            and end + 1 not in owned:
+                            and (words[end - 1] in ctx.subject_nouns or writer == "front_desk") \
+                            and words[end + 1].isalpha() and end + 1 not in owned:
+                        continue
+                    if end is not None and writer == "front_desk" and end < len(words) \
+                            and words[end - 1] in ("'s", "’s") and words[end].isalpha() and end not in owned:
                         continue
                     # "is it OK for my husband to massage my lower back?": the person named does something for the
                     # writer, whose pain it is

@@ -31,7 +31,9 @@
   pain;
 - tests/triage/vignettes_injury_blind.yml: 70 conversations about pain that began with an injury or something that
   sounds like one (serious accidents told every way, falls from standing, tackles, shoulder joint injuries, injuries
-  with nerve signs, old or someone else's injuries, and "fell asleep"), in lay, proxy and clinical words.
+  with nerve signs, old or someone else's injuries, and "fell asleep"), in lay, proxy and clinical words;
+- tests/nlu/blind_injuries/messages.yml: 160 first messages, 50 about injuries, 50 near misses with accident words
+  in them ("thrown my back out", "car crash of a week", "6 foot 2") and 60 ordinary ones, labelled the same way.
 
 Their first run, before any fix, is in docs/measurements.md. Here each serious case is its own test, so CI names
 any dangerous miss; the other figures are held on every third of the other cases (`held_in_tests`), and
@@ -67,6 +69,7 @@ ASKS = load_messages(ROOT / "tests" / "nlu" / "blind_asks" / "messages.yml")
 CHECKER = load_vignettes(ROOT / "tests" / "triage" / "vignettes_checker_blind.yml")
 SETTINGS = load_messages(ROOT / "tests" / "nlu" / "blind_settings" / "messages.yml")
 INJURIES = load_vignettes(ROOT / "tests" / "triage" / "vignettes_injury_blind.yml")
+INJURY_MESSAGES = load_messages(ROOT / "tests" / "nlu" / "blind_injuries" / "messages.yml")
 #: The late messages each held one by one: every one that must send the person to a clinician or further.
 LATE_HELD = SERIOUS + ("see_clinician",)
 
@@ -102,6 +105,7 @@ voice_readings = _reads("voice_readings", VOICES, "world-English, letter, dictat
 role_readings = _reads("role_readings", ROLES, "front-desk, clinician, young, distressed or tricky message")
 ask_readings = _reads("ask_readings", ASKS, "general question, pet, thing or message easy to misread")
 settings_readings = _reads("settings_readings", SETTINGS, "message from a care, school, work or family setting")
+injury_readings = _reads("injury_readings", INJURY_MESSAGES, "message about an injury, or with accident words in it")
 
 
 @pytest.mark.parametrize("vignette_id", [v.id for v in PUBLISHED if v.gold in SERIOUS])
@@ -126,10 +130,12 @@ FLOORS = {
     # knowledge questions that name a part ("is cracking your neck bad for you?"), which real consumers ask of
     # their own pain (the real-phrase labels say so) and this set's labeller counts as no one's
     "ask_readings": (0.96, 0.96, 0.16, 1),
-    # ages as the person ("my 22-year-old", "my 14yo"), a home help's "the old boy I do shopping for says ...", and a
-    # plain "back" where the labeller named the part: 94.8% recall and 90.0% subject measured on the whole set, 92.9%
-    # and 89.3% on the part held here
-    "settings_readings": (0.92, 0.88, 0.05, 1),
+    # a plain "back" where the labeller named the part; "other half" with no "my"; a twin's shoulders beside the
+    # writer's: 96.1% recall and 95.6% subject measured on the whole set, 94.0% and 92.9% on the part held here
+    "settings_readings": (0.92, 0.91, 0.05, 1),
+    # general questions that name a region ("does a dislocated shoulder make you prone to knots?"): 98.1% recall,
+    # 99.4% subject and 1.9% false regions measured on the whole set, 98.1%, 99.0% and 1.0% on the part held here
+    "injury_readings": (0.96, 0.97, 0.03, 0),
 }
 
 
@@ -142,7 +148,7 @@ def test_a_set_holds_its_measured_floor(request, fixture: str) -> None:
 
 
 @pytest.mark.parametrize("fixture", ["readings", "post_readings", "text_readings", "voice_readings", "role_readings",
-                                     "ask_readings", "settings_readings"])
+                                     "ask_readings", "settings_readings", "injury_readings"])
 def test_a_first_message_that_names_a_region_is_taken_up(request, fixture: str) -> None:
     """Whatever the classifier made of it, a first message that says where it hurts is never answered as one not
     understood (small talk, a clinic question or an unsure guess that names a region goes to the intake)."""
@@ -176,14 +182,15 @@ def test_typed_screen_answers_hold_their_measured_floor(screen_readings) -> None
     assert not result["not_reached"]
 
 
-#: Every serious first message, by the fixture that reads its set (the posts' disputed label left out).
+#: Every serious first message, by the fixture that reads its set.
 SERIOUS_FIRST = ([("readings", m.id) for m in OPENERS if m.level in SERIOUS]
                  + [("post_readings", m.id) for m in POSTS if m.level in SERIOUS]
                  + [("text_readings", m.id) for m in TEXTS if m.level in SERIOUS]
                  + [("voice_readings", m.id) for m in VOICES if m.level in SERIOUS]
                  + [("role_readings", m.id) for m in ROLES if m.level in SERIOUS]
                  + [("ask_readings", m.id) for m in ASKS if m.level in SERIOUS]
-                 + [("settings_readings", m.id) for m in SETTINGS if m.level in SERIOUS])
+                 + [("settings_readings", m.id) for m in SETTINGS if m.level in SERIOUS]
+                 + [("injury_readings", m.id) for m in INJURY_MESSAGES if m.level in SERIOUS])
 
 
 @pytest.mark.parametrize(("fixture", "message_id"), SERIOUS_FIRST)

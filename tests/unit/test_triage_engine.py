@@ -92,9 +92,16 @@ def test_an_injury_with_weakness_is_an_emergency(content, sign: str) -> None:
 
 
 def test_an_injury_with_tingling_alone_is_same_day(content) -> None:
-    """Pins and needles after a slip are a nerve to check today, not a cord injury on their own."""
-    facts = Facts(region="neck", red_flags=frozenset({"major_trauma", "limb_numbness_tingling"}))
+    """Pins and needles after a slip onto the back are a nerve to check today, not a cord injury on their own."""
+    facts = Facts(region="lower_back", red_flags=frozenset({"major_trauma", "limb_numbness_tingling"}))
     assert decide(facts, content.rules).level == "urgent"
+
+
+def test_a_neck_injury_with_a_numb_arm_is_an_emergency(content) -> None:
+    """After a blow or a fall onto the neck, a numb arm may be the cord (the Canadian C-spine rule's high risk)."""
+    facts = Facts(region="neck", red_flags=frozenset({"major_trauma", "limb_numbness_tingling"}))
+    assert decide(facts, content.rules).level == "emergency"
+    assert "neck_injury_with_numbness" in decide(facts, content.rules).rule_ids
 
 
 @pytest.mark.parametrize("condition", ["pregnancy", "osteoporosis", "herniated_disc", "spinal_surgery",
