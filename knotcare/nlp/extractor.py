@@ -1013,12 +1013,7 @@ class FactExtractor:
                     end = self._cue_end(words, index, cue)
                     # "carrying cement for my brother's building", "a patient's bed rolled into me": the cue names the
                     # person's thing, not the person ("for my brother's back" is his pain).
-                    if end is not None and end + 1 < len(words) and words[end] in ("'s", "’s") \
-                            and (words[end - 1] in ctx.subject_nouns or writer == "front_desk") \
-                            and words[end + 1].isalpha() and end + 1 not in owned:
-                        continue
-                    if end is not None and writer == "front_desk" and end < len(words) \
-                            and words[end - 1] in ("'s", "’s") and words[end].isalpha() and end not in owned:
+                    if end is not None and self._names_their_thing(words, end, writer, owned):
                         continue
                     # "is it OK for my husband to massage my lower back?": the person named does something for the
                     # writer, whose pain it is
@@ -1029,6 +1024,18 @@ class FactExtractor:
                     if end is not None and (writer == "relative" or not self._self_before(words, index)):
                         return doc[index].idx, doc[end - 1].idx + len(doc[end - 1]), writer
         return None
+
+    def _names_their_thing(self, words: Sequence[str], end: int, writer: str, owned: Sequence[int]) -> bool:
+        """Whether the cue ending at token `end` is a possessive of a thing that is not what hurts ("my brother's
+        building", "a patient's bed"): the "'s" after the cue's person, or, for a front desk, ending the cue."""
+        if end < len(words) and words[end] in ("'s", "’s") and (words[end - 1] in self._context.subject_nouns
+                                                              or writer == "front_desk"):
+            thing = end + 1
+        elif writer == "front_desk" and words[end - 1] in ("'s", "’s"):
+            thing = end
+        else:
+            return False
+        return thing < len(words) and words[thing].isalpha() and thing not in owned
 
     def _handled(self, words: Sequence[str], noun: int) -> bool:
         """ "lifting my son", "my late husband": the person word at `noun` is handled by the writer, or deceased."""
