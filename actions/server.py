@@ -40,6 +40,8 @@ FAILED = {"error": "the action failed; see the action server's log"}
 ACTION_TIMEOUT_SECONDS = 8.0
 #: The secret Rasa must show (endpoints: `headers: {Authorization: Bearer ...}`); unset, none is asked for.
 TOKEN_ENV = "KNOTCARE_ACTIONS_TOKEN"
+#: How long a connection from Rasa may stay silent before it is closed.
+KEEP_ALIVE_SECONDS = 75
 #: Actions that may run at once; a thread stuck on a database that never answers holds one of them.
 WORKERS = 16
 
@@ -60,6 +62,11 @@ def make_app(package: str = "actions") -> Sanic:
     """The action server for `package`: rasa-sdk's executor and routes, no CORS, a failure answer that carries
     nothing of the request, and every action bounded in time."""
     app = Sanic("knotcare_actions", configure_logging=False)
+    # Sanic closes a connection that has sent nothing for KEEP_ALIVE_TIMEOUT (5 s by default), a new one too. Rasa
+    # opens a connection per call, and under a burst of messages its event loop can be busy for longer than that
+    # between connecting and writing: the call then failed ("Cannot write to closing transport") and the turn lost
+    # its action. Rasa's own call timeout bounds the wait instead.
+    app.config.KEEP_ALIVE_TIMEOUT = KEEP_ALIVE_SECONDS
     executor = ActionExecutor()
     executor.register_package(package)
     workers = ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="action")

@@ -18,7 +18,8 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from typing import Any, Callable, Dict, Optional, Text, TypeVar
+import time
+from typing import Any, Callable, Dict, List, Optional, Text, TypeVar
 
 import sqlalchemy as sa
 import sqlalchemy.orm
@@ -62,6 +63,8 @@ def _forgets(tracker: DialogueStateTracker) -> bool:
 #: a while (knotcare.breaker): Rasa's fail-safe wrapper then answers from a fresh tracker kept in memory (and
 #: keeps the turn there), so a turn ends within seconds and Rasa's event loop and the lock are never held.
 CALL_TIMEOUT_SECONDS = 5.0
+#: However busy the server, a turn stops waiting for the tracker store after this long.
+MAX_WAIT_SECONDS = 15.0
 T = TypeVar("T")
 
 
@@ -102,13 +105,36 @@ class ForgetfulSQLTrackerStore(SQLTrackerStore):
                 "action_name": data.get("name"), "data": json.dumps(data)}
 
     async def bounded(self, call: Callable[..., T], *args: Any) -> T:
-        """Run a blocking database call in a worker thread, for at most CALL_TIMEOUT_SECONDS."""
-        started = self.breaker.check()
-        try:
-            return await asyncio.wait_for(asyncio.to_thread(call, *args), CALL_TIMEOUT_SECONDS)
-        except (asyncio.TimeoutError, sa.exc.OperationalError):
-            self.breaker.failed(started)
-            raise
+        """Run a blocking database call in a worker thread, for at most CALL_TIMEOUT_SECONDS of the database's time.
+
+        The clock is the call's own, started in the thread: under a burst of messages the event loop is busy with
+        language understanding for seconds at a time, and the call may wait for a free thread, but neither is the
+        database hanging. Timed on the loop, such a turn failed, tripped the breaker, and every conversation lost
+        its history for the breaker's while (a red flag told a message earlier among it).
+        """
+        self.breaker.check()
+        began: List[float] = []
+
+        def timed() -> T:
+            began.append(time.monotonic())
+            return call(*args)
+
+        work = asyncio.ensure_future(asyncio.to_thread(timed))
+        work.add_done_callback(lambda done: done.cancelled() or done.exception())  # a late failure is not news
+        deadline = time.monotonic() + MAX_WAIT_SECONDS
+        while True:
+            try:
+                return await asyncio.wait_for(asyncio.shield(work), CALL_TIMEOUT_SECONDS)
+            except asyncio.TimeoutError:
+                if work.done():  # it finished while the loop was busy elsewhere
+                    return work.result()
+                hung = bool(began) and time.monotonic() - began[0] > CALL_TIMEOUT_SECONDS
+                if hung or time.monotonic() > deadline:
+                    self.breaker.trip()
+                    raise
+            except sa.exc.OperationalError:
+                self.breaker.failed(began[0] if began else time.monotonic())
+                raise
 
     def _read(self, sender_id: Text, fetch_events_from_all_sessions: bool) -> list:
         with self.session_scope() as session:

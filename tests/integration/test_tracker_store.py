@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import time
 from pathlib import Path
 from typing import Any, Dict, List
 
@@ -15,6 +16,8 @@ from rasa.shared.core.events import ActionExecuted, BotUttered, Event, SessionSt
 from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy.engine import make_url
 
+from knotcare.breaker import Unavailable
+from stores import tracker as tracker_store
 from stores.tracker import ForgetfulSQLTrackerStore
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -97,3 +100,40 @@ def test_same_rows_and_events_as_rasas_store(store_kwargs: Dict[str, Any], domai
                 connection.execute(sa.delete(store.SQLEvent.__table__).where(
                     store.SQLEvent.__table__.c.sender_id.in_(["ours", "rasas"])))
             store.engine.dispose()
+
+
+def test_a_busy_server_is_not_a_hung_database(store_kwargs: Dict[str, Any], domain: Domain) -> None:
+    """The event loop busy past the call timeout (a burst of messages to understand) while a read is in flight: the
+    read still answers, and the next call is tried, not refused for the breaker's while."""
+    store = ForgetfulSQLTrackerStore(domain, **store_kwargs)
+
+    async def read_while_the_loop_is_busy() -> Any:
+        reading = asyncio.ensure_future(store.retrieve("busy"))
+        await asyncio.sleep(0)  # the read is under way
+        time.sleep(tracker_store.CALL_TIMEOUT_SECONDS + 1)  # the loop does nothing else for that long
+        return await reading
+
+    try:
+        asyncio.run(_converse(store, "busy", 2, domain))
+        tracker = asyncio.run(read_while_the_loop_is_busy())
+        assert tracker is not None and tracker.get_slot("pain_severity") == 1
+        store.breaker.check()  # not tripped
+    finally:
+        with store.engine.begin() as connection:
+            table = store.SQLEvent.__table__
+            connection.execute(sa.delete(table).where(table.c.sender_id == "busy"))
+        store.engine.dispose()
+
+
+def test_a_hung_database_fails_the_turn_and_trips_the_breaker(domain: Domain, tmp_path: Path,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """A call that really runs past the timeout in its thread fails, and the next one fails at once."""
+    monkeypatch.setattr(tracker_store, "CALL_TIMEOUT_SECONDS", 0.5)
+    store = ForgetfulSQLTrackerStore(domain, dialect="sqlite", db=str(tmp_path / "tracker.db"))
+    try:
+        with pytest.raises(asyncio.TimeoutError):
+            asyncio.run(store.bounded(time.sleep, 2))
+        with pytest.raises(Unavailable):
+            store.breaker.check()
+    finally:
+        store.engine.dispose()
