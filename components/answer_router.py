@@ -22,6 +22,9 @@ lumbar paraspinal knot", "I have a caller asking for self-care advice for a knot
 someone's region or knot, and, for a guess among the clinic's own questions (`clinic_intents`: opening hours,
 parking ...), a question about one too ("can I get self-massage advice for a patient with a trigger point?").
 
+A request about the writer's own data (`own_data_intents`: "forget me") guessed for a message about someone else
+("forget mine, what should he do? he's 52") is about that person's care: it goes to the intake too.
+
 The step-by-step session's commands (`session_intents`: next, again, stop) mean something only while a session runs
 (the message's `GUIDED_SESSION` metadata, patches/conversation_context.py): outside one, "I've had a knot at the top
 of my shoulder for a week and I can't stop worrying about it" taken for "stop" is an unsure guess, routed as one.
@@ -44,6 +47,8 @@ from knotcare.nlp.answers import read_answer
 from knotcare.nlp.answers import words as word_list
 from knotcare.nlp.phrasing import phrased_as_question
 
+#: The words of having something ("I have a knot", "he's got knots").
+_HAVING = frozenset({"have", "has", "got", "having", "i've", "ive", "we've"})
 FACTS = frozenset({"pain_quality", "body_region", "duration", "severity", "muscle"})
 DETAILS = frozenset({"pain_quality", "duration", "severity"})
 
@@ -60,7 +65,7 @@ class AnswerRouter(RuleComponent):
                 "unsure_intents": ["nlu_fallback", "out_of_scope"],
                 "small_talk_intents": ["affirm", "deny", "greet", "goodbye", "thank", "bot_challenge"],
                 "complaint_words": ["knot", "knots", "trigger point", "trigger points"], "clinic_intents": [],
-                "session_intents": ["step_next", "step_repeat", "step_stop"]}
+                "session_intents": ["step_next", "step_repeat", "step_stop"], "own_data_intents": ["forget_me"]}
 
     def __init__(self, config: Dict[Text, Any]) -> None:
         self._prefixes = tuple(config["question_prefixes"])
@@ -69,6 +74,7 @@ class AnswerRouter(RuleComponent):
         self._complaints = tuple(tuple(word_list(w)) for w in config["complaint_words"])
         self._clinic = frozenset(config["clinic_intents"])
         self._session = frozenset(config["session_intents"])
+        self._own_data = frozenset(config.get("own_data_intents", ()))
         self._intent = config["intent"]
         self._short = int(config["short"])
 
@@ -81,7 +87,9 @@ class AnswerRouter(RuleComponent):
                 route_intent(message, current)
             if current.startswith(self._prefixes) and self._is_statement_of_facts(message, current in self._unsure) \
                     or current in self._small_talk and self._is_description(message) \
-                    or current in self._clinic and self._is_relayed_case(message, asked=True):
+                    or current in self._clinic and self._is_relayed_case(message, asked=True) \
+                    or current in self._own_data and _someone_else(message):
+                # "forget mine, what should he do? he's 52" is no request to delete the writer's data
                 route_intent(message, self._intent)
         return messages
 
@@ -103,6 +111,12 @@ class AnswerRouter(RuleComponent):
         said = word_list(text)
         return any(tuple(said[i:i + len(c)]) == c for c in self._complaints for i in range(len(said)))
 
+    def _has_a_complaint(self, text: str) -> bool:
+        """Says someone has or has got a knot ("I have a knot", "my husband's got knots", "I have a muscle knot")."""
+        said = word_list(text)
+        return any(word in _HAVING and self._names_a_complaint(" ".join(said[i + 1:i + 5]))
+                   for i, word in enumerate(said))
+
     def _is_statement_of_facts(self, message: Message, unsure: bool) -> bool:
         """Not asked as a question, and it states pain facts (for a fallback or out-of-scope guess, where it
         hurts is enough: "woke up with a crick in my mid back")."""
@@ -118,6 +132,10 @@ class AnswerRouter(RuleComponent):
             return True
         if unsure and _someone_else(message) and not phrased_as_question(text):
             # "It's about my mum. She is 74.": whose pain it is, nothing more yet; the intake asks where it hurts
+            return True
+        if not phrased_as_question(text) and self._has_a_complaint(text):
+            # "I have a knot", "I've got knots", "I have a muscle knot" (guessed as what a knot is): someone telling
+            # what they have, with nothing else yet; the intake asks where.
             return True
         if not found:
             return False

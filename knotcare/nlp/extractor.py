@@ -134,6 +134,8 @@ class _Context:
     speech_verbs_skipping: frozenset = frozenset()
     #: "lifting a sofa with my brother": a person after one of these is company, not whose pain it is
     company_words: frozenset = frozenset()
+    #: what someone has before any part or sign is named ("my husband has a knot"), for whose pain it is
+    complaint_words: frozenset = frozenset()
     #: "after lifting my son", "transferring my patient", "my late husband": the person after one of these is what
     #: the writer handled, or no longer living: not whose pain it is, and no cue that the message is for them
     handled_words: frozenset = frozenset()
@@ -311,6 +313,7 @@ class FactExtractor:
             speech_verbs=frozenset(spec.get("speech_verbs", [])),
             speech_verbs_skipping=frozenset(spec.get("speech_verbs_skipping", [])),
             company_words=frozenset(spec.get("company_words", [])),
+            complaint_words=frozenset(spec.get("complaint_words", [])),
             handled_words=frozenset(spec.get("handled_words", [])),
             carer_words=phrases("carer_words"),
             cue_denied_by=frozenset(spec.get("cue_denied_by", [])),
@@ -873,6 +876,14 @@ class FactExtractor:
                 owners.setdefault(owner, at)
                 if owner == "other" and words[at] in ctx.subject_nouns and at not in owning_nouns:
                     owning_nouns.append(at)
+        if not owned:
+            # Nothing named yet but a knot or pain: its owner is whose pain it is ("my husband has a painful knot").
+            for index, complaint in enumerate(words):
+                found = self._owner(words, index) if complaint in ctx.complaint_words else None
+                if found is not None:
+                    owners.setdefault(*found)
+                    if found[0] == "self":
+                        told.append(index)
         # "... and now I do too": whatever the relative has, the writer has it as well
         too = self._writer_too(words)
         if too is not None:

@@ -29,18 +29,22 @@ _UNIT_DAYS = {
 _WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 
 _NUM = r"(?:\d+(?:\.\d+)?|a couple of|couple of|a couple|a few|few|several|half an?|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
-_UNIT = r"(?:hours?|hrs?|days?|dys?|weeks?|wks?|fortnights?|months?|mos|mths?|mnths?|years?|yrs?)"
+# with the typos people make ("3 weaks", "2 monts")
+_UNIT = r"(?:hours?|hrs?|days?|dys?|weeks?|weaks?|weeeks?|wks?|fortnights?|months?|monts?|mos|mths?|mnths?|years?|yrs?)"
 # One-letter units ("3d", "2w") only straight after digits, or "and" would read as "an d".
-_SHORT = r"(?:\d+(?:\.\d+)?\s?(?:d|w|y|h|mo))"
+# Not before "/": "7/10 w/ movement" is "with".
+_SHORT = r"(?:\d+(?:\.\d+)?\s?(?:d|w|y|h|mo)(?!/))"
 _QUANTITY = re.compile(
-    rf"\b(?:(?:about|around|roughly|almost|nearly|over|like|maybe|approx\.?|approximately|just over|just under|more than|less than|at least)\s+)?"
-    rf"(?:(?:\b{_NUM}\s*(?:-|to|or)\s*)?\b{_NUM}\s*(?:and a half\s+)?{_UNIT}|{_SHORT})\b(?:\s+ago\b)?(?:\s+now\b)?",
+    rf"(?:\b|(?<=\bx))(?:(?:about|around|roughly|almost|nearly|over|like|maybe|approx\.?|approximately|just over|"
+    rf"just under|more than|less than|at least)\s+)?"
+    rf"(?:(?:\b{_NUM}\s*(?:-|to|or)\s*)?(?:\b|(?<=\bx)){_NUM}\s*(?:and a half\s+)?{_UNIT}|(?:\b|(?<=\bx)){_SHORT})\b"
+    rf"(?:\s+ago\b)?(?:\s+now\b)?",
     re.IGNORECASE,
 )
 _RELATIVE = re.compile(
     r"\b(?:since\s+(?:yesterday|last night|this morning|today|last week|last month|last year|the weekend|"
     r"(?:last\s+)?(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)|christmas|new year)"
-    r"|started\s+(?:yesterday|today|this morning|last night)"
+    r"|(?:started|began|begun)\s+(?:yesterday|today|this morning|last night|last week|last month|last year)"
     r"|(?:for|since)\s+(?:ages|ever|forever|years|months|weeks|days|a while|a long time|a long while)"
     r"|forever|yesterday|last night|this morning)\b",
     re.IGNORECASE,
@@ -53,6 +57,32 @@ _RELATIVE_DAYS = {
 }
 
 
+#: After a quantity, what makes it no history of the pain: a rate ("10 hours a day at a desk", "3 days a week") or a
+#: state ("7 months pregnant").
+_NOT_HOW_LONG = re.compile(
+    r"\s*(?:(?:a|an|per|each|every)\s+(?:day|night|week|shift|month|year|session)\b"
+    r"|-?\s*(?:pregnant|gestation|postpartum|post-?partum|overdue)\b)",
+    re.IGNORECASE,
+)
+#: "my 3 month old", "a 6 week old": a person's age ("this flare-up is only 4 days old" is how long it has lasted).
+_AN_AGE = re.compile(r"\b(?:my|our|his|her|their|your|a|the)\s+$", re.IGNORECASE)
+_OLD = re.compile(r"-?\s*old\b", re.IGNORECASE)
+_DAYS_OF_WEEK = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|weekend)"
+#: When it began, told by the day ("started last Wednesday", "since a gym session on Saturday", "since he helped us
+#: move at the weekend"): the day is the duration's phrase.
+_STARTED_ON = re.compile(
+    rf"\b(?:since|started|starting|began|begun|came on|kicked off|flared up|set in)\b[^.!?;]{{0,45}}?"
+    rf"\b(?:on|at|over|last|this past)\s+(?:the\s+)?(?P<day>{_DAYS_OF_WEEK})\b"
+    rf"|\b(?P<last>last\s+{_DAYS_OF_WEEK})\b",
+    re.IGNORECASE,
+)
+#: "since the start of the month", "since the beginning of the week"; "today's day 5", "it's day 3" (not "day 3 of
+#: antibiotics").
+_SINCE_START = re.compile(r"\bsince\s+the\s+(?:start|beginning)\s+of\s+(?:the|this)\s+(?:week|month|year)\b",
+                          re.IGNORECASE)
+_DAY_N = re.compile(r"\b(?:today'?s|today is|it'?s|its|this is|now on|i'?m on)\s+(day\s+\d{1,3})\b"
+                    r"(?!\s+(?:of|on|after)\s+(?!it\b|this\b|the pain\b))", re.IGNORECASE)
+
 #: Clinical shorthand: "3/7" three days, "2/52" two weeks, "6/12" six months (over 7, 52 and 12).
 _CLINICAL = re.compile(r"\b(\d{1,2})\s?/\s?(7|52|12)\b(?!\s*(?:/|out of|%))", re.IGNORECASE)
 _CLINICAL_DAYS = {"7": 1, "52": 7, "12": 30}
@@ -61,10 +91,18 @@ _CLINICAL_DAYS = {"7": 1, "52": 7, "12": 30}
 def find_durations(text: str) -> Iterator[Span]:
     """Yield the character spans of every duration phrase in `text`."""
     taken: list[Span] = []
-    for regex in (_QUANTITY, _RELATIVE, _CLINICAL):
+    #: rates and states ("10 hours a day"), which no other duration may overlap ("a day")
+    blocked: list[Span] = []
+    for regex in (_QUANTITY, _RELATIVE, _CLINICAL, _SINCE_START, _STARTED_ON, _DAY_N):
         for match in regex.finditer(text):
-            span = match.span()
-            if not any(s < span[1] and span[0] < e for s, e in taken):
+            group = next((g for g in ("day", "last") if g in regex.groupindex and match.group(g)), 0) \
+                if regex is _STARTED_ON else (1 if regex is _DAY_N else 0)
+            span = match.span(group)
+            rate = _NOT_HOW_LONG.match(text, span[1]) or (_AN_AGE.search(text[:span[0]]) and _OLD.match(text, span[1])) \
+                if regex is _QUANTITY else None
+            if rate:
+                blocked.append((span[0], rate.end()))
+            elif not any(s < span[1] and span[0] < e for s, e in taken + blocked):
                 taken.append(span)
     yield from sorted(taken)
 
@@ -105,9 +143,22 @@ def duration_to_days(phrase: str, today: Optional[dt.date] = None) -> Optional[f
             factor = next((days for key, days in _UNIT_DAYS.items() if unit.startswith(key)), 1)
         return round(amount * factor, 2)
     today = today or dt.date.today()
-    for index, name in enumerate(_WEEKDAYS):
+    day_n = re.fullmatch(r"day\s+(\d{1,3})", text)
+    if day_n:
+        return float(day_n.group(1))
+    start = re.search(r"(?:start|beginning) of (?:the|this) (week|month|year)", text)
+    if start:
+        begun = {"week": today.weekday(), "month": today.day - 1, "year": today.timetuple().tm_yday - 1}
+        return float(begun[start.group(1)] or 1)
+    for index, name in enumerate(_WEEKDAYS + ["weekend"]):
         if name in text:
-            return float((today.weekday() - index) % 7 or 7)
+            # the weekend began on Saturday
+            return float((today.weekday() - min(index, 5)) % 7 or 7)
+    for name, month, day in (("christmas", 12, 25), ("new year", 1, 1)):
+        if re.search(rf"\b{name}\b", text):
+            last = dt.date(today.year, month, day)
+            last = last if last <= today else dt.date(today.year - 1, month, day)
+            return float((today - last).days or 1)
     for key in sorted(_RELATIVE_DAYS, key=len, reverse=True):
         if re.search(rf"\b{key}\b", text):
             return float(_RELATIVE_DAYS[key])
@@ -134,6 +185,8 @@ _SEVERITY_WORDS = [
     ("very bad", 7), ("pretty bad", 7), ("super bad", 7), ("so bad", 7), ("quite bad", 6),
     ("not too bad", 3), ("not that bad", 3), ("not so bad", 3), ("moderate", 5), ("medium", 5),
     ("mild", 3), ("slight", 2), ("minor", 2), ("barely hurts", 1), ("barely notice", 1), ("barely there", 1),
+    ("bearable", 4), ("niggle", 2), ("niggly", 2),
+    ("more annoying than painful", 2), ("annoying more than anything", 2), ("annoying more than painful", 2),
 ]
 _SEVERITY_WORD_RE = re.compile(
     r"\b(?:" + "|".join(re.escape(w) for w, _ in _SEVERITY_WORDS) + r")\b"
@@ -143,8 +196,15 @@ _SEVERITY_WORD_RE = re.compile(
 _NOT_A_RATING = r"(?!\s*(?:%|percent|" + _UNIT + r"\b|times|x\b|mins?|minutes|seconds|secs?|kg|lbs?|am|pm|o'?clock))"
 _SEVERITY_NUMBER_RE = re.compile(
     r"\b(\d{1,2}(?:\.5)?|" + "|".join(_RATING_WORDS) + r")\s*(?:/|out of|outta|of)\s*(?:10|ten)\b"
+    # "a solid 8", "a steady 5"; "VAS 5", "NRS 6/10", "pain score 7"
+    r"|\ban?\s+(?:solid|steady|good|strong|constant|firm|easy|hard|high|low)\s+(\d{1,2})\b" + _NOT_A_RATING +
+    r"|\b(?:vas|nrs|nprs|pain score|pain scale)\s*(?:of|=|:|is)?\s*(\d{1,2})\b" + _NOT_A_RATING +
+    # "5ish", "sixish", "like 6-ish" (not a time: "at 5ish", "by 6ish")
+    r"|(?<!\bat\s)(?<!\bby\s)(?<!\btill\s)(?<!\buntil\s)(?<!\baround\s)\b(\d{1,2}|" + "|".join(_RATING_WORDS)
+    + r")-?ish\b(?!\s*(?:am|pm|o'?clock|" + _UNIT + r"\b))"
     r"|\b(?:(?:about|around|like|maybe|probably|roughly|prob|solid|at)\s+)?an?\s+(\d{1,2})\b" + _NOT_A_RATING +
-    r"|\b(?:level|rate it|rate it at|rating|rated|score|pain is|pain's|its|it's)\s+(?:a|an|at)?\s*(\d{1,2})\b" + _NOT_A_RATING +
+    r"|\b(?:level|rate it|rate it at|rating|rated|score|pain is|pain's|its|it's)\s+"
+    r"(?:(?:about|around|roughly|maybe|like|probably)\s+)?(?:a|an|at)?\s*(\d{1,2})\b" + _NOT_A_RATING +
     # "he shows me 3 on the faces chart", "4 on the pain scale"
     r"|\b(\d{1,2})\s+on\s+(?:the|a|my|his|her|their)\s+(?:[a-z'-]+\s+){0,2}(?:scale|chart)\b",
     re.IGNORECASE,
@@ -176,6 +236,23 @@ _RANGE_RE = re.compile(_N + r"\s*(?:or|-|–|to|and)\s*(?:an?\s+)?" + _N)
 # "she says it's annoying more than painful, 3": a rating given last, after a comma, ends the answer.
 _LAST_RATING_RE = re.compile(r"[,;:–-]\s*(?:about\s+|maybe\s+|like\s+|around\s+)?(?:an?\s+)?(" + _N
                              + r")(?:\s*(?:/|out of)\s*(?:10|ten))?\s*[.!]?\s*$", re.IGNORECASE)
+# "8, no actually 7", "a 6, sorry, I mean 5": the number after a correction replaces the one before it.
+_CORRECTED_RATING_RE = re.compile(r"\b(?:actually|i mean|no wait|sorry|make that|scratch that|or rather)\b\s*[,:-]?\s*"
+                                  r"(?:more like\s+|like\s+|about\s+|it'?s\s+|maybe\s+)?(?:an?\s+)?(" + _N + r")\b"
+                                  + _NOT_A_RATING, re.IGNORECASE)
+#: A severity word between a determiner and a noun that is not of pain ("that awful offsite", "a terrible night's
+#: sleep") rates that noun; "an awful pain", "a severe knot", "my terrible neck" rate the pain.
+_ADJECTIVES = frozenset({"unbearable", "excruciating", "agonising", "agonizing", "terrible", "horrible", "awful", "severe",
+                         "moderate", "medium", "mild", "slight", "minor", "bearable"})
+_DESCRIBES_SOMETHING_ELSE = re.compile(r"\b(?:that|this|an?|the|what an?|such an?|our|their)\s+$", re.IGNORECASE)
+_NOT_OF_PAIN = re.compile(
+    r"\s+(?!(?:pains?|aches?|aching|achiness|knots?|spasms?|cramps?|twinges?|stiffness|tension|soreness|tightness|"
+    r"throbbing|burning|stabbing|shooting|headaches?|neck|back|shoulders?|spine|traps?|lower|upper|mid|middle|"
+    r"flare|flare-ups?|bout|attack|episode|case|one|crick|lump|spot|sharp|dull|deep|constant|nagging)\b)[a-z]+\b",
+    re.IGNORECASE)
+_ASKS_ABOUT_THE_SCALE = re.compile(r"\b(?:what|which|how)\b[^.!?]{0,25}$", re.IGNORECASE)
+#: Past the top of the scale ("11/10", "15 out of 10"): the top.
+_OVER_THE_TOP = 20
 _NOW_RATING_RE = re.compile(r"\b(\d{1,2})\s+(?:right\s+)?(?:now|at the moment|atm|today)\b", re.IGNORECASE)
 
 
@@ -192,16 +269,27 @@ def find_severities(text: str) -> Iterator[Span]:
                   if 0 <= int(m.group(1)) <= 10]
     for match in _SEVERITY_NUMBER_RE.finditer(text):
         number = next(g for g in match.groups() if g is not None)
-        if 0 <= _rating(number) <= 10 and not any(s < match.end() and match.start() < e for s, e in spans):
+        if _ASKS_ABOUT_THE_SCALE.search(text[:match.start()]) and text.rstrip().endswith("?"):
+            continue  # "what counts as a 10?": a question about the scale, not a rating
+        top = _OVER_THE_TOP if match.group(1) else 10
+        if 0 <= _rating(number) <= top and not any(s < match.end() and match.start() < e for s, e in spans):
             spans.append(match.span())
+    corrected = _CORRECTED_RATING_RE.search(text, min((e for _, e in spans), default=len(text)))
+    if corrected and 0 <= _rating(corrected.group(1)) <= 10:
+        spans.append(corrected.span(1))
     last = _LAST_RATING_RE.search(text)
     if last and 0 <= _rating(last.group(1)) <= 10 and not spans and not any(True for _ in find_durations(text)):
         spans.append(last.span(1))
     bare = _BARE_NUMBER_RE.match(text)
     if bare and 0 <= _rating(bare.group(1)) <= 10 and not spans:
         spans.append((bare.start(1) if text[: bare.start(1)].strip() == "" else bare.start(), bare.end(1)))
+    numbered = bool(spans)
     for match in _SEVERITY_WORD_RE.finditer(text):
-        if not any(s < match.end() and match.start() < e for s, e in spans):
+        if match.group().lower() in _ADJECTIVES and _DESCRIBES_SOMETHING_ELSE.search(text[:match.start()]) \
+                and _NOT_OF_PAIN.match(text, match.end()):
+            continue  # "that awful offsite", "a terrible night": a word about something else
+        # a number the person gave outranks a word beside it ("annoying more than painful, 3")
+        if not numbered and not any(s < match.end() and match.start() < e for s, e in spans):
             spans.append(match.span())
     yield from sorted(spans)
 
@@ -210,9 +298,11 @@ def severity_to_int(phrase: str) -> Optional[int]:
     """Turn a pain rating ("6/10", "about a 6", "pretty bad") into an integer 0-10."""
     text = phrase.strip().lower()
     # "6 or 7", "6-7": a range counts at its top, so a rating is never taken as milder than the person said
-    numbers = re.findall(r"\d{1,2}(?:\.5)?|\b(?:" + "|".join(_RATING_WORDS) + r")\b", text)
+    numbers = re.findall(r"\d{1,2}(?:\.5)?|\b(?:" + "|".join(_RATING_WORDS) + r")(?=\b|-?ish\b)", text)
     if numbers:
         value = max(_rating(n) for n in numbers) if _RANGE_RE.fullmatch(text) else _rating(numbers[0])
+        if 10 < value <= _OVER_THE_TOP and re.search(r"(?:/|out of|outta|of)\s*(?:10|ten)\b", text):
+            value = 10
         if 0 <= value <= 10:
             return int(round(value + 1e-9)) if value % 1 else int(value)
         return None

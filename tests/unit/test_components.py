@@ -103,6 +103,16 @@ def answer_routed(text: str, intent: str, **config: object) -> str:
      "nlu_fallback", "describe_pain"),
     ("can u help w a knot in my trap", "nlu_fallback", "describe_pain"),
     ("how long do I hold a knot in my trap?", "ask_hold_time", "ask_hold_time"),
+    # someone saying they have a knot, with nothing else yet, starts the intake; asking what a knot is does not
+    ("I have a knot", "nlu_fallback", "describe_pain"),
+    ("I've got knots", "nlu_fallback", "describe_pain"),
+    ("I have a muscle knot", "ask_what_is_trigger_point", "describe_pain"),
+    ("what is a muscle knot?", "ask_what_is_trigger_point", "ask_what_is_trigger_point"),
+    ("knots are just tight muscle", "ask_what_is_trigger_point", "ask_what_is_trigger_point"),
+    # "forget mine" about someone else's care is no request to delete the writer's data
+    ("forget mine, what should he do? he's 52", "forget_me", "describe_pain"),
+    ("forget me", "forget_me", "forget_me"),
+    ("please delete everything you have about me", "forget_me", "forget_me"),
 ])
 def test_statements_guessed_as_questions_are_descriptions_and_questions_keep_their_intent(
         text: str, guess: str, intent: str) -> None:

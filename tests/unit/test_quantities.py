@@ -111,3 +111,62 @@ def test_a_rating_shown_on_a_chart_or_pointed_to_is_read(text: str, value: int) 
 @pytest.mark.parametrize("text", ["I work 3 on the night shift", "he points to his neck", "I saw 2 on the list"])
 def test_a_number_on_something_that_is_no_scale_is_no_rating(text: str) -> None:
     assert list(find_severities(text)) == []
+
+
+@pytest.mark.parametrize("text, days", [
+    ("x2 wks", 14), ("like 3 weaks", 21), ("2 monts", 60),
+    ("Pt c/o R trap pain x 6/52, 4/10 at rest, 7/10 w/ movement", 42),
+    ("she's 7 months pregnant, the back pain started last week", 7), ("today's day 5", 5),
+])
+def test_durations_as_people_write_them(text: str, days: float) -> None:
+    assert [duration_to_days(text[a:b]) for a, b in find_durations(text)] == [days]
+
+
+@pytest.mark.parametrize("text", [
+    "I sit 10 hours a day at a desk", "it hurts 3 days a week", "I'm 7 months pregnant", "my 3 month old",
+    "on day 3 of antibiotics", "I work on Saturdays",
+])
+def test_a_rate_or_a_state_is_no_duration(text: str) -> None:
+    assert list(find_durations(text)) == []
+
+
+def test_the_day_it_started_and_the_dates_count_back_from_today() -> None:
+    monday = dt.date(2026, 12, 7)
+    said = "mid back stiffness since a gym session on Saturday"
+    assert [duration_to_days(said[a:b], today=monday) for a, b in find_durations(said)] == [2]
+    said = "it started last Wednesday"
+    assert [duration_to_days(said[a:b], today=monday) for a, b in find_durations(said)] == [5]
+    assert duration_to_days("at the weekend", today=monday) == 2
+    assert duration_to_days("since christmas", today=monday) == 347
+    assert duration_to_days("since christmas", today=dt.date(2027, 1, 4)) == 10
+    assert duration_to_days("since the start of the month", today=monday) == 6
+
+
+@pytest.mark.parametrize("text, value", [
+    ("5ish", 5), ("dad says six-ish", 6), ("a solid 8", 8), ("her words: 'a steady 5'", 5), ("he says 11/10 lol", 10),
+    ("neck pain 2/7, stiffness ++, VAS 5", 5), ("Pain is about 7 when it grabs me", 7),
+    ("bearable", 4), ("a niggle really", 2), ("honestly more annoying than painful", 2), ("unbearable", 10),
+])
+def test_ratings_as_people_give_them(text: str, value: int) -> None:
+    assert [severity_to_int(text[a:b]) for a, b in find_severities(text)] == [value]
+
+
+def test_a_corrected_rating_comes_last() -> None:
+    text = "8, no actually 7"
+    assert [severity_to_int(text[a:b]) for a, b in find_severities(text)][-1] == 7
+
+
+@pytest.mark.parametrize("text", ["I get up at 6ish", "back by 5ish"])
+def test_a_time_is_no_rating(text: str) -> None:
+    assert list(find_severities(text)) == []
+
+
+@pytest.mark.parametrize("text", ["that awful offsite where we sat on bean bags", "a terrible night, my neck is stiff",
+                                  "what an awful week"])
+def test_a_severity_word_about_something_else_is_no_rating(text: str) -> None:
+    assert list(find_severities(text)) == []
+
+
+@pytest.mark.parametrize("text", ["an awful pain in my neck", "a severe knot", "my neck is awful", "a mild ache"])
+def test_a_severity_word_about_the_pain_is_a_rating(text: str) -> None:
+    assert len(list(find_severities(text))) == 1
