@@ -128,8 +128,20 @@ def question_key(slot: str, tracker: Tracker) -> str:
     """The message that asks a form's question for `slot`: `ask_<slot>`, or, for where it hurts after a plain
     "back", which part of it."""
     if slot == "body_region" and tracker.get_slot("region_hint") == "back":
-        return "ask_back_part"
+        # asked already and answered with the back again ("all of it", "just my back"): say why the part matters
+        return "ask_back_part_again" if _back_before_the_latest_message(tracker) else "ask_back_part"
     return f"ask_{slot}"
+
+
+def _back_before_the_latest_message(tracker: Tracker) -> bool:
+    """The conversation held a plain "back" before the person's latest message (the part was asked for once)."""
+    events = list(tracker.events)
+    latest = max((i for i, e in enumerate(events) if e.get("event") == "user"), default=len(events))
+    hint = None
+    for event in events[:latest]:
+        if event.get("event") == "slot" and event.get("name") == "region_hint":
+            hint = event.get("value")
+    return hint == "back"
 
 
 class _AskForSlot(KnotcareAction):

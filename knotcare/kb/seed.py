@@ -27,7 +27,8 @@ MESSAGE_FILES = ("kb/messages.yml", "kb/messages_plans.yml", "kb/messages_clinic
 
 #: Messages the actions cannot do without.
 REQUIRED_MESSAGES = frozenset({
-    "ask_body_region", "ask_back_part", "ask_pain_quality", "ask_pain_duration_days", "ask_pain_severity",
+    "ask_body_region", "ask_back_part", "ask_back_part_again", "ask_pain_quality", "ask_pain_duration_days",
+    "ask_pain_severity",
     *(f"ask_{slot}" for slot in SCREEN_CODES), "screen_intro", "emergency", "urgent",
     "see_clinician", "consult_first", "comfort_advice",
     "red_flag_safety_net", "default", "empty_message", "english_only", "duration_from_number",

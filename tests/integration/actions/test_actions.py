@@ -71,6 +71,17 @@ async def test_ask_back_part_after_plain_back(domain) -> None:
     assert "back" in texts(dispatcher)[0].lower() and len(dispatcher.messages[0]["buttons"]) == 3
 
 
+async def test_a_second_plain_back_is_told_why_the_part_matters(domain) -> None:
+    tracker = make_tracker("all of it really", region_hint="back")
+    back = {"event": "slot", "name": "region_hint", "value": "back"}
+    tracker.events = [{"event": "user", "text": "my back hurts"}, back, {"event": "bot", "text": "Which part?"},
+                      {"event": "user", "text": "all of it"}, back]
+    dispatcher = CollectingDispatcher()
+    await ActionAskBodyRegion().run(dispatcher, tracker, domain)
+    said = texts(dispatcher)[-1]
+    assert "different for the upper, middle and lower back" in said and len(dispatcher.messages[-1]["buttons"]) == 3
+
+
 async def test_decision_self_care_gives_a_tailored_routine(domain) -> None:
     tracker = make_tracker(body_region="upper_back", pain_quality="dull_ache", pain_duration_days=21,
                            pain_severity=5, screen_nerve=False, screen_general=False, screen_trauma_chest=False)
