@@ -877,9 +877,12 @@ class FactExtractor:
                 if owner == "other" and words[at] in ctx.subject_nouns and at not in owning_nouns:
                     owning_nouns.append(at)
         if not owned:
-            # Nothing named yet but a knot or pain: its owner is whose pain it is ("my husband has a painful knot").
+            # Nothing named yet but a knot or pain: its owner is whose pain it is ("my husband has a painful knot"),
+            # unless it is a figure of speech ("my boss is a real pain in the neck").
+            idioms = self._idiom_spans(doc, doc)
             for index, complaint in enumerate(words):
-                found = self._owner(words, index) if complaint in ctx.complaint_words else None
+                figurative = any(start <= doc[index].idx < end for start, end in idioms)
+                found = self._owner(words, index) if complaint in ctx.complaint_words and not figurative else None
                 if found is not None:
                     owners.setdefault(*found)
                     if found[0] == "self":
