@@ -33,7 +33,10 @@
   sounds like one (serious accidents told every way, falls from standing, tackles, shoulder joint injuries, injuries
   with nerve signs, old or someone else's injuries, and "fell asleep"), in lay, proxy and clinical words;
 - tests/nlu/blind_injuries/messages.yml: 160 first messages, 50 about injuries, 50 near misses with accident words
-  in them ("thrown my back out", "car crash of a week", "6 foot 2") and 60 ordinary ones, labelled the same way.
+  in them ("thrown my back out", "car crash of a week", "6 foot 2") and 60 ordinary ones, labelled the same way;
+- tests/nlu/blind_facts/messages.yml: 300 first messages and answers to the intake's four questions (where, what it
+  feels like, how long, how bad), labelled with the facts they state, tricky numbers included ("I'm 45", "10 hours
+  a day at a desk", "7 months pregnant").
 
 Their first run, before any fix, is in docs/measurements.md. Here each serious case is its own test, so CI names
 any dangerous miss; the other figures are held on every third of the other cases (`held_in_tests`), and
@@ -46,6 +49,7 @@ from typing import Any, Dict, List, Sequence
 
 import pytest
 
+from harness import facts
 from harness.late_flags import LateOutcome, load_cases, run_all
 from harness.real_phrases import Reading, RealMessage, figures, load_messages, read_all
 from harness.screen_answers import AnswerReading, load_answers, summary
@@ -70,6 +74,7 @@ CHECKER = load_vignettes(ROOT / "tests" / "triage" / "vignettes_checker_blind.ym
 SETTINGS = load_messages(ROOT / "tests" / "nlu" / "blind_settings" / "messages.yml")
 INJURIES = load_vignettes(ROOT / "tests" / "triage" / "vignettes_injury_blind.yml")
 INJURY_MESSAGES = load_messages(ROOT / "tests" / "nlu" / "blind_injuries" / "messages.yml")
+FACT_CASES = facts.load_cases(ROOT / "tests" / "nlu" / "blind_facts" / "messages.yml")
 #: The late messages each held one by one: every one that must send the person to a clinician or further.
 LATE_HELD = SERIOUS + ("see_clinician",)
 
@@ -294,3 +299,27 @@ def test_conversations_hold_their_measured_floor(request, fixture: str) -> None:
                                                                      if o.subject_right is False]
     assert len([o for o in outcomes if o.level is None]) <= undecided, [o.vignette.id for o in outcomes
                                                                         if o.level is None]
+
+
+@pytest.fixture(scope="module")
+def fact_readings(servers: Servers) -> List[facts.FactReading]:
+    """A third of the intake-fact cases, each held up to its question in a conversation of its own."""
+    return facts.read_all(Assistant(servers.rasa_url, servers.token), held_in_tests(FACT_CASES, lambda case: False))
+
+
+#: The least share of each fact read right where it is stated, and the most share filled where it is not, on the part
+#: held here: measured 100%, 96.8%, 96.9% (2.2% falsely filled: "since christmas", counted from today, which the
+#: labeller left unknown) and 90.6%, a case's worth below (docs/measurements.md has the whole set).
+FACT_FLOORS = {"body_region": (0.97, 0.0), "pain_quality": (0.93, 0.0), "pain_duration_days": (0.93, 0.03),
+               "pain_severity": (0.87, 0.0)}
+
+
+def test_the_intake_facts_hold_their_measured_floor(fact_readings: List[facts.FactReading]) -> None:
+    """Where, what, how long and how bad read as people type them; nothing filled that was not said; every answer
+    given when its question was asked."""
+    assert not [r.case.id for r in fact_readings if facts.answer_reached(r) is False]
+    for fact, row in facts.tally(fact_readings).items():
+        right, false = FACT_FLOORS[fact]
+        wrong = [(r.case.id, r.slots.get(fact)) for r in fact_readings if r.verdicts[fact] not in ("", "right")]
+        assert row["right"] >= right * row["stated"], (fact, wrong)
+        assert row["false"] <= false * row["unstated"], (fact, wrong)
