@@ -83,13 +83,16 @@ _SINCE_START = re.compile(r"\bsince\s+the\s+(?:start|beginning)\s+of\s+(?:the|th
 _DAY_N = re.compile(r"\b(?:today'?s|today is|it'?s|its|this is|now on|i'?m on)\s+(day\s+\d{1,3})\b"
                     r"(?!\s+(?:of|on|after)\s+(?!it\b|this\b|the pain\b))", re.IGNORECASE)
 
+_WINDOW = re.compile(r"\b(?:the|these|this)\s+(?:last|past|previous)\s+$", re.IGNORECASE)
+
 #: Clinical shorthand: "3/7" three days, "2/52" two weeks, "6/12" six months (over 7, 52 and 12).
 _CLINICAL = re.compile(r"\b(\d{1,2})\s?/\s?(7|52|12)\b(?!\s*(?:/|out of|%))", re.IGNORECASE)
 _CLINICAL_DAYS = {"7": 1, "52": 7, "12": 30}
 
 
-def find_durations(text: str) -> Iterator[Span]:
-    """Yield the character spans of every duration phrase in `text`."""
+def find_durations(text: str, windows: bool = False) -> Iterator[Span]:
+    """Yield the character spans of every duration phrase in `text` (with `windows`, "the last 2 days" beside a
+    history too)."""
     taken: list[Span] = []
     #: rates and states ("10 hours a day"), which no other duration may overlap ("a day")
     blocked: list[Span] = []
@@ -104,6 +107,11 @@ def find_durations(text: str) -> Iterator[Span]:
                 blocked.append((span[0], rate.end()))
             elif not any(s < span[1] and span[0] < e for s, e in taken + blocked):
                 taken.append(span)
+    # "for 3 weeks, much worse the last 2 days", "in the last 18 months ... only 4 days old": a window ("the last 2
+    # days") beside a history is a recent change or another matter; the history is how long it has hurt.
+    recent = [span for span in taken if _WINDOW.search(text[:span[0]])]
+    if not windows and len(recent) < len(taken):
+        taken = [span for span in taken if span not in recent]
     yield from sorted(taken)
 
 
@@ -263,7 +271,7 @@ def find_severities(text: str) -> Iterator[Span]:
     # A time further on is another fact ("8, bad enough that I've been off work for a week").
     answer = _ANSWER_RATING_RE.match(text)
     if answer and all(0 <= _rating(n) <= 10 for n in re.findall(_N, answer.group("rating"), re.IGNORECASE)) and not any(
-            start < answer.end("rating") + DURATION_REACH for start, _ in find_durations(text)):
+            start < answer.end("rating") + DURATION_REACH for start, _ in find_durations(text, windows=True)):
         spans.append(answer.span("rating"))
         spans += [m.span(1) for m in _NOW_RATING_RE.finditer(text, answer.end())
                   if 0 <= int(m.group(1)) <= 10]
@@ -278,7 +286,7 @@ def find_severities(text: str) -> Iterator[Span]:
     if corrected and 0 <= _rating(corrected.group(1)) <= 10:
         spans.append(corrected.span(1))
     last = _LAST_RATING_RE.search(text)
-    if last and 0 <= _rating(last.group(1)) <= 10 and not spans and not any(True for _ in find_durations(text)):
+    if last and 0 <= _rating(last.group(1)) <= 10 and not spans and not any(True for _ in find_durations(text, windows=True)):
         spans.append(last.span(1))
     bare = _BARE_NUMBER_RE.match(text)
     if bare and 0 <= _rating(bare.group(1)) <= 10 and not spans:

@@ -170,3 +170,13 @@ def test_a_severity_word_about_something_else_is_no_rating(text: str) -> None:
 @pytest.mark.parametrize("text", ["an awful pain in my neck", "a severe knot", "my neck is awful", "a mild ache"])
 def test_a_severity_word_about_the_pain_is_a_rating(text: str) -> None:
     assert len(list(find_severities(text))) == 1
+
+
+@pytest.mark.parametrize("text, days", [
+    ("lower back pain for 3 weeks, much worse the last 2 days", 21),
+    ("neck has been stiff for 2 months but the last 3 days it's been really bad", 60),
+    ("I've had 3 massages in the last 18 months but this flare up is only 4 days old", 4),
+    ("my neck has hurt for the last 3 days", 3),
+])
+def test_a_window_beside_a_history_is_not_how_long_it_has_hurt(text: str, days: float) -> None:
+    assert [duration_to_days(text[a:b]) for a, b in find_durations(text)] == [days]
