@@ -62,7 +62,11 @@ class QuestionRouter(RuleComponent):
                 # a question about people in general (the fact extractor's `ask_general`): asked of no one's pain, so
                 # never the start of an intake, whatever the classifier guessed of it
                 "general_topic": "ask_general",
-                "general_from": ["describe_pain", "request_routine"]}
+                "general_from": ["describe_pain", "request_routine"],
+                # "when should I see a physio instead of doing it myself?" guessed as a question about the clinic's
+                # team: a "when" question about seeing someone asks for advice, never for the team or a booking
+                "when_from": ["ask_therapists", "ask_booking", "ask_first_visit"],
+                "when_topics": ["ask_see_professional"]}
 
     def __init__(self, config: Dict[Text, Any]) -> None:
         self._intent = config["intent"]
@@ -72,6 +76,8 @@ class QuestionRouter(RuleComponent):
         self._routine_words = frozenset(config["routine_words"])
         self._general_topic = config["general_topic"]
         self._general_from = frozenset(config["general_from"])
+        self._when_from = frozenset(config.get("when_from", ()))
+        self._when_topics = frozenset(config.get("when_topics", ()))
 
 
     def process(self, messages: List[Message]) -> List[Message]:
@@ -88,7 +94,9 @@ class QuestionRouter(RuleComponent):
                 # should clients hold pressure?") has its own answer, and a clinic question the clinic's
                 asked = current in self._general_from
             else:
-                asked = current in self._from or (current in self._when_asked and self._is_asked(message))
+                asked = current in self._from or (current in self._when_asked and self._is_asked(message)) or (
+                    current in self._when_from and all(e.get("value") in self._when_topics for e in topics)
+                    and (message.get(TEXT) or "").strip().lower().startswith("when "))
             if asked and current != self._intent:
                 route_intent(message, self._intent)
             # Otherwise the classifier's intent stands, and a topic word in it means nothing ("come back tomorrow").

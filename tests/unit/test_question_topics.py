@@ -198,3 +198,13 @@ def test_a_question_about_people_in_general_gets_the_general_answer_not_an_intak
 def test_a_knot_or_clinic_question_about_people_in_general_keeps_its_own_answer(intent: str) -> None:
     message = routed("As a physio, how long should clients hold pressure on a knot?", intent)
     assert message.get(INTENT)["name"] == intent and topics(message) == []
+
+
+@pytest.mark.parametrize("text, guess, intent", [
+    ("when should I see a physio instead of doing it myself", "ask_therapists", "ask_question"),
+    ("when do I need to see a doctor rather than DIY?", "ask_booking", "ask_question"),
+    ("is there a physio I could see?", "ask_therapists", "ask_therapists"),
+    ("should I see a physio or a massage therapist at your clinic?", "ask_therapists", "ask_therapists"),
+])
+def test_when_to_see_someone_guessed_as_a_clinic_question_is_advice(text: str, guess: str, intent: str) -> None:
+    assert routed(text, guess).get(INTENT)["name"] == intent
