@@ -19,6 +19,7 @@ import asyncio
 import json
 import logging
 import time
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Callable, Dict, List, Optional, Text, TypeVar
 
 import sqlalchemy as sa
@@ -63,6 +64,8 @@ def _forgets(tracker: DialogueStateTracker) -> bool:
 #: a while (knotcare.breaker): Rasa's fail-safe wrapper then answers from a fresh tracker kept in memory (and
 #: keeps the turn there), so a turn ends within seconds and Rasa's event loop and the lock are never held.
 CALL_TIMEOUT_SECONDS = 5.0
+#: The store's own threads for its calls.
+THREADS = 8
 #: However busy the server, a turn stops waiting for the tracker store after this long.
 MAX_WAIT_SECONDS = 15.0
 T = TypeVar("T")
@@ -85,6 +88,11 @@ class ForgetfulSQLTrackerStore(SQLTrackerStore):
                                        **with_timeouts(url.drivername, create_engine_kwargs(url)))
         self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
         self.breaker = Breaker("the tracker store")
+        #: calls that ran past the timeout and still hold a thread
+        self._stuck = 0
+        # Threads of its own: waiting behind another part's hung calls (a stalled knowledge base) is not waiting
+        # on this database, and only this store's own hung calls say that a queued call will hang too.
+        self._threads = ThreadPoolExecutor(max_workers=THREADS, thread_name_prefix="tracker-store")
 
     async def _retrieve(self, sender_id: Text, fetch_events_from_all_sessions: bool
                         ) -> Optional[DialogueStateTracker]:
@@ -119,7 +127,7 @@ class ForgetfulSQLTrackerStore(SQLTrackerStore):
             began.append(time.monotonic())
             return call(*args)
 
-        work = asyncio.ensure_future(asyncio.to_thread(timed))
+        work = asyncio.ensure_future(asyncio.get_running_loop().run_in_executor(self._threads, timed))
         work.add_done_callback(lambda done: done.cancelled() or done.exception())  # a late failure is not news
         deadline = time.monotonic() + MAX_WAIT_SECONDS
         while True:
@@ -129,12 +137,20 @@ class ForgetfulSQLTrackerStore(SQLTrackerStore):
                 if work.done():  # it finished while the loop was busy elsewhere
                     return work.result()
                 hung = bool(began) and time.monotonic() - began[0] > CALL_TIMEOUT_SECONDS
-                if hung or time.monotonic() > deadline:
+                # Not begun while earlier calls hang in the threads: it waits behind them, as hung as they are.
+                if hung or (not began and self._stuck) or time.monotonic() > deadline:
                     self.breaker.trip()
+                    if hung:
+                        self._stuck += 1
+                        work.add_done_callback(self._unstuck)
                     raise
             except sa.exc.OperationalError:
                 self.breaker.failed(began[0] if began else time.monotonic())
                 raise
+
+    def _unstuck(self, _: Any) -> None:
+        """A call that hung has come back."""
+        self._stuck -= 1
 
     def _read(self, sender_id: Text, fetch_events_from_all_sessions: bool) -> list:
         with self.session_scope() as session:
