@@ -68,10 +68,16 @@ class ActionExtractPainFacts(KnotcareAction):
 
 
 def accumulated(tracker: Tracker, even_if_held: bool = False) -> List[EventType]:
-    """Red flags, conditions and muscles: added to, never replaced. `even_if_held` sets them again when the slot
-    already holds them (after a revert, which undoes what the message itself set)."""
+    """Red flags, conditions, muscles, and the red flags and conditions of someone mentioned in passing: added to,
+    never replaced.
+    `even_if_held` sets them again when the slot already holds them (after a revert, which undoes what the message
+    itself set)."""
     events: List[EventType] = []
-    for slot, entity in (("red_flags", "red_flag"), ("conditions", "condition"), ("muscles", "muscle")):
+    kinds = [("red_flags", "red_flag"), ("conditions", "condition"), ("muscles", "muscle")]
+    if (tracker.get_slot("subject") or "self") == "self":
+        # someone else's, kept for a turn to them
+        kinds += [("passing_red_flags", "passing_red_flag"), ("passing_conditions", "passing_condition")]
+    for slot, entity in kinds:
         new = entity_values(tracker, entity)
         current = tracker.get_slot(slot) or []
         if new and (even_if_held or any(v not in current for v in new)):

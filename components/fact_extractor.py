@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path
-from typing import Any, Dict, FrozenSet, List, Optional, Text
+from typing import Any, Dict, FrozenSet, List, Optional, Text, Tuple
 
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
@@ -17,7 +17,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 import patches
 from components.rule_component import RuleComponent, conversation_says
 from knotcare.config import ROOT
-from knotcare.nlp import KNOWN_CONDITIONS, WRITER_IN_PAIN
+from knotcare.nlp import KNOWN_CONDITIONS, PASSING_SIGNS, WRITER_IN_PAIN
 from knotcare.nlp.extractor import FactExtractor, default_extractor
 
 
@@ -30,6 +30,16 @@ def _known_conditions(message: Message) -> FrozenSet[str]:
     """The conditions the conversation already holds for its person."""
     known = conversation_says(message, KNOWN_CONDITIONS)
     return frozenset(str(code) for code in known) if isinstance(known, list) else frozenset()
+
+
+def _passing_signs(message: Message) -> FrozenSet[Tuple[str, str]]:
+    """The red flags and conditions someone else was told to have in passing, earlier in the conversation, as
+    (entity, code)."""
+    signs = conversation_says(message, PASSING_SIGNS)
+    if not isinstance(signs, list):
+        return frozenset()
+    return frozenset((str(pair[0]), str(pair[1])) for pair in signs
+                     if isinstance(pair, list | tuple) and len(pair) == 2)
 
 
 def _folder(config: Dict[str, Any]) -> Path:
@@ -87,7 +97,7 @@ class KnotcareFactExtractor(RuleComponent, EntityExtractorMixin):
                     "confidence_entity": 1.0, "extractor": self.name,
                 }
                 for m in self._extractor.affirmed(text, doc, writer_in_pain=_writer_in_pain(message),
-                                                  known=_known_conditions(message))
+                                                  known=_known_conditions(message), passing=_passing_signs(message))
             ]
             message.set(ENTITIES, message.get(ENTITIES, []) + entities, add_to_output=True)
         return messages

@@ -14,30 +14,50 @@ The same goes for a step-by-step session (`knotcare.nlp.GUIDED_SESSION`): "next"
 commands while it runs (from the rating before the first step on), and nothing else's: "I've had a knot for a week and
 I can't stop worrying about it", taken for "stop" outside a session, is a guess the answer router treats as one.
 And for the conditions the conversation holds (`knotcare.nlp.KNOWN_CONDITIONS`): "she's had some bleeding",
-typed after "my wife is 26 weeks pregnant", is a warning sign of pregnancy.
+typed after "my wife is 26 weeks pregnant", is a warning sign of pregnancy. And for the signs of someone mentioned in
+passing (`knotcare.nlp.PASSING_SIGNS`): "my gf has a fever and a stiff neck" told beside the writer's own knot is hers,
+and once the writer turns to her ("actually it's her I'm worried about") it is the conversation's.
 """
 
 from __future__ import annotations
 
 import functools
+import re
 from typing import Any, Dict, Optional
 
 from rasa.core.channels.channel import UserMessage
 from rasa.core.processor import MessageProcessor
+from rasa.shared.core.events import ActiveLoop, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from knotcare.nlp import GUIDED_SESSION, KNOWN_CONDITIONS, WRITER_IN_PAIN
+from knotcare.nlp import GUIDED_SESSION, KNOWN_CONDITIONS, PASSING_SIGNS, WRITER_IN_PAIN
 
 #: The metadata only the server sets, from the conversation.
-OURS = (WRITER_IN_PAIN, GUIDED_SESSION, KNOWN_CONDITIONS)
+OURS = (WRITER_IN_PAIN, GUIDED_SESSION, KNOWN_CONDITIONS, PASSING_SIGNS)
 
 _installed = False
 
 
+#: The writer speaking of themselves: "I", "my", "me" ...
+_FIRST_PERSON = re.compile(r"\b(?:i|i'm|im|i've|ive|i'd|me|my|mine|myself)\b|\bi[’']", re.IGNORECASE)
+
+
 def about_the_writers_pain(tracker: Optional[DialogueStateTracker]) -> bool:
-    """The conversation is about the writer, who has already said where it hurts."""
-    return tracker is not None and tracker.get_slot("subject") in (None, "self") and \
-        tracker.get_slot("body_region") is not None
+    """The conversation is about the writer, who has already said where it hurts, and has owned it: in their own
+    words ("I", "my") or by answering the intake's questions. A question that names no one ("can a knot in the neck
+    cause numbness in the arms?") makes no one's pain the writer's: "my mom's got one, she's 72" a message later is
+    about her."""
+    if tracker is None or tracker.get_slot("subject") not in (None, "self") or tracker.get_slot("body_region") is None:
+        return False
+    loop: Optional[str] = None
+    for event in tracker.events:
+        if isinstance(event, ActiveLoop):
+            loop = event.name
+        elif isinstance(event, UserUttered):
+            text = event.text or ""
+            if loop or text.startswith("/") or _FIRST_PERSON.search(text):
+                return True
+    return False
 
 
 def in_a_guided_session(tracker: DialogueStateTracker) -> bool:
@@ -46,7 +66,8 @@ def in_a_guided_session(tracker: DialogueStateTracker) -> bool:
 
 
 def mark(message: UserMessage, tracker: Optional[DialogueStateTracker]) -> None:
-    """Set the message's WRITER_IN_PAIN, GUIDED_SESSION and KNOWN_CONDITIONS metadata from the tracker, and from
+    """Set the message's WRITER_IN_PAIN, GUIDED_SESSION, KNOWN_CONDITIONS and PASSING_SIGNS metadata from the tracker,
+    and from
     nothing else."""
     sent = message.metadata if isinstance(message.metadata, dict) else {}
     if isinstance(message.metadata, dict) and any(key in sent for key in OURS):
@@ -58,6 +79,12 @@ def mark(message: UserMessage, tracker: Optional[DialogueStateTracker]) -> None:
         ours[KNOWN_CONDITIONS] = [str(code) for code in tracker.get_slot("conditions")]
     if about_the_writers_pain(tracker):
         ours[WRITER_IN_PAIN] = True
+    if (tracker.get_slot("subject") or "self") == "self":
+        passing = [[entity, str(code)] for entity, slot in (("red_flag", "passing_red_flags"),
+                                                            ("condition", "passing_conditions"))
+                   for code in tracker.get_slot(slot) or []]
+        if passing:
+            ours[PASSING_SIGNS] = passing
     message.metadata = {**(message.metadata if isinstance(message.metadata, dict) else {}), **ours}
 
 

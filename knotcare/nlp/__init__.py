@@ -17,3 +17,8 @@ GUIDED_SESSION = "knotcare_guided_session"
 #: is (set by the server like WRITER_IN_PAIN): "she's had some bleeding" means more once she is known to be pregnant
 #: (a pattern's `first_given_by`, knotcare.nlp.extractor).
 KNOWN_CONDITIONS = "knotcare_known_conditions"
+#: The message metadata key that lists the red flags and conditions someone else was told to have in passing, in a
+#: conversation about the writer's own pain, as [entity, code] pairs (set by the server like WRITER_IN_PAIN): when a
+#: later message turns the conversation to them ("actually it's her I'm worried about"), they are the subject's
+#: (`extractor.extract`).
+PASSING_SIGNS = "knotcare_passing_signs"

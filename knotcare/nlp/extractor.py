@@ -36,6 +36,11 @@ PAST = "past"
 
 #: Entities whose mentions only count for the person when affirmed about them.
 PERSONAL_ENTITIES = frozenset({"red_flag", "condition"})
+#: An age and sex in shorthand: "29M", "34 f", "45yo male".
+_AGE_AND_SEX = re.compile(r"\d{1,3}\s*(?:y/?o|yo|yrs?|years?)?\s*(?:m|f|male|female)", re.IGNORECASE)
+#: Someone else's red flags and conditions told in passing in a conversation about the writer's own pain, by entity
+#: (`FactExtractor.extract`).
+PASSING = {"red_flag": "passing_red_flag", "condition": "passing_condition"}
 #: How far back (in tokens) context cues are looked for: a clause rarely runs longer, and the
 #: bound keeps a 10 KB message fast.
 MAX_LOOKBACK = 40
@@ -412,7 +417,8 @@ class FactExtractor:
         return self.nlp.make_doc(text.lower())
 
     def extract(self, text: str, doc: Optional[Doc] = None, writer_in_pain: bool = False,
-                known: FrozenSet[str] = frozenset()) -> List[Mention]:
+                known: FrozenSet[str] = frozenset(),
+                passing: FrozenSet[Tuple[str, str]] = frozenset()) -> List[Mention]:
         """Return every mention in `text`, each with its context status, and `subject`: `other` when it is someone
         else's, `self` when the writer says it is theirs after all ("actually it's me").
 
@@ -421,7 +427,12 @@ class FactExtractor:
         that says it is for someone else ("it's for my wife, she ...") makes them its subject.
 
         `known`: the conditions the conversation already holds for the person whose pain it is (a pattern's
-        `first_given_by`)."""
+        `first_given_by`).
+
+        `passing`: the red flags and conditions someone else was told to have in passing earlier in the conversation,
+        as (entity, code). Told in passing, they are kept as `passing_red_flag` and `passing_condition` mentions; when
+        a message turns the conversation to someone else ("actually it's her I'm worried about, what should she
+        do?"), they are the new subject's."""
         if not text or not text.strip():
             return []
         doc = doc if doc is not None and len(doc.text) == len(text) else self.make_doc(text)
@@ -439,6 +450,10 @@ class FactExtractor:
         declared_self = self._cue_span(doc, "self_declared")
         owned_up = declared_self or self._cue_span(doc, "self_reveal")
         frame = None if declared_self else self._subject(text, doc, candidates)
+        own_frame = None
+        if frame is not None and writer_in_pain and self._own_age_and_sex(doc, text[frame[0]:frame[1]]):
+            # "achy, 4/10, 29M" in a conversation about the writer's own pain: the writer's age and sex
+            own_frame, frame = frame, None
         theirs = self._mentions(text, doc, self._as_subject(doc, frame[2]), known) if frame is not None else []
         # Told in passing, someone else's signs are theirs alone; but help they need now is asked for, said or not.
         in_passing = frame is not None and writer_in_pain and not frame[4] and not self._needs_help_now(doc, theirs)
@@ -460,11 +475,33 @@ class FactExtractor:
         if in_passing:
             # Nothing of theirs is the writer's: not what hurts them, nor for how long, nor their age.
             mentions = self._not_theirs(doc, mentions)
+            # ... but theirs, kept aside: the writer may turn to them a message later.
+            mentions += [Mention(PASSING[m.entity], m.value, m.start, m.end, m.text, AFFIRMED)
+                         for m in theirs if m.entity in PASSING and m.affirmed]
+        elif frame is None and writer_in_pain and ctx is not None and \
+                any(t.lower_ in ctx.subject_pronouns for t in doc):
+            # "he's 71 and he passed out, anyway mine is an ache": someone named a message before, by their pronouns
+            # alone. What is theirs stays theirs, kept aside like signs told in passing.
+            mentions = self._not_theirs(doc, mentions)
+            mine = {(m.entity, m.value) for m in mentions if m.entity in PASSING and m.affirmed}
+            mentions += [Mention(PASSING[m.entity], m.value, m.start, m.end, m.text, AFFIRMED) for m in candidates
+                         if m.entity in PASSING and m.affirmed and (m.entity, m.value) not in mine]
+            mentions += [m for m in self._quantities(text, about_other=False)
+                         if m.entity != "age" or quantities.is_writers_age(m.text)]
         else:
             mentions += self._quantities(text, about_other=frame is not None)
+            if own_frame is not None and not any(m.entity == "age" for m in mentions):
+                mentions.append(Mention("age", text[own_frame[0]:own_frame[1]], own_frame[0], own_frame[1],
+                                        text[own_frame[0]:own_frame[1]], AFFIRMED))
         if frame is None and owned_up is not None:
             mentions.append(Mention("subject", "self", owned_up[0], owned_up[1], text[owned_up[0]:owned_up[1]]))
         mentions = self._without_animals_parts(doc, mentions)
+        if frame is None and not in_passing:
+            # "my upper back is killing me, and my brother's legs have gone numb": his, kept aside like the above
+            said = {(m.entity, m.value) for m in mentions if m.entity in PASSING and m.affirmed}
+            mentions += [Mention(PASSING[m.entity], m.value, m.start, m.end, m.text, AFFIRMED) for m in mentions
+                         if m.entity in PASSING and m.status == OTHER_PERSON and (m.entity, m.value) not in said]
+        mentions += self._turned_to(mentions, passing)
         if self._asks_in_general(doc):
             mentions = [m for m in mentions if m.entity not in self._TOPIC_ONLY
                         or (m.entity == "subject" and m.value == "self")]
@@ -472,6 +509,28 @@ class FactExtractor:
                 # asked of no one's pain and of none of the common topics: what the assistant can do in general
                 mentions.append(Mention("question_topic", GENERAL_TOPIC, 0, len(doc[0]), text[:len(doc[0])]))
         return sorted(mentions, key=lambda m: (m.start, -m.end))
+
+    def _own_age_and_sex(self, doc: Doc, said: str) -> bool:
+        """`said` is an age and sex in shorthand ("29M", "34 f") in a message that names nobody else (no "he", no
+        relative) and has no other clinical shorthand ("c/o", "pt")."""
+        ctx = self._context
+        words = [token.lower_ for token in doc]
+        # "office worker" is the writer's job; "my dad", "a patient" name someone
+        named = any(w in ctx.subject_nouns and i and words[i - 1] in ctx.subject_determiners
+                    for i, w in enumerate(words))
+        return bool(_AGE_AND_SEX.fullmatch(said.strip())) and not named and not any(
+            w in ctx.subject_pronouns or w in ctx.clinical_markers for w in words)
+
+    @staticmethod
+    def _turned_to(mentions: Sequence[Mention], passing: FrozenSet[Tuple[str, str]]) -> List[Mention]:
+        """The red flags and conditions told in passing (`extract`'s `passing`), as those of a message that makes
+        someone else the subject: affirmed, at the words that name them."""
+        them = next((m for m in mentions if m.entity == "subject" and m.value == "other" and m.affirmed), None)
+        if them is None or not passing:
+            return []
+        said = {(m.entity, m.value) for m in mentions if m.affirmed}
+        return [Mention(entity, code, them.start, them.end, them.text, AFFIRMED)
+                for entity, code in sorted(passing) if entity in PASSING and (entity, code) not in said]
 
     #: what a question about people in general names as its topic only
     _TOPIC_ONLY = frozenset({"body_region", "muscle", "pain_quality", "severity", "subject", "writer"})
@@ -557,7 +616,7 @@ class FactExtractor:
         kept = []
         for mention in mentions:
             token = next((t.i for t in doc if t.idx >= mention.start), len(doc))
-            owner = self._owner(words, token)
+            owner = self._owner(words, token) or self._other_within(doc, words, token, mention.end)
             if mention.entity in self._OWNED and (owner is None or owner[0] == "other"):
                 # unowned in a message about someone else ("he has a fever and a stiff neck too") is theirs too
                 if owner is not None or not self._writer_present(words):
@@ -821,10 +880,11 @@ class FactExtractor:
         return mentions
 
     def affirmed(self, text: str, doc: Optional[Doc] = None, writer_in_pain: bool = False,
-                 known: FrozenSet[str] = frozenset()) -> List[Mention]:
+                 known: FrozenSet[str] = frozenset(),
+                passing: FrozenSet[Tuple[str, str]] = frozenset()) -> List[Mention]:
         """Only the mentions that count: affirmed, about the person, not hypothetical (`extract` says what
-        `writer_in_pain` and `known` change)."""
-        return [m for m in self.extract(text, doc, writer_in_pain, known) if m.affirmed]
+        `writer_in_pain`, `known` and `passing` change)."""
+        return [m for m in self.extract(text, doc, writer_in_pain, known, passing) if m.affirmed]
 
     # -- context -------------------------------------------------------------
 
@@ -1136,6 +1196,14 @@ class FactExtractor:
         before it."""
         inside = [t.i for t in doc[start:] if t.idx < end_char]
         return next((("self", i) for i in inside if words[i] in self._context.self_words), None)
+
+    def _other_within(self, doc: Doc, words: Sequence[str], start: int, end_char: int) -> Optional[Tuple[str, int]]:
+        """Someone else, when their word stands inside the mention and the writer's does not ("the light hurts her
+        eyes")."""
+        inside = [t.i for t in doc[start:] if t.idx < end_char]
+        if any(words[i] in self._context.self_words for i in inside):
+            return None
+        return next((("other", i) for i in inside if words[i] in self._context.subject_pronouns), None)
 
     def _owner(self, words: Sequence[str], start: int) -> Optional[Tuple[str, int]]:
         """Whose a mention is, from the nearest person word before it in its sentence: ("self" or "other", where)."""

@@ -269,3 +269,59 @@ def test_a_pregnancy_warning_sign_typed_later_counts_once_the_pregnancy_is_known
 def test_a_warning_sign_denied_told_of_someone_else_or_asked_about_does_not(text: str) -> None:
     tracker = conversation(conditions=["pregnancy"], subject="self", body_region="lower_back")
     assert "pregnancy_warning" not in flags_in_conversation(text, tracker)
+
+
+def test_signs_told_in_passing_count_once_the_conversation_turns_to_that_person() -> None:
+    """Through the server's own marking: the slots kept aside reach the extractor; a client's say does not."""
+    from rasa.core.channels.channel import UserMessage
+
+    from patches.conversation_context import mark
+
+    def read(text: str, tracker: object, sent_metadata: dict) -> dict:
+        sent = UserMessage(text, metadata=sent_metadata)
+        mark(sent, tracker)
+        message = Message(data={TEXT: text, "metadata": sent.metadata})
+        KnotcareFactExtractor(KnotcareFactExtractor.get_default_config()).process([message])
+        out: dict = {}
+        for e in message.get(ENTITIES):
+            out.setdefault(e["entity"], set()).add(e["value"])
+        return out
+
+    told = read("my wife is in bed with a fever and a stiff neck, she's 20 weeks pregnant", own_conversation(
+        subject="self", body_region="neck"), {})
+    # (a fever in pregnancy is a warning sign of its own)
+    assert told["passing_red_flag"] == {"pregnancy_warning"} and "red_flag" not in told
+    assert told["passing_condition"] == {"pregnancy"} and "condition" not in told
+    aside = own_conversation(subject="self", body_region="neck", passing_red_flags=["pregnancy_warning"],
+                             passing_conditions=["pregnancy"])
+    turned = read("actually it's her I'm worried about, what should she do?", aside, {})
+    assert turned["red_flag"] == {"pregnancy_warning"} and turned["condition"] == {"pregnancy"}
+    # a message that stays with the writer's own knot, and a client claiming signs kept aside, change nothing
+    assert "red_flag" not in read("mine is a dull ache, about a 4", aside, {})
+    forged = {"knotcare_passing_signs": [["red_flag", "chest_pain"]]}
+    assert "red_flag" not in read("what should she do?", own_conversation(subject="self", body_region="neck"), forged)
+
+
+def own_conversation(said: str = "I've got a knot in my neck", **slots: object) -> object:
+    """A conversation in which the writer said `said`, then the slots were set."""
+    from rasa.shared.core.events import SlotSet, UserUttered
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    return DialogueStateTracker.from_events("someone", [UserUttered(said)] + [SlotSet(name, value)
+                                                                             for name, value in slots.items()])
+
+
+@pytest.mark.parametrize("said, writers", [
+    ("I've got a knot in my neck", True),
+    ("neck knot, 3 days", False),
+    ("can a knot in the neck cause numbness in the arms?", False),
+    ("/describe_pain{\"body_region\": \"neck\"}", True),
+])
+def test_the_conversation_is_about_the_writers_pain_once_they_own_it(said: str, writers: bool) -> None:
+    from rasa.core.channels.channel import UserMessage
+
+    from patches.conversation_context import mark
+
+    sent = UserMessage("my mom's got one, she's 72")
+    mark(sent, own_conversation(said, subject="self", body_region="neck"))
+    assert bool(sent.metadata.get("knotcare_writer_in_pain")) is writers

@@ -146,9 +146,35 @@ def test_a_count_of_people_is_not_a_clinical_frame() -> None:
     "my son has had a temperature since yesterday",
 ])
 def test_in_a_conversation_about_the_writers_pain_someone_in_passing_counts_for_nothing(text: str) -> None:
-    assert default_extractor().affirmed(text, writer_in_pain=True) == []
+    # nothing of theirs is the writer's; their red flags are only kept aside, in case the writer turns to them
+    read = default_extractor().affirmed(text, writer_in_pain=True)
+    assert [m for m in read if not m.entity.startswith("passing_")] == []
     # the same words as a first message make that person the subject
     assert affirmed(text, "subject") == {"other"}
+
+
+@pytest.mark.parametrize("told, turn, flags", [
+    ("my wife is in bed with a fever, a stiff neck and the light hurts her eyes, so I'm on the sofa",
+     "actually it's her I'm worried about, what should she do?", {"fever", "neck_stiffness_fever_headache"}),
+    ("my brother's laid up too, says both his legs have gone numb and he hasn't been able to pee since yesterday",
+     "ok im actually asking for him not me, is he ok to just rest it?", {"bilateral_leg_symptoms",
+                                                                        "bladder_bowel_change"}),
+    # named a message before, by pronouns alone
+    ("he's 71 and he went down in the kitchen, passed out for a bit. anyway mine is more of an ache",
+     "wait sorry, forget my back, what would you tell him?", {"neuro_head_signs"}),
+])
+def test_signs_told_in_passing_are_the_subjects_once_the_writer_turns_to_them(told: str, turn: str,
+                                                                            flags: set) -> None:
+    extractor = default_extractor()
+    told_read = extractor.affirmed(told, writer_in_pain=True)
+    assert not [m for m in told_read if m.entity == "red_flag"]  # not the writer's
+    kept = frozenset(("red_flag", m.value) for m in told_read if m.entity == "passing_red_flag")
+    assert flags <= {code for _, code in kept}
+    turned = extractor.affirmed(turn, writer_in_pain=True, passing=kept)
+    assert flags <= {m.value for m in turned if m.entity == "red_flag"}
+    # a message that stays with the writer's own knot leaves them aside
+    assert not [m for m in extractor.affirmed("mine is a dull ache, about a 4", writer_in_pain=True, passing=kept)
+                if m.entity == "red_flag"]
 
 
 @pytest.mark.parametrize("text, flag", [
@@ -193,4 +219,31 @@ def test_someone_elses_emergency_happening_now_is_never_only_in_passing(text: st
     "what do I do about my knot? my dad fainted last year",
 ])
 def test_someone_elses_emergency_told_as_news_stays_in_passing(text: str) -> None:
-    assert default_extractor().affirmed(text, writer_in_pain=True) == []
+    read = default_extractor().affirmed(text, writer_in_pain=True)
+    assert [m for m in read if not m.entity.startswith("passing_")] == []
+
+
+@pytest.mark.parametrize("text, age", [
+    ("it's been nearly 2 weeks, achy, 4/10, 29M, office worker", "29M"),
+    ("dull ache, 4/10, 34F, nothing else", "34F"),
+])
+def test_an_age_and_sex_in_shorthand_in_the_writers_own_conversation_is_the_writers(text: str, age: str) -> None:
+    read = default_extractor().affirmed(text, writer_in_pain=True)
+    assert not [m for m in read if m.entity == "subject"]
+    assert [m.value for m in read if m.entity == "age"] == [age]
+
+
+@pytest.mark.parametrize("text", ["45M c/o LBP 3/7", "a patient, 60F, with back pain", "my dad, 84M, fainted"])
+def test_a_clinical_note_or_someone_named_with_their_age_and_sex_is_still_someone_else(text: str) -> None:
+    assert {m.value for m in default_extractor().affirmed(text, writer_in_pain=True)
+            if m.entity == "subject"} == {"other"}
+
+
+def test_a_condition_told_in_passing_is_the_subjects_once_the_writer_turns_to_them() -> None:
+    extractor = default_extractor()
+    told = extractor.affirmed("my sister has one too in her upper back, she's 24 weeks pregnant", writer_in_pain=True)
+    assert not [m for m in told if m.entity == "condition"]
+    kept = frozenset((m.entity.removeprefix("passing_"), m.value) for m in told if m.entity.startswith("passing_"))
+    assert ("condition", "pregnancy") in kept
+    turned = extractor.affirmed("can you give advice for her instead?", writer_in_pain=True, passing=kept)
+    assert "pregnancy" in {m.value for m in turned if m.entity == "condition"}

@@ -32,6 +32,17 @@ async def test_extraction_accumulates_red_flags(domain) -> None:
     assert slots_of(events) == {"red_flags": ["night_pain", "fever"]}
 
 
+async def test_someone_elses_signs_told_in_passing_are_kept_aside_not_affirmed(domain) -> None:
+    tracker = make_tracker("my gf has a fever too, she's pregnant", entities=[entity("passing_red_flag", "fever"),
+                                                                           entity("passing_condition", "pregnancy")],
+                           body_region="neck", subject="self")
+    events = await ActionExtractPainFacts().run(CollectingDispatcher(), tracker, domain)
+    assert slots_of(events) == {"passing_red_flags": ["fever"], "passing_conditions": ["pregnancy"]}
+    # in a conversation already about someone else, nothing is kept aside
+    tracker = make_tracker("her sister has a fever", entities=[entity("passing_red_flag", "fever")], subject="other")
+    assert slots_of(await ActionExtractPainFacts().run(CollectingDispatcher(), tracker, domain)) == {}
+
+
 async def test_bare_number_answers_how_long_in_days(domain) -> None:
     tracker = make_tracker("3", entities=[entity("severity", "3")], requested_slot="pain_duration_days")
     events = await ActionExtractPainFacts().run(CollectingDispatcher(), tracker, domain)
