@@ -85,6 +85,29 @@ _DAY_N = re.compile(r"\b(?:today'?s|today is|it'?s|its|this is|now on|i'?m on)\s
 
 _WINDOW = re.compile(r"\b(?:the|these|this)\s+(?:last|past|previous)\s+$", re.IGNORECASE)
 
+#: A time of life that dates what follows it in the sentence ("she hurt her back when she was 40, it was a 9 and she was
+#: off work 2 months"): its numbers are of that time, not of the pain now; "now" after it comes back to the present.
+_WHEN_AGED = re.compile(
+    r"\b(?:when|back when)\s+(?:i|he|she|they|we|you)\s+(?:was|were)\s+(?:a\s+|in\s+(?:my|his|her|their)\s+)?"
+    r"(?:\d{1,3}|young|younger|little|small|kids?|teens?|teenagers?|twenties|thirties|forties|fifties|at school|"
+    r"in school|at uni|at college|pregnant|training)\b", re.IGNORECASE)
+_BACK_TO_NOW = re.compile(r"\b(?:now|these days|this time|this week|today|currently|at the moment|at present)\b",
+                          re.IGNORECASE)
+_SENTENCE_END = re.compile(r"[.!?;\n]")
+#: Time off beside a quantity ("off work 2 months", "took 2 days off work"): how long someone was away, not how long
+#: it has hurt.
+_TIME_OFF_BEFORE = re.compile(r"\b(?:off\s+(?:work|school|sick)|signed\s+off)(?:\s+for)?\s+$", re.IGNORECASE)
+_TIME_OFF_AFTER = re.compile(r"\s*(?:off\s+(?:work|school|sick)|of\s+sick\s+leave|sick\s+leave)\b", re.IGNORECASE)
+
+
+def _of_another_time(text: str, span: Span) -> bool:
+    """The quantity at `span` is of a time of life told before it in its sentence, or is time off."""
+    if _TIME_OFF_BEFORE.search(text[:span[0]]) or _TIME_OFF_AFTER.match(text, span[1]):
+        return True
+    start = max((m.end() for m in _SENTENCE_END.finditer(text, 0, span[0])), default=0)
+    dated = [m.end() for m in _WHEN_AGED.finditer(text, start, span[0])]
+    return bool(dated) and not _BACK_TO_NOW.search(text, dated[-1], span[0])
+
 #: Clinical shorthand: "3/7" three days, "2/52" two weeks, "6/12" six months (over 7, 52 and 12).
 _CLINICAL = re.compile(r"\b(\d{1,2})\s?/\s?(7|52|12)\b(?!\s*(?:/|out of|%))", re.IGNORECASE)
 _CLINICAL_DAYS = {"7": 1, "52": 7, "12": 30}
@@ -112,7 +135,7 @@ def find_durations(text: str, windows: bool = False) -> Iterator[Span]:
     recent = [span for span in taken if _WINDOW.search(text[:span[0]])]
     if not windows and len(recent) < len(taken):
         taken = [span for span in taken if span not in recent]
-    yield from sorted(taken)
+    yield from sorted(span for span in taken if not _of_another_time(text, span))
 
 
 def _number(word: str) -> Optional[float]:
@@ -299,7 +322,7 @@ def find_severities(text: str) -> Iterator[Span]:
         # a number the person gave outranks a word beside it ("annoying more than painful, 3")
         if not numbered and not any(s < match.end() and match.start() < e for s, e in spans):
             spans.append(match.span())
-    yield from sorted(spans)
+    yield from sorted(span for span in spans if not _of_another_time(text, span))
 
 
 def severity_to_int(phrase: str) -> Optional[int]:

@@ -180,3 +180,23 @@ def test_a_severity_word_about_the_pain_is_a_rating(text: str) -> None:
 ])
 def test_a_window_beside_a_history_is_not_how_long_it_has_hurt(text: str, days: float) -> None:
     assert [duration_to_days(text[a:b]) for a, b in find_durations(text)] == [days]
+
+
+@pytest.mark.parametrize("text", [
+    "my mum hurt her back badly when she was 40, it was a 9 and she was off work 2 months, but that was all fine after",
+    "when I was pregnant with my first it was a 10 for 3 weeks",
+    "took 2 days off work",
+    "I've been off sick for a week with it",
+])
+def test_numbers_of_another_time_or_time_off_are_not_the_pain_now(text: str) -> None:
+    assert list(find_durations(text)) == [] and list(find_severities(text)) == []
+
+
+@pytest.mark.parametrize("text, duration, rating", [
+    ("when I was 20 I broke my leg; now my back has hurt for 3 weeks, a 5", "3 weeks", "a 5"),
+    ("when I was pregnant it was a 9 but now it's a 4 and has been for 2 weeks", "2 weeks", "it's a 4"),
+    ("neck spasm since last monday, it was a 9, and took 2 days off work", "since last monday", "a 9"),
+])
+def test_the_present_after_another_time_still_counts(text: str, duration: str, rating: str) -> None:
+    assert [text[s:e] for s, e in find_durations(text)] == [duration]
+    assert [text[s:e] for s, e in find_severities(text)] == [rating]
