@@ -37,6 +37,10 @@
 - tests/nlu/blind_facts/messages.yml: 300 first messages and answers to the intake's four questions (where, what it
   feels like, how long, how bad), labelled with the facts they state, tricky numbers included ("I'm 45", "10 hours
   a day at a desk", "7 months pregnant").
+- tests/triage/vignettes_turns_blind.yml: 90 conversations that change course (a writer turning to someone they
+  mentioned in passing, a subject taken back, numbers and signs of another time, a general question then their own
+  answer, a sign told last, a part we don't cover beside one we do, two callers at a front desk, a clinician's case
+  over several messages, corrections).
 
 Their first run, before any fix, is in docs/measurements.md. Here each serious case is its own test, so CI names
 any dangerous miss; the other figures are held on every third of the other cases (`held_in_tests`), and
@@ -74,6 +78,7 @@ CHECKER = load_vignettes(ROOT / "tests" / "triage" / "vignettes_checker_blind.ym
 SETTINGS = load_messages(ROOT / "tests" / "nlu" / "blind_settings" / "messages.yml")
 INJURIES = load_vignettes(ROOT / "tests" / "triage" / "vignettes_injury_blind.yml")
 INJURY_MESSAGES = load_messages(ROOT / "tests" / "nlu" / "blind_injuries" / "messages.yml")
+TURNS = load_vignettes(ROOT / "tests" / "triage" / "vignettes_turns_blind.yml")
 FACT_CASES = facts.load_cases(ROOT / "tests" / "nlu" / "blind_facts" / "messages.yml")
 #: The late messages each held one by one: every one that must send the person to a clinician or further.
 LATE_HELD = SERIOUS + ("see_clinician",)
@@ -263,6 +268,7 @@ subject_outcomes = _held("subject_outcomes", SUBJECT_CONVERSATIONS, "sb", "conve
 messy_outcomes = _held("messy_outcomes", MESSY, "mb", "messy conversation")
 checker_outcomes = _held("checker_outcomes", CHECKER, "ck", "symptom-checker-style conversation")
 injury_outcomes = _held("injury_outcomes", INJURIES, "inj", "conversation about an injury")
+turns_outcomes = _held("turns_outcomes", TURNS, "tb", "conversation that changes course")
 
 #: The conversation sets held where they were measured (docs/measurements.md says which are left): the least share
 #: at the exact level and with whose pain it is right, and how many may end with no decision.
@@ -279,6 +285,10 @@ CONVERSATION_FLOORS = {
     # the labeller left to self-care is sent to be seen today (conservative): 90.0% and 100% measured on the whole
     # set, 94.2% and 100% on the part held here
     "injury_outcomes": (INJURIES, 0.92, 0.98, 0),
+    # a general question's sign acted on before the person says they don't have it, numb legs from sitting
+    # cross-legged, a past operation's numbness, an age taken back: 88.9% and 100% measured on the whole set, 93.3%
+    # and 100% on the part held here
+    "turns_outcomes": (TURNS, 0.90, 0.97, 0),
 }
 
 
