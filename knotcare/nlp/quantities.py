@@ -81,6 +81,9 @@ _STARTED_ON = re.compile(
 _SINCE_START = re.compile(r"\bsince\s+the\s+(?:start|beginning)\s+of\s+(?:the|this)\s+(?:week|month|year)\b",
                           re.IGNORECASE)
 _DAY_N = re.compile(r"\b(?:today'?s|today is|it'?s|its|this is|now on|i'?m on)\s+(day\s+\d{1,3})\b"
+                    r"(?!\s+(?:of|on|after)\s+(?!it\b|this\b|the pain\b))"
+                    # "i'm in week 2 of it", "we're into week three now" (not "week 2 of the course")
+                    r"|\b(?:in|into|on|it'?s|its|this is)\s+(week\s+(?:\d{1,2}|one|two|three|four|five|six))\b"
                     r"(?!\s+(?:of|on|after)\s+(?!it\b|this\b|the pain\b))", re.IGNORECASE)
 
 _WINDOW = re.compile(r"\b(?:the|these|this)\s+(?:last|past|previous)\s+$", re.IGNORECASE)
@@ -98,6 +101,19 @@ _SENTENCE_END = re.compile(r"[.!?;\n]")
 #: it has hurt.
 _TIME_OFF_BEFORE = re.compile(r"\b(?:off\s+(?:work|school|sick)|signed\s+off)(?:\s+for)?\s+$", re.IGNORECASE)
 _TIME_OFF_AFTER = re.compile(r"\s*(?:off\s+(?:work|school|sick)|of\s+sick\s+leave|sick\s+leave)\b", re.IGNORECASE)
+
+
+#: A rating told in the past tense ("her pain was a 9 last week") and over by now ("but she's fine now"): how bad it
+#: was, not how bad it is.
+_WAS = re.compile(r"\b(?:was|were|had been)\s+(?:like\s+|about\s+|around\s+|at\s+)?$", re.IGNORECASE)
+_OVER_NOW = re.compile(r"\b(?:fine|better|gone|ok|okay|all good|settled|back to normal)\s+now\b"
+                       r"|\bnow\s+(?:it'?s\s+|she'?s\s+|he'?s\s+|i'?m\s+)?(?:fine|ok|okay|better|gone)\b", re.IGNORECASE)
+
+
+def _over_by_now(text: str, span: Span) -> bool:
+    """The rating at `span` is how bad it was, told as over by now in its sentence."""
+    end = next((m.start() for m in _SENTENCE_END.finditer(text, span[1])), len(text))
+    return bool(_WAS.search(text[:span[0]])) and bool(_OVER_NOW.search(text, span[1], end))
 
 
 def _of_another_time(text: str, span: Span) -> bool:
@@ -122,7 +138,7 @@ def find_durations(text: str, windows: bool = False) -> Iterator[Span]:
     for regex in (_QUANTITY, _RELATIVE, _CLINICAL, _SINCE_START, _STARTED_ON, _DAY_N):
         for match in regex.finditer(text):
             group = next((g for g in ("day", "last") if g in regex.groupindex and match.group(g)), 0) \
-                if regex is _STARTED_ON else (1 if regex is _DAY_N else 0)
+                if regex is _STARTED_ON else ((1 if match.group(1) else 2) if regex is _DAY_N else 0)
             span = match.span(group)
             rate = _NOT_HOW_LONG.match(text, span[1]) or (_AN_AGE.search(text[:span[0]]) and _OLD.match(text, span[1])) \
                 if regex is _QUANTITY else None
@@ -177,6 +193,10 @@ def duration_to_days(phrase: str, today: Optional[dt.date] = None) -> Optional[f
     day_n = re.fullmatch(r"day\s+(\d{1,3})", text)
     if day_n:
         return float(day_n.group(1))
+    week_n = re.fullmatch(r"week\s+(\w+)", text)
+    weeks = _number(week_n.group(1)) if week_n else None
+    if weeks:
+        return (weeks - 0.5) * 7  # the middle of that week
     start = re.search(r"(?:start|beginning) of (?:the|this) (week|month|year)", text)
     if start:
         begun = {"week": today.weekday(), "month": today.day - 1, "year": today.timetuple().tm_yday - 1}
@@ -322,7 +342,7 @@ def find_severities(text: str) -> Iterator[Span]:
         # a number the person gave outranks a word beside it ("annoying more than painful, 3")
         if not numbered and not any(s < match.end() and match.start() < e for s, e in spans):
             spans.append(match.span())
-    yield from sorted(span for span in spans if not _of_another_time(text, span))
+    yield from sorted(span for span in spans if not _of_another_time(text, span) and not _over_by_now(text, span))
 
 
 def severity_to_int(phrase: str) -> Optional[int]:

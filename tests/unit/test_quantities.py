@@ -200,3 +200,24 @@ def test_numbers_of_another_time_or_time_off_are_not_the_pain_now(text: str) -> 
 def test_the_present_after_another_time_still_counts(text: str, duration: str, rating: str) -> None:
     assert [text[s:e] for s, e in find_durations(text)] == [duration]
     assert [text[s:e] for s, e in find_severities(text)] == [rating]
+
+
+@pytest.mark.parametrize("text, days", [("i'm in week 2 of it", 10.5), ("we're into week three now", 17.5)])
+def test_the_week_it_is_in_is_how_long(text: str, days: float) -> None:
+    assert [duration_to_days(text[a:b]) for a, b in find_durations(text)] == [days]
+
+
+@pytest.mark.parametrize("text", ["week 2 of the course", "in week 2 of physio"])
+def test_a_week_of_something_else_is_not(text: str) -> None:
+    assert list(find_durations(text)) == []
+
+
+@pytest.mark.parametrize("text, ratings", [
+    ("her pain was a 9 last week but she's fine now", []),
+    ("was a 7, better now", []),
+    ("it was a 9 yesterday but about a 5 now", ["a 9", "about a 5"]),  # the last one said is taken
+    ("it was a 9 this morning", ["a 9"]),
+    ("the pain was 8/10 and now it is worse", ["8/10"]),
+])
+def test_a_rating_over_by_now_is_not_how_bad_it_is(text: str, ratings: list) -> None:
+    assert [text[a:b] for a, b in find_severities(text)] == ratings
