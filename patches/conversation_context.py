@@ -25,11 +25,13 @@ import functools
 import re
 from typing import Any, Dict, Optional
 
+import yaml
 from rasa.core.channels.channel import UserMessage
 from rasa.core.processor import MessageProcessor
 from rasa.shared.core.events import ActiveLoop, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from knotcare.config import DATA_DIR
 from knotcare.nlp import GUIDED_SESSION, KNOWN_CONDITIONS, PASSING_SIGNS, WRITER_IN_PAIN
 
 #: The metadata only the server sets, from the conversation.
@@ -38,8 +40,16 @@ OURS = (WRITER_IN_PAIN, GUIDED_SESSION, KNOWN_CONDITIONS, PASSING_SIGNS)
 _installed = False
 
 
-#: The writer speaking of themselves: "I", "my", "me" ...
-_FIRST_PERSON = re.compile(r"\b(?:i|i'm|im|i've|ive|i'd|me|my|mine|myself)\b|\bi[’']", re.IGNORECASE)
+@functools.lru_cache(maxsize=1)
+def _self_words() -> frozenset:
+    """The writer's words for themselves ("I", "my", "me" ...): the reviewed list the extractor reads too."""
+    with (DATA_DIR / "patterns" / "context.yml").open(encoding="utf-8") as file:
+        return frozenset(str(w) for w in yaml.safe_load(file).get("self") or [])
+
+
+def _speaks_of_self(text: str) -> bool:
+    """`text` has one of the writer's words for themselves."""
+    return any(word in _self_words() for word in re.findall(r"[a-z]+(?:['’][a-z]+)?", text.lower().replace("’", "'")))
 
 
 def about_the_writers_pain(tracker: Optional[DialogueStateTracker]) -> bool:
@@ -55,7 +65,7 @@ def about_the_writers_pain(tracker: Optional[DialogueStateTracker]) -> bool:
             loop = event.name
         elif isinstance(event, UserUttered):
             text = event.text or ""
-            if loop or text.startswith("/") or _FIRST_PERSON.search(text):
+            if loop or text.startswith("/") or _speaks_of_self(text):
                 return True
     return False
 

@@ -36,8 +36,6 @@ PAST = "past"
 
 #: Entities whose mentions only count for the person when affirmed about them.
 PERSONAL_ENTITIES = frozenset({"red_flag", "condition"})
-#: An age and sex in shorthand: "29M", "34 f", "45yo male".
-_AGE_AND_SEX = re.compile(r"\d{1,3}\s*(?:y/?o|yo|yrs?|years?)?\s*(?:m|f|male|female)", re.IGNORECASE)
 #: Someone else's red flags and conditions told in passing in a conversation about the writer's own pain, by entity
 #: (`FactExtractor.extract`).
 PASSING = {"red_flag": "passing_red_flag", "condition": "passing_condition"}
@@ -451,7 +449,7 @@ class FactExtractor:
         owned_up = declared_self or self._cue_span(doc, "self_reveal")
         frame = None if declared_self else self._subject(text, doc, candidates)
         own_frame = None
-        if frame is not None and writer_in_pain and self._own_age_and_sex(doc, text[frame[0]:frame[1]]):
+        if frame is not None and writer_in_pain and self._own_age_and_sex(text, doc, frame[:2]):
             # "achy, 4/10, 29M" in a conversation about the writer's own pain: the writer's age and sex
             own_frame, frame = frame, None
         theirs = self._mentions(text, doc, self._as_subject(doc, frame[2]), known) if frame is not None else []
@@ -476,16 +474,13 @@ class FactExtractor:
             # Nothing of theirs is the writer's: not what hurts them, nor for how long, nor their age.
             mentions = self._not_theirs(doc, mentions)
             # ... but theirs, kept aside: the writer may turn to them a message later.
-            mentions += [Mention(PASSING[m.entity], m.value, m.start, m.end, m.text, AFFIRMED)
-                         for m in theirs if m.entity in PASSING and m.affirmed]
+            mentions += self._kept_aside([m for m in theirs if m.affirmed], mentions)
         elif frame is None and writer_in_pain and ctx is not None and \
                 any(t.lower_ in ctx.subject_pronouns for t in doc):
             # "he's 71 and he passed out, anyway mine is an ache": someone named a message before, by their pronouns
             # alone. What is theirs stays theirs, kept aside like signs told in passing.
             mentions = self._not_theirs(doc, mentions)
-            mine = {(m.entity, m.value) for m in mentions if m.entity in PASSING and m.affirmed}
-            mentions += [Mention(PASSING[m.entity], m.value, m.start, m.end, m.text, AFFIRMED) for m in candidates
-                         if m.entity in PASSING and m.affirmed and (m.entity, m.value) not in mine]
+            mentions += self._kept_aside([m for m in candidates if m.affirmed], mentions)
             mentions += [m for m in self._quantities(text, about_other=False)
                          if m.entity != "age" or quantities.is_writers_age(m.text)]
         else:
@@ -498,9 +493,7 @@ class FactExtractor:
         mentions = self._without_animals_parts(doc, mentions)
         if frame is None and not in_passing:
             # "my upper back is killing me, and my brother's legs have gone numb": his, kept aside like the above
-            said = {(m.entity, m.value) for m in mentions if m.entity in PASSING and m.affirmed}
-            mentions += [Mention(PASSING[m.entity], m.value, m.start, m.end, m.text, AFFIRMED) for m in mentions
-                         if m.entity in PASSING and m.status == OTHER_PERSON and (m.entity, m.value) not in said]
+            mentions += self._kept_aside([m for m in mentions if m.status == OTHER_PERSON], mentions)
         mentions += self._turned_to(mentions, passing)
         if self._asks_in_general(doc):
             mentions = [m for m in mentions if m.entity not in self._TOPIC_ONLY
@@ -510,16 +503,31 @@ class FactExtractor:
                 mentions.append(Mention("question_topic", GENERAL_TOPIC, 0, len(doc[0]), text[:len(doc[0])]))
         return sorted(mentions, key=lambda m: (m.start, -m.end))
 
-    def _own_age_and_sex(self, doc: Doc, said: str) -> bool:
-        """`said` is an age and sex in shorthand ("29M", "34 f") in a message that names nobody else (no "he", no
-        relative) and has no other clinical shorthand ("c/o", "pt")."""
+    def _own_age_and_sex(self, text: str, doc: Doc, span: Tuple[int, int]) -> bool:
+        """The frame at `span` is an age and sex ("29M", "34 year old female": `quantities.find_frames`, or the
+        context's age-and-sex marker) in a message that names nobody else (no "he", no relative) and has no other
+        clinical shorthand ("c/o", "pt")."""
         ctx = self._context
+        said = text[span[0]:span[1]].strip().lower()
+        if tuple(span) not in set(quantities.find_frames(text)) and not any(p.match(said)
+                                                                          for p in ctx.clinical_marker_patterns):
+            return False
         words = [token.lower_ for token in doc]
         # "office worker" is the writer's job; "my dad", "a patient" name someone
         named = any(w in ctx.subject_nouns and i and words[i - 1] in ctx.subject_determiners
                     for i, w in enumerate(words))
-        return bool(_AGE_AND_SEX.fullmatch(said.strip())) and not named and not any(
-            w in ctx.subject_pronouns or w in ctx.clinical_markers for w in words)
+        return not named and not any(w in ctx.subject_pronouns or w in ctx.clinical_markers for w in words)
+
+    @staticmethod
+    def _kept_aside(found: Sequence[Mention], already: Sequence[Mention]) -> List[Mention]:
+        """Someone else's red flags and conditions among `found`, as `passing_*` mentions, each once."""
+        kept = {(m.entity, m.value) for m in already if m.entity in PASSING.values()}
+        out = []
+        for m in found:
+            if m.entity in PASSING and (PASSING[m.entity], m.value) not in kept:
+                kept.add((PASSING[m.entity], m.value))
+                out.append(Mention(PASSING[m.entity], m.value, m.start, m.end, m.text, AFFIRMED))
+        return out
 
     @staticmethod
     def _turned_to(mentions: Sequence[Mention], passing: FrozenSet[Tuple[str, str]]) -> List[Mention]:
