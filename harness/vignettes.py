@@ -24,6 +24,7 @@ import yaml
 
 from knotcare.config import ROOT
 from knotcare.triage.engine import LEVELS, urgency
+from knotcare.triage.screen import SCREEN
 
 #: The most turns a vignette may take before it counts as stuck.
 MAX_TURNS = 16
@@ -84,7 +85,7 @@ class Outcome:
 
 
 def load_vignettes(path: Path) -> List[Vignette]:
-    """Read a vignette file; raise ValueError on an unknown level or a duplicate id."""
+    """Read a vignette file; raise ValueError on an unknown level or screen, or a duplicate id."""
     rows = yaml.safe_load(path.read_text())["vignettes"]
     vignettes = [Vignette(id=r["id"], gold=r["gold"], messages=tuple(r["messages"]),
                           answers=dict(r.get("answers") or {}), screen_yes=tuple(r.get("screen_yes") or ()),
@@ -95,6 +96,10 @@ def load_vignettes(path: Path) -> List[Vignette]:
     for vignette in vignettes:
         if vignette.gold not in LEVELS:
             raise ValueError(f"{path}: vignette {vignette.id}: unknown level {vignette.gold!r}")
+        # A misspelt screen would silently be answered "no", which hides a sign the case says is there.
+        unknown = [name for name in vignette.screen_yes if name not in SCREEN]
+        if unknown:
+            raise ValueError(f"{path}: vignette {vignette.id}: unknown screen {unknown}")
     return vignettes
 
 
