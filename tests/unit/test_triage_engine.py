@@ -104,6 +104,16 @@ def test_a_neck_injury_with_a_numb_arm_is_an_emergency(content) -> None:
     assert "neck_injury_with_numbness" in decide(facts, content.rules).rule_ids
 
 
+def test_a_numb_hand_after_an_injury_to_the_upper_back_is_an_emergency(content) -> None:
+    """Someone landing on the upper back, then a tingling hand: the nerves there or the cord; lower down, a numb leg
+    after a fall is seen the same day (the fracture rule) unless it is both legs or weakness."""
+    facts = Facts(region="upper_back", red_flags=frozenset({"major_trauma", "limb_numbness_tingling"}))
+    assert decide(facts, content.rules).level == "emergency"
+    assert "upper_back_injury_with_numbness" in decide(facts, content.rules).rule_ids
+    lower = Facts(region="lower_back", red_flags=frozenset({"major_trauma", "limb_numbness_tingling"}))
+    assert decide(lower, content.rules).level == "urgent"
+
+
 @pytest.mark.parametrize("condition", ["pregnancy", "osteoporosis", "herniated_disc", "spinal_surgery",
                                        "blood_thinners"])
 def test_consult_first_conditions(content, condition: str) -> None:
