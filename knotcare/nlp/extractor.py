@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Dict, FrozenSet, List, Optional, Sequence, Tuple, Union
 
@@ -26,6 +26,7 @@ from spacy.util import filter_spans
 from knotcare.config import DATA_DIR
 from knotcare.nlp import quantities
 from knotcare.nlp.phrasing import asks_anything
+from knotcare.nlp.spelling import Speller
 
 AFFIRMED = "affirmed"
 NEGATED = "negated"
@@ -65,6 +66,10 @@ _THEY_DO = frozenset({"has", "'s", "is", "was", "had", "says", "said", "complain
 #: What may follow "my son is 14" for the number to be an age (not "is 14 stone", "is 8/10")
 _AGE_ENDS = frozenset({",", ".", "!", "?", ";", "and", "but", "years", "yrs", "year", "y", "yo", "now", "next", "in",
                        "this", "-", "(", "with", "who", "so", "he", "she", "his", "her", "today", "&"})
+#: After a number, words that make it something other than an age ("my car 15 years old", "my run 5 km")
+_NOT_AN_AGE_AFTER = frozenset({"/", "%", ":", "x", "out", "of", "times", "minutes", "mins", "min", "hours", "hrs",
+                               "hour", "days", "day", "weeks", "week", "months", "month", "years", "year", "yrs", "km",
+                               "miles", "kg", "lbs", "am", "pm", "-", "to", "or", "+"})
 #: "one of my pupils", "two of our residents": some of the writer's people
 _ONE_OF = frozenset({"one", "two", "three", "some"})
 #: The writer speaking of themselves (not "my", which also names a relative: "my dad").
@@ -153,6 +158,16 @@ class _Context:
     self_reveal: Tuple[Tuple[str, ...], ...] = ()
     #: "HCA at a GP practice, for myself: c/o neck ache": the writer says the message is about themselves
     self_declared: Tuple[Tuple[str, ...], ...] = ()
+    #: "This is my discharge summary: 36M, ...": the writer's own record, whose age and sex are the writer's
+    own_record: Tuple[Tuple[str, ...], ...] = ()
+    #: a front desk cue that relays someone's words ("caller says ..."): "her son" after it may be the patient
+    relay_words: frozenset = frozenset()
+    #: "FHx:", "family history:": a heading whose sentence is the family's, not the person's
+    family_history_headings: Tuple[Tuple[str, ...], ...] = ()
+    #: "what massage can I do for the shoulder": verbs of the writer doing something for someone else's body
+    acts_on: frozenset = frozenset()
+    #: people a writer looks after at work ("my patient", "my client"), never the writer's family
+    cared_for: frozenset = frozenset()
     #: "my lower back - no wait, it's the middle": between two body parts, the first one is taken back
     corrections: Tuple[Tuple[str, ...], ...] = ()
     #: the made-up someone's words read as the writer's once revealed ("their" -> "my")
@@ -256,6 +271,7 @@ class FactExtractor:
         self._also: Dict[str, str] = {}
         #: figures of speech written as token patterns (context.yml `region_idiom_patterns`)
         self._idiom_matcher = Matcher(self.nlp.vocab)
+        self._speller = Speller.for_patterns(self.pattern_dir)
         for path in sorted(self.pattern_dir.glob("*.yml")):
             spec = _load_yaml(path)
             if path.stem == "context":
@@ -323,6 +339,11 @@ class FactExtractor:
             explanation_denied_by=frozenset(spec.get("explanation_denied_by", [])),
             self_reveal=phrases("self_reveal"),
             self_declared=phrases("self_declared"),
+            own_record=phrases("own_record"),
+            cared_for=frozenset(spec.get("cared_for", [])),
+            acts_on=frozenset(spec.get("acts_on", [])),
+            family_history_headings=phrases("family_history_headings"),
+            relay_words=frozenset(spec.get("relay_words", [])),
             corrections=phrases("corrections"),
             someone_words=dict(spec.get("someone_words") or {}),
             writer_speaks=phrases("writer_speaks"),
@@ -420,6 +441,9 @@ class FactExtractor:
         """Return every mention in `text`, each with its context status, and `subject`: `other` when it is someone
         else's, `self` when the writer says it is theirs after all ("actually it's me").
 
+        Misspelt words are read as meant ("numbnes in bothe legs", `spelling`); every mention still points at the
+        words as typed.
+
         `writer_in_pain`: the message comes in a conversation about the writer's own pain. Someone else's signs told
         in passing ("my wife's laid up with a temperature") are then theirs, not the conversation's; only a message
         that says it is for someone else ("it's for my wife, she ...") makes them its subject.
@@ -431,6 +455,18 @@ class FactExtractor:
         as (entity, code). Told in passing, they are kept as `passing_red_flag` and `passing_condition` mentions; when
         a message turns the conversation to someone else ("actually it's her I'm worried about, what should she
         do?"), they are the new subject's."""
+        respelt = self._speller.respell(text or "")
+        if not respelt.changes:
+            return self._read(text, doc, writer_in_pain, known, passing)
+        mentions = []
+        for mention in self._read(respelt.text, None, writer_in_pain, known, passing):
+            start, end = respelt.said(mention.start, mention.end)
+            mentions.append(replace(mention, start=start, end=end, text=text[start:end]))
+        return mentions
+
+    def _read(self, text: str, doc: Optional[Doc], writer_in_pain: bool, known: FrozenSet[str],
+              passing: FrozenSet[Tuple[str, str]]) -> List[Mention]:
+        """`extract` on text as it is meant to be read."""
         if not text or not text.strip():
             return []
         doc = doc if doc is not None and len(doc.text) == len(text) else self.make_doc(text)
@@ -451,6 +487,10 @@ class FactExtractor:
         own_frame = None
         if frame is not None and writer_in_pain and self._own_age_and_sex(text, doc, frame[:2]):
             # "achy, 4/10, 29M" in a conversation about the writer's own pain: the writer's age and sex
+            own_frame, frame = frame, None
+        elif frame is not None and self._cue_span(doc, "own_record") and \
+                self._own_age_and_sex(text, doc, frame[:2], in_a_record=True):
+            # "This is my discharge summary: 36M, L neck pain ...": the writer's own record
             own_frame, frame = frame, None
         theirs = self._mentions(text, doc, self._as_subject(doc, frame[2]), known) if frame is not None else []
         # Told in passing, someone else's signs are theirs alone; but help they need now is asked for, said or not.
@@ -503,10 +543,11 @@ class FactExtractor:
                 mentions.append(Mention("question_topic", GENERAL_TOPIC, 0, len(doc[0]), text[:len(doc[0])]))
         return sorted(mentions, key=lambda m: (m.start, -m.end))
 
-    def _own_age_and_sex(self, text: str, doc: Doc, span: Tuple[int, int]) -> bool:
+    def _own_age_and_sex(self, text: str, doc: Doc, span: Tuple[int, int], in_a_record: bool = False) -> bool:
         """The frame at `span` is an age and sex ("29M", "34 year old female": `quantities.find_frames`, or the
         context's age-and-sex marker) in a message that names nobody else (no "he", no relative) and has no other
-        clinical shorthand ("c/o", "pt")."""
+        clinical shorthand ("c/o", "pt"). `in_a_record`: the writer says it is their own record, whose shorthand and
+        third person ("PMH", "he was advised") are the record's; only a person named ("my patient") counts then."""
         ctx = self._context
         said = text[span[0]:span[1]].strip().lower()
         if tuple(span) not in set(quantities.find_frames(text)) and not any(p.match(said)
@@ -516,6 +557,11 @@ class FactExtractor:
         # "office worker" is the writer's job; "my dad", "a patient" name someone
         named = any(w in ctx.subject_nouns and i and words[i - 1] in ctx.subject_determiners
                     for i, w in enumerate(words))
+        if in_a_record:
+            # "can't pick up my toddler" is the writer's family; "58M patient", "my client" someone they care for
+            # (and "FHx: father - prostate cancer" is the family's history)
+            return not any(w in ctx.subject_nouns and (not i or words[i - 1] not in ("my", "our") or w in ctx.cared_for)
+                           and not self._under_family_history(words, i) for i, w in enumerate(words))
         return not named and not any(w in ctx.subject_pronouns or w in ctx.clinical_markers for w in words)
 
     @staticmethod
@@ -962,9 +1008,16 @@ class FactExtractor:
         said = self._said_by_cue(doc, words, owners, owned, min(told, default=None))
         # A front desk relays its caller ("caller says her son has a fever": the son is the patient); anyone else's
         # "she ... her dad" names her relative, whose signs are not hers.
+        cue = doc.char_span(said[0], said[1], alignment_mode="expand") if said is not None else None
+        relay = cue is not None and said is not None and said[2] == "front_desk" and \
+            any(token.lower_ in ctx.relay_words for token in cue)
+        # "34F, neck pain. Her mother has RA": after a clinical frame, "her mother" is the patient's relative
+        frames = [doc.char_span(s, e, alignment_mode="expand") for s, e in quantities.find_frames(text)]
+        framed = cue.start if cue is not None and said is not None and said[2] == "front_desk" and not relay else \
+            (frames[0].start if frames and frames[0] is not None and said is None else None)
         noun = self._subject_noun(words, owning_nouns, pronouns="other" in owners and words[owners["other"]]
                                   in ctx.subject_pronouns or any(w in ctx.subject_pronouns for w in words),
-                                  relay=said is not None and said[2] == "front_desk")
+                                  relay=relay, framed=framed)
         if said is not None:
             return said[0], said[1], noun, said[2], True
         # "My brother (30) got jumped ...", "One of my pupils (12) fell ...", "my 22-year-old got flattened": a person
@@ -1029,6 +1082,12 @@ class FactExtractor:
                     at + 2 == len(words) or words[at + 2] in _AGE_ENDS)
                 if (bracket or comma or told) and _AGE_WORD.match(words[at + 1]):
                     return doc[index].idx, doc[at + 1].idx + len(doc[at + 1]), index
+            # "my sun 15 fell of his skatebored": a word no pattern knows, given a bare age and then spoken of as "he"
+            # or "she", is a person (a relative's word slipped into another English word)
+            if index + 3 < end and words[index + 1].isalpha() and not self._speller.knows(words[index + 1]) \
+                    and _AGE_WORD.match(words[index + 2]) and words[index + 3] not in _NOT_AN_AGE_AFTER \
+                    and any(w in ctx.subject_pronouns for w in words[index + 3:]):
+                return doc[index].idx, doc[index + 2].idx + len(doc[index + 2]), index
         return None
 
     def _one_of_theirs(self, doc: Doc, words: Sequence[str], mentions: Sequence[Mention]
@@ -1164,25 +1223,25 @@ class FactExtractor:
         return "self" in owners or (any(w in _FIRST_PERSON for w in words)
                                     and not any(w in ctx.clinical_markers for w in words) and "other" not in owners)
 
-    def _their_relative(self, words: Sequence[str], noun: int) -> bool:
+    def _their_relative(self, words: Sequence[str], noun: int, framed: Optional[int] = None) -> bool:
         """ "she's worried since her dad had a heart attack": the noun at `noun` is named as the relative of someone
-        already spoken of as "she" or "he" ("her dad", "his mum")."""
+        already spoken of as "she" or "he" ("her dad", "his mum"), or framed before it (token `framed`: "34F")."""
         ctx = self._context
-        return noun >= 1 and words[noun - 1] in ctx.their_determiners and \
-            any(w in ctx.third_person_subjects for w in words[:noun - 1])
+        return noun >= 1 and words[noun - 1] in ctx.their_determiners and (
+            any(w in ctx.third_person_subjects for w in words[:noun - 1]) or (framed is not None and framed < noun - 1))
 
     def _subject_noun(self, words: Sequence[str], owning: Sequence[int], pronouns: bool,
-                      relay: bool = False) -> Optional[int]:
+                      relay: bool = False, framed: Optional[int] = None) -> Optional[int]:
         """The noun that names the person the message is about: the writer's relative or the person in front of
         them who has the pain ("my dad has ..."), else the one the pronouns stand for ("my dad is 84. he ..."),
         else someone of theirs who has it ("a caller whose husband has a stiff neck"), else the first named.
         Outside a front desk's relay, "her dad" after "she" is her relative, never the one meant."""
         ctx = self._context
         if not relay:
-            owning = [i for i in owning if not self._their_relative(words, i)]
+            owning = [i for i in owning if not self._their_relative(words, i, framed)]
         named = [i for i, w in enumerate(words)
                  if w in ctx.subject_nouns and i and words[i - 1] in ctx.subject_determiners
-                 and (relay or not self._their_relative(words, i))]
+                 and (relay or not self._their_relative(words, i, framed))]
         for index in owning:
             if index in named:
                 return index
@@ -1239,11 +1298,21 @@ class FactExtractor:
             if word == "my" and index + 1 < len(words) and words[index + 1] in ctx.group_words:
                 continue
             if word in ctx.self_words:
+                # "what massage can I do for the shoulder?": the writer doing something for someone owns nothing of it
+                if self._acts_for(words, index, start):
+                    continue
                 # "I thought that this kind of vision loss ...": the writer wondering owns nothing of what they say
                 return None if self._only_speaks(words, index) else ("self", index)
             if is_person:
                 return "other", index
         return None
+
+    def _acts_for(self, words: Sequence[str], index: int, start: int) -> bool:
+        """ "what can I do for the shoulder", "should I use on the knot": the writer at `index` does something
+        (context's `acts_on` verbs) for or on what is named at `start`, with "the" (not "my") before it."""
+        between = list(words[index + 1:start])
+        acts = any(w in self._context.acts_on for w in between[:3]) and any(w in ("for", "on", "to") for w in between)
+        return words[index] == "i" and 2 <= len(between) <= 5 and acts and between[-1] in ("the", "that", "this")
 
     def _only_tells(self, words: Sequence[str], index: int) -> bool:
         """ "my mate says", "my grandmother always said": the person at `index` only speaks of what follows."""
@@ -1301,6 +1370,12 @@ class FactExtractor:
             word = words[index]
             if any(tuple(words[index - len(cue) + 1: index + 1]) == cue for cue in ctx.terminators
                    if len(cue) <= index + 1):
+                break
+            # "- no fever, no weight loss\n- numb patch around the back passage": a new line of a note or a list
+            # starts afresh, unless the line before opened it ("Denies:\n- fever\n- weight loss")
+            if "\n" in word:
+                if index and words[index - 1] in (":", "-", "–"):
+                    continue
                 break
             # "no numbness and my legs feel weak", "not a customer - my shoulders": a new subject starts a clause
             if word in ("and", ",", "-", "–", "—") and clause and clause[0] in ctx.and_new_subject:
@@ -1375,6 +1450,18 @@ class FactExtractor:
                 return True
         return False
 
+    def _under_family_history(self, words: Sequence[str], start: int) -> bool:
+        """ "FHx: mother - polymyalgia rheumatica (dx at 68); father - MI at 70": the mention at `start` is in a
+        family-history heading's sentence, so it is the family's (a new sentence or line ends the heading)."""
+        ctx = self._context
+        for index in range(start - 1, -1, -1):
+            if "\n" in words[index] or words[index] in (".", "!", "?"):
+                return False
+            if words[index] in (":", "-", "–") and any(self._ends_with(words[:index], heading)
+                                                      for heading in ctx.family_history_headings):
+                return True
+        return False
+
     def _status(self, words: Sequence[str], start: int, entity: str, end: Optional[int] = None,
                 value: str = "") -> str:
         ctx = getattr(self, "_context", None)
@@ -1382,6 +1469,8 @@ class FactExtractor:
             return AFFIRMED
         after = self._after(words, end, entity) if end is not None else None
         if after == OTHER_PERSON and entity in PERSONAL_ENTITIES:
+            return OTHER_PERSON
+        if entity in PERSONAL_ENTITIES and self._under_family_history(words, start):
             return OTHER_PERSON
         if after == NEGATED:
             return NEGATED
@@ -1413,7 +1502,9 @@ class FactExtractor:
         for position in range(len(clause)):
             if any(self._ends_with(clause[: position + 1], cue) for cue in ctx.negation_long):
                 return NEGATED
-        window = clause[-ctx.negation_window:] if ctx.negation_window else []
+        # "no dizziness/diplopia/dysarthria/dysphagia": the slashes of a list are not words between cue and sign
+        listed = [word for word in clause if word != "/"]
+        window = listed[-ctx.negation_window:] if ctx.negation_window else []
         for position in range(len(window)):
             cue = next((c for c in ctx.negation if self._ends_with(window[: position + 1], c)), None)
             if cue is None:
@@ -1423,7 +1514,7 @@ class FactExtractor:
             if entity in BODY_ENTITIES and any(word in ctx.negation_stopped_by for word in following):
                 continue
             # "can't turn it without a sharp pain": "without" after a "can't" affirms the pain.
-            before = clause[:len(clause) - len(window) + position]
+            before = listed[:len(listed) - len(window) + position]
             if cue == ("without",) and any(w in ("n't", "nt", "not", "cannot") for w in before):
                 continue
             # "a not between my shoulder blades", "tight not": "knot" mistyped or misheard, not a negation

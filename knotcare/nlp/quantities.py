@@ -381,10 +381,16 @@ _AGE_RE = re.compile(
 )
 
 
+#: An age told of an event ("appendicectomy aged 12", "broke his hip at age 70"): when it happened, not how old they
+#: are now.
+_EVENT_BEFORE = re.compile(r"\b(?:\w+(?:ectomy|otomy|ostomy|plasty)|surgery|operation|op|fracture|fractured|broke\s+\w+"
+                           r"|diagnosed|dx|removed|repaired|repair|transplant)\s*,?\s*(?:at\s+|when\s+)?$", re.IGNORECASE)
+
+
 def find_ages(text: str) -> Iterator[Span]:
     """Yield the character spans of every stated age of the writer in `text`."""
     for match in _AGE_RE.finditer(text):
-        if age_to_years(match.group()) is not None:
+        if age_to_years(match.group()) is not None and not _EVENT_BEFORE.search(text[:match.start()]):
             yield match.span()
 
 
@@ -431,7 +437,7 @@ def find_subject_ages(text: str, nouns: Collection[str] = ()) -> Iterator[Span]:
             continue
         if match.group(2) and not (before.split() and before.split()[-1].lower().strip(",") in nouns):
             continue
-        if age_to_years(number) is not None:
+        if age_to_years(number) is not None and not _EVENT_BEFORE.search(before):
             yield start, match.end()
 
 
