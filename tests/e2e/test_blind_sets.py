@@ -41,6 +41,12 @@
   mentioned in passing, a subject taken back, numbers and signs of another time, a general question then their own
   answer, a sign told last, a part we don't cover beside one we do, two callers at a front desk, a clinician's case
   over several messages, corrections).
+- tests/nlu/blind_plain/messages.yml: 160 first messages in plain, unusual or imperfect English (learners of
+  English, heavy and phonetic misspellings, older writers' letters and euphemisms, teenagers' slang), labelled like
+  the openers;
+- tests/triage/vignettes_documents_blind.yml: 80 conversations that open with a clinical document pasted in (exam
+  question stems, referral and discharge letters, handover and call notes, medication-led histories, a patient's
+  or relative's own records), with pertinent negatives and a sign buried in the middle.
 
 Their first run, before any fix, is in docs/measurements.md. Here each serious case is its own test, so CI names
 any dangerous miss; the other figures are held on every third of the other cases (`held_in_tests`), and
@@ -79,6 +85,8 @@ SETTINGS = load_messages(ROOT / "tests" / "nlu" / "blind_settings" / "messages.y
 INJURIES = load_vignettes(ROOT / "tests" / "triage" / "vignettes_injury_blind.yml")
 INJURY_MESSAGES = load_messages(ROOT / "tests" / "nlu" / "blind_injuries" / "messages.yml")
 TURNS = load_vignettes(ROOT / "tests" / "triage" / "vignettes_turns_blind.yml")
+PLAIN = load_messages(ROOT / "tests" / "nlu" / "blind_plain" / "messages.yml")
+DOCUMENTS = load_vignettes(ROOT / "tests" / "triage" / "vignettes_documents_blind.yml")
 FACT_CASES = facts.load_cases(ROOT / "tests" / "nlu" / "blind_facts" / "messages.yml")
 #: The late messages each held one by one: every one that must send the person to a clinician or further.
 LATE_HELD = SERIOUS + ("see_clinician",)
@@ -116,6 +124,7 @@ role_readings = _reads("role_readings", ROLES, "front-desk, clinician, young, di
 ask_readings = _reads("ask_readings", ASKS, "general question, pet, thing or message easy to misread")
 settings_readings = _reads("settings_readings", SETTINGS, "message from a care, school, work or family setting")
 injury_readings = _reads("injury_readings", INJURY_MESSAGES, "message about an injury, or with accident words in it")
+plain_readings = _reads("plain_readings", PLAIN, "message in plain, unusual or misspelt English")
 
 
 @pytest.mark.parametrize("vignette_id", [v.id for v in PUBLISHED if v.gold in SERIOUS])
@@ -146,6 +155,9 @@ FLOORS = {
     # general questions that name a region ("does a dislocated shoulder make you prone to knots?"): 98.1% recall,
     # 99.4% subject and 1.9% false regions measured on the whole set, 98.1%, 99.0% and 1.0% on the part held here
     "injury_readings": (0.96, 0.97, 0.03, 0),
+    # "lower bacon", "my trapeze muscle"-like words no speller can tell; general questions that name a part: 95.6%
+    # recall, 98.8% subject, 7.5% false regions on the whole set, 94.0%, 100% and 5.4% on the part held here
+    "plain_readings": (0.93, 0.98, 0.06, 0),
 }
 
 
@@ -158,7 +170,7 @@ def test_a_set_holds_its_measured_floor(request, fixture: str) -> None:
 
 
 @pytest.mark.parametrize("fixture", ["readings", "post_readings", "text_readings", "voice_readings", "role_readings",
-                                     "ask_readings", "settings_readings", "injury_readings"])
+                                     "ask_readings", "settings_readings", "injury_readings", "plain_readings"])
 def test_a_first_message_that_names_a_region_is_taken_up(request, fixture: str) -> None:
     """Whatever the classifier made of it, a first message that says where it hurts is never answered as one not
     understood (small talk, a clinic question or an unsure guess that names a region goes to the intake)."""
@@ -200,7 +212,8 @@ SERIOUS_FIRST = ([("readings", m.id) for m in OPENERS if m.level in SERIOUS]
                  + [("role_readings", m.id) for m in ROLES if m.level in SERIOUS]
                  + [("ask_readings", m.id) for m in ASKS if m.level in SERIOUS]
                  + [("settings_readings", m.id) for m in SETTINGS if m.level in SERIOUS]
-                 + [("injury_readings", m.id) for m in INJURY_MESSAGES if m.level in SERIOUS])
+                 + [("injury_readings", m.id) for m in INJURY_MESSAGES if m.level in SERIOUS]
+                 + [("plain_readings", m.id) for m in PLAIN if m.level in SERIOUS])
 
 
 @pytest.mark.parametrize(("fixture", "message_id"), SERIOUS_FIRST)
@@ -269,6 +282,7 @@ messy_outcomes = _held("messy_outcomes", MESSY, "mb", "messy conversation")
 checker_outcomes = _held("checker_outcomes", CHECKER, "ck", "symptom-checker-style conversation")
 injury_outcomes = _held("injury_outcomes", INJURIES, "inj", "conversation about an injury")
 turns_outcomes = _held("turns_outcomes", TURNS, "tb", "conversation that changes course")
+documents_outcomes = _held("documents_outcomes", DOCUMENTS, "dv", "conversation that opens with a clinical document")
 
 #: The conversation sets held where they were measured (docs/measurements.md says which are left): the least share
 #: at the exact level and with whose pain it is right, and how many may end with no decision.
@@ -289,6 +303,10 @@ CONVERSATION_FLOORS = {
     # cross-legged, a past operation's numbness, an age taken back: 90.0% and 100% measured on the whole set, 93.3%
     # and 100% on the part held here
     "turns_outcomes": (TURNS, 0.90, 0.97, 0),
+    # a normal "power 5/5 in both upper limbs" read as both arms, no improvement told in a letter's own words, a
+    # relative's pasted note read as the writer's: 95.0% and 98.8% measured on the whole set, 100% and 98.1% on the
+    # part held here
+    "documents_outcomes": (DOCUMENTS, 0.95, 0.96, 0),
 }
 
 
