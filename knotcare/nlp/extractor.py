@@ -1008,13 +1008,16 @@ class FactExtractor:
         said = self._said_by_cue(doc, words, owners, owned, min(told, default=None))
         # A front desk relays its caller ("caller says her son has a fever": the son is the patient); anyone else's
         # "she ... her dad" names her relative, whose signs are not hers.
-        cue = doc.char_span(said[0], said[1], alignment_mode="expand") if said is not None else None
-        relay = cue is not None and said is not None and said[2] == "front_desk" and \
-            any(token.lower_ in ctx.relay_words for token in cue)
-        # "34F, neck pain. Her mother has RA": after a clinical frame, "her mother" is the patient's relative
-        frames = [doc.char_span(s, e, alignment_mode="expand") for s, e in quantities.find_frames(text)]
-        framed = cue.start if cue is not None and said is not None and said[2] == "front_desk" and not relay else \
-            (frames[0].start if frames and frames[0] is not None and said is None else None)
+        # "34F, neck pain. Her mother has RA": after a clinical frame (a front desk cue that relays no one, or an age
+        # and sex), "her mother" is the patient's relative
+        relay, framed = False, None
+        if said is not None:
+            cue = doc.char_span(said[0], said[1], alignment_mode="expand")
+            relay = said[2] == "front_desk" and any(token.lower_ in ctx.relay_words for token in cue)
+            framed = cue.start if said[2] == "front_desk" and not relay else None
+        else:
+            first = next(iter(quantities.find_frames(text)), None)
+            framed = doc.char_span(*first, alignment_mode="expand").start if first is not None else None
         noun = self._subject_noun(words, owning_nouns, pronouns="other" in owners and words[owners["other"]]
                                   in ctx.subject_pronouns or any(w in ctx.subject_pronouns for w in words),
                                   relay=relay, framed=framed)

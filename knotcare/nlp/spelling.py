@@ -16,11 +16,12 @@ so every entity still points at the writer's own words.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Any, Dict, Iterable, Iterator, Tuple
+from typing import Any, Dict, Iterator, Tuple
 
 import yaml
 from symspellpy import SymSpell, Verbosity
@@ -79,6 +80,7 @@ def pattern_words(pattern_dir: Path) -> Dict[str, int]:
     return counts
 
 
+@functools.lru_cache(maxsize=1)
 def english_words() -> Dict[str, int]:
     """symspellpy's English frequency list (MIT licence): word -> count."""
     listing = resources.files("symspellpy") / "frequency_dictionary_en_82_765.txt"
@@ -108,7 +110,8 @@ class Speller:
         for word in set(vocabulary) - set(meant):
             # Among words as near, the commoner English word is the likelier one meant ("bothe" -> both).
             self._index.create_dictionary_entry(word, english.get(word, 0) + 1)
-        self._cache: Dict[str, str] = {}
+        # Bounded: a server reads whatever people type, and every unknown word would otherwise stay.
+        self._remembered = functools.lru_cache(maxsize=20_000)(self._look_up)
 
     @classmethod
     def for_patterns(cls, pattern_dir: Path) -> "Speller":
@@ -123,9 +126,10 @@ class Speller:
         return word in self._vocabulary
 
     def word(self, typed: str) -> str:
-        """`typed` (lower case) as meant: itself unless it is unknown and near a pattern word."""
-        if typed in self._cache:
-            return self._cache[typed]
+        """`typed` (lower case) as meant: itself unless it is unknown and near a pattern word (remembered)."""
+        return self._remembered(typed)
+
+    def _look_up(self, typed: str) -> str:
         meant = self._meant.get(typed, typed)
         if "'" in typed or "’" in typed:
             meant = typed  # "didn't", "she's": contractions are left to the patterns
@@ -137,7 +141,6 @@ class Speller:
             found = self._index.lookup(typed, Verbosity.CLOSEST, max_edit_distance=edits)
             if found:
                 meant = min(found, key=lambda s: (not _slip(typed, s.term), -s.count)).term
-        self._cache[typed] = meant
         return meant
 
     def respell(self, text: str) -> Respelling:
@@ -158,6 +161,3 @@ class Speller:
         pieces.append(text[at:])
         return Respelling("".join(pieces), tuple(changes))
 
-    def respelt(self, words: Iterable[str]) -> Dict[str, str]:
-        """The words of `words` that would be respelt, and how (for reviews and tests)."""
-        return {w: self.word(w.lower()) for w in words if self.word(w.lower()) != w.lower()}
